@@ -1,0 +1,76 @@
+# The README's two commands are `make run` and `make test`; the rest serve them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+
+.PHONY: run test test-browser lint format bench assets messages deploy-check install install-dev clean
+
+run: install assets  ## a working portal with demo data on http://127.0.0.1:$(PORT)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_setup --users
+	@echo
+	@echo "  The portal:      http://127.0.0.1:$(PORT)/   (Spanish: http://127.0.0.1:$(PORT)/es/)"
+	@echo "  Staff back office: http://127.0.0.1:$(PORT)/admin/  with the accounts above"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: install-dev assets  ## the whole suite (set DATABASE_URL and REDIS_URL for the real services)
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install-dev assets
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev assets  ## load figures for the home page beside a bare view (needs PostgreSQL, wrk)
+	$(BIN)/python bench/run.py
+
+deploy-check: install  ## what production mode says about itself
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+messages: install-dev  ## refresh the translation catalogs after changing strings
+	cd portal && ../$(MANAGE) makemessages -l es --no-obsolete --no-location
+	for app in tips parking records programs; do (cd $$app && ../$(MANAGE) makemessages -l es --no-obsolete --no-location); done
+	$(MANAGE) makemessages -l es --no-obsolete --no-location --ignore='portal/*' --ignore='tips/*' --ignore='parking/*' --ignore='records/*' --ignore='programs/*' --ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*' --ignore='bench/*'
+	$(MANAGE) compilemessages --ignore='.venv/*' --ignore='node_modules/*'
+
+assets: static/vendor/uswds/.built
+
+static/vendor/uswds/.built: package.json package-lock.json static/build-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+lock:  ## re-pin requirements/*.txt from pyproject.toml
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml -q -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev -q -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

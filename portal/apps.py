@@ -1,0 +1,83 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django admin, served by our site class (second factor, department header)."""
+
+    default = False
+    default_site = "portal.admin_site.PortalAdminSite"
+
+
+class PortalConfig(AppConfig):
+    default = True
+    name = "portal"
+    verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal import registry, roles, signals  # noqa: F401 - connects the receivers
+
+        registry.services.register(
+            registry.Service(
+                key="contact",
+                menu_title=_("Contact"),
+                title=_("Contact the department"),
+                summary=_("Phone numbers, e-mail and hours of every division and unit."),
+                url_name="contact",
+                order=90,
+                icon="phone",
+            )
+        )
+        registry.services.register(
+            registry.Service(
+                key="neighborhoods",
+                menu_title=_("Neighborhoods"),
+                title=_("Your neighborhood"),
+                summary=_("Meet the officer who coordinates policing where you live."),
+                url_name="neighborhoods",
+                order=80,
+                icon="home",
+            )
+        )
+
+        roles.grant(
+            roles.SITE_ADMINISTRATORS,
+            *[
+                f"portal.{verb}_{model}"
+                for model in ("departmentsettings", "division", "officer", "neighborhood", "street")
+                for verb in ("add", "change", "delete", "view")
+            ],
+            "portal.view_auditentry",
+            "portal.view_notification",
+            "portal.change_notification",
+            "auth.view_user",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_group",
+        )
+        roles.grant(
+            roles.COMMUNITY_OFFICERS,
+            "portal.view_neighborhood",
+            "portal.change_neighborhood",
+            "portal.view_officer",
+            "portal.view_street",
+        )
+        roles.grant(roles.PARKING_OFFICERS, "portal.view_street")
+        roles.grant(roles.RECORDS_CLERKS, "portal.view_division")
+        roles.grant(roles.TIP_INVESTIGATORS, "portal.view_neighborhood")
+
+        post_migrate.connect(_sync_roles, dispatch_uid="portal.roles_sync")
+
+
+def _sync_roles(sender, apps=None, **kwargs) -> None:
+    # post_migrate is sent once per app, in INSTALLED_APPS order, each after that app's
+    # permissions exist; so sync after the last one, when every app's permissions do.
+    from django.apps import apps as global_apps
+
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if with_models and sender.label == with_models[-1].label:
+        from portal.roles import roles_sync
+
+        roles_sync()

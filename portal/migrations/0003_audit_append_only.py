@@ -1,0 +1,37 @@
+"""On PostgreSQL, make the audit log append-only in the database itself: a trigger refuses any
+UPDATE or DELETE of an entry, whoever issues it. (TRUNCATE, which only an owner can run, is left
+for test teardown.)"""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION portal_auditentry_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER portal_auditentry_append_only
+    BEFORE UPDATE OR DELETE ON portal_auditentry
+    FOR EACH ROW EXECUTE FUNCTION portal_auditentry_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS portal_auditentry_append_only ON portal_auditentry;
+DROP FUNCTION IF EXISTS portal_auditentry_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0002_staff_roles")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,71 @@
+"""How feature apps put their content on site-wide pages without portal importing them.
+
+A feature app registers, in its AppConfig.ready():
+- a `Service`: a thing residents can do (a card on the home page and an entry in the menu);
+- a `Panel`: a block on the home page or on a neighborhood's page (upcoming events, meetings).
+Remove the app from INSTALLED_APPS and its cards and panels are simply gone (pretix fills its
+pages through plugin signals in the same spirit; a registry is enough for us).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str
+    title: str | Promise
+    summary: str | Promise
+    url_name: str
+    menu_title: str | Promise = ""
+    order: int = 100
+    icon: str = "navigate_next"  # a USWDS icon name
+    in_menu: bool = True
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block on a site-wide page. `context(request, **kwargs)` returns the template context,
+    or None to show nothing (no events to list, say)."""
+
+    key: str
+    template: str
+    context: Callable[..., dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass
+class Registry(Generic[T]):
+    name: str
+    _items: dict[str, T] = field(default_factory=dict)
+
+    def register(self, item: T) -> T:
+        self._items[item.key] = item  # re-registering a key replaces it (autoreload safe)
+        return item
+
+    def unregister(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def all(self) -> list[T]:
+        return sorted(self._items.values(), key=lambda item: (item.order, item.key))
+
+
+services: Registry[Service] = Registry("services")
+home_panels: Registry[Panel] = Registry("home panels")
+neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")
+
+
+def render_panels(registry: Registry[Panel], request: HttpRequest, **kwargs) -> list[dict]:
+    """The panels that have something to show, each as {"template": ..., "context": ...}."""
+    shown = []
+    for panel in registry.all():
+        context = panel.context(request, **kwargs)
+        if context is not None:
+            shown.append({"key": panel.key, "template": panel.template, "context": context})
+    return shown

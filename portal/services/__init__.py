@@ -1,0 +1,1 @@
+"""Kernel services: every write the shared machinery makes (see each module's docstring)."""

@@ -1,0 +1,184 @@
+"""Notifications through a transactional outbox.
+
+Rules:
+- A feature queues a message with `notification_enqueue` inside the transaction that makes the
+  change the message is about. If that transaction rolls back, no message exists; if it commits,
+  the message exists even when the broker is down at that moment.
+- After commit the message is handed to Celery. A broker that cannot be reached is not an error
+  for the resident: the periodic sweep (Celery beat, `notification_sweep`) hands over whatever is
+  still pending once it is due.
+- Delivery is idempotent: the row is locked while it is sent and marked sent in the same
+  transaction, so two workers, a retry and the sweep together still send it once.
+- Failures are retried with exponential back-off up to NOTIFICATION_MAX_ATTEMPTS, then the
+  message is marked failed and stays visible in admin.
+- `dedupe_key` makes "tell them exactly once" notices safe to queue from jobs that may run twice.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from portal.models import Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    sent: bool
+    retry_in: int | None = None
+
+
+def notification_enqueue(
+    *,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    language: str | None = None,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """Queue one message. Call it inside the transaction of the change it reports."""
+    if dedupe_key:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    notification = Notification(
+        channel=channel,
+        recipient=recipient.strip(),
+        subject=subject.strip()[:200],
+        body=body,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        dedupe_key=dedupe_key or None,
+        next_attempt_at=timezone.now(),
+    )
+    notification.full_clean()
+    try:
+        # A savepoint, so a lost race on dedupe_key leaves the caller's transaction usable.
+        with transaction.atomic():
+            notification.save(force_insert=True)
+    except IntegrityError:
+        if dedupe_key:
+            return Notification.objects.get(dedupe_key=dedupe_key)
+        raise
+    transaction.on_commit(lambda: notification_dispatch(notification_id=notification.pk))
+    return notification
+
+
+def notification_dispatch(*, notification_id) -> bool:
+    """Hand one message to Celery. Returns False, and leaves it to the sweep, if the broker
+    cannot be reached."""
+    from portal.tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async(
+            args=[str(notification_id)],
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3},
+        )
+    except Exception:  # noqa: BLE001 - any broker failure: the outbox row is the safety net
+        logger.warning("Broker unreachable; notification %s left for the sweep", notification_id)
+        return False
+    return True
+
+
+def _backoff_seconds(attempts: int) -> int:
+    return min(
+        settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS
+    )
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == Notification.Channel.EMAIL:
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
+        message = EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            to=[notification.recipient],
+            headers={
+                # A stable Message-ID lets a mail server drop a duplicate we could not prevent.
+                "Message-ID": f"<{notification.pk}@{domain}>",
+                "Auto-Submitted": "auto-generated",
+                "Content-Language": notification.language,
+            },
+        )
+        message.send(fail_silently=False)
+    elif notification.channel == Notification.Channel.SMS:
+        backend = import_string(settings.SMS_BACKEND)()
+        backend.send(to=notification.recipient, body=notification.body)
+    else:  # pragma: no cover - guarded by the field's choices
+        raise ValueError(f"unknown channel {notification.channel}")
+
+
+def notification_deliver(*, notification_id) -> DeliveryResult:
+    """Send one pending message, exactly once. Safe to call any number of times."""
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return DeliveryResult(sent=False)  # sent already, failed for good, or being sent
+        if notification.next_attempt_at > now:
+            return DeliveryResult(sent=False)  # a retry is scheduled for later
+        try:
+            _send(notification)
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is retried
+            notification.attempts += 1
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+                notification.save(update_fields=["attempts", "last_error", "status"])
+                logger.error("Notification %s failed for good", notification.pk)
+                return DeliveryResult(sent=False)
+            delay = _backoff_seconds(notification.attempts)
+            notification.next_attempt_at = now + timedelta(seconds=delay)
+            notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return DeliveryResult(sent=False, retry_in=delay)
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["status", "sent_at", "attempts"])
+    return DeliveryResult(sent=True)
+
+
+def notification_sweep(*, limit: int = 500) -> int:
+    """Hand to Celery every pending message that is due and was not delivered in time.
+    Returns how many were handed over."""
+    grace = timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE_SECONDS)
+    now = timezone.now()
+    due = (
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
+        .filter(created_at__lte=now - grace)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    handed = 0
+    for notification_id in due:
+        if not notification_dispatch(notification_id=notification_id):
+            break  # broker still down: the next sweep tries again
+        handed += 1
+    return handed
+
+
+def notification_retry(*, notification: Notification) -> Notification:
+    """Staff action: try a failed message again from now."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if notification.status == Notification.Status.FAILED:
+            notification.status = Notification.Status.PENDING
+            notification.attempts = 0
+            notification.next_attempt_at = timezone.now()
+            notification.save(update_fields=["status", "attempts", "next_attempt_at"])
+            transaction.on_commit(lambda: notification_dispatch(notification_id=notification.pk))
+    return notification

@@ -1,0 +1,53 @@
+"""Root URLconf. Public pages sit under i18n_patterns: /tips/ is English, /es/tips/ Spanish.
+The printed URLs (/tips/, /parking/, /records/, /programs/, /events/, /neighborhoods/,
+/contact/) are stable: flyers carry them."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+from two_factor.urls import urlpatterns as two_factor_urls
+
+from portal import api, views
+
+router = DefaultRouter()
+router.register("neighborhoods", api.NeighborhoodViewSet, basename="neighborhood")
+router.register("contacts", api.DivisionViewSet, basename="division")
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("healthz/live", views.health_live, name="health-live"),
+    path("healthz/ready", views.health_ready, name="health-ready"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include(two_factor_urls)),
+    path("api/v1/", include((api_patterns, "api"))),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
+    path("neighborhoods/", views.neighborhood_list, name="neighborhoods"),
+    path("neighborhoods/<slug:slug>/", views.neighborhood_detail, name="neighborhood"),
+    path("tips/", include("tips.urls")),
+    path("parking/", include("parking.urls")),
+    path("records/", include("records.urls")),
+    path("", include("programs.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,112 @@
+"""Site-wide pages: home, contact directory, neighborhoods, errors and health checks."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from portal import registry, selectors
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "panels": registry.render_panels(registry.home_panels, request),
+        },
+    )
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/contact.html", {"divisions": selectors.division_list()})
+
+
+def neighborhood_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/neighborhood_list.html",
+        {
+            "neighborhoods": selectors.neighborhood_list(),
+        },
+    )
+
+
+def neighborhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    neighborhood = selectors.neighborhood_get(slug=slug)
+    return render(
+        request,
+        "portal/neighborhood_detail.html",
+        {
+            "neighborhood": neighborhood,
+            "panels": registry.render_panels(
+                registry.neighborhood_panels, request, neighborhood=neighborhood
+            ),
+        },
+    )
+
+
+# --- Errors -------------------------------------------------------------------------------------
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {}, status=404)
+
+
+def server_error(request):
+    # Rendered without the database: whatever broke may be the database.
+    return _render_standalone(request, "500.html", status=500)
+
+
+def service_unavailable(request, *, database: bool) -> HttpResponse:
+    response = _render_standalone(request, "503.html", status=503, extra={"database": database})
+    response["Retry-After"] = "120"
+    return response
+
+
+def _render_standalone(request, template_name, *, status, extra=None):
+    from portal.context_processors import department_or_none
+
+    try:
+        department = department_or_none()
+    except Exception:  # noqa: BLE001 - an error page must render whatever else is broken
+        department = None
+    context = {"department": department, "standalone": True, **(extra or {})}
+    html = loader.get_template(template_name).render(context)
+    return HttpResponse(html, status=status)
+
+
+# --- Health -------------------------------------------------------------------------------------
+
+
+@never_cache
+def health_live(request: HttpRequest) -> HttpResponse:
+    """The process answers. Also the bare view the benchmarks compare every page with."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def health_ready(request: HttpRequest) -> JsonResponse:
+    """The database and the cache answer (used by docker compose health checks)."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "unavailable"
+    except Exception:  # noqa: BLE001 - any cache failure is "unavailable"
+        checks["cache"] = "unavailable"
+    checks["tasks"] = "inline" if settings.CELERY_TASK_ALWAYS_EAGER else "broker"
+    healthy = all(v in ("ok", "inline", "broker") for v in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
