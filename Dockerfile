@@ -1,0 +1,67 @@
+# The portal's image: one image for every process (web, worker, beat, migrate), chosen by the
+# command. Build and run the whole stack with `docker compose up --build`; see
+# docs/operations.md.
+
+# --- Stage 1: front-end assets ------------------------------------------------------------------
+# Only npm runs here; nothing from this stage but the copied USWDS build reaches the final image.
+FROM node:20-slim AS assets
+
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY static/build-assets.mjs static/build-assets.mjs
+# Writes static/vendor/uswds (CSS, JS, fonts, images, without source maps).
+RUN npm run build
+
+
+# --- Stage 2: the application -------------------------------------------------------------------
+FROM python:3.11-slim AS app
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=portal.settings
+
+# An unprivileged account to run every process. Fixed ids, so volume ownership stays stable
+# across rebuilds and hosts.
+RUN groupadd --system --gid 10001 portal \
+ && useradd --system --uid 10001 --gid portal --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin portal
+
+WORKDIR /app
+
+# Dependencies first: this layer is reused until requirements/base.txt changes. Every pinned
+# package ships a manylinux wheel (psycopg2-binary, Pillow, rpds-py), so no compiler is needed.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install -r requirements/base.txt
+
+# The application (see .dockerignore for what stays out), then the assets built in stage 1.
+# Owned by root and read-only for the portal user: the running process cannot change its code.
+COPY . .
+COPY --from=assets /build/static/vendor static/vendor
+
+# The only places the portal user may write:
+#   var/    settings.py creates it at import; beat keeps its schedule here (a volume in compose)
+#   media/  uploads: department logo, officer photos (a volume in compose)
+RUN mkdir -p var media \
+ && chown portal:portal var media
+
+# Static files are collected into the image (STATIC_ROOT=/app/staticfiles) and served by
+# WhiteNoise with hashed, compressed names. DEBUG=0 is needed so the manifest storage is used;
+# the settings refuse DEBUG=0 without a strong SECRET_KEY and ALLOWED_HOSTS, so this step gets
+# a random throwaway key that exists only in this RUN's environment (never in a layer or ENV).
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    DEBUG=0 ALLOWED_HOSTS=x \
+    python manage.py collectstatic --noinput
+
+USER portal:portal
+
+EXPOSE 8000
+
+# No HEALTHCHECK here: the same image runs the Celery worker and beat, which serve no HTTP.
+# docker-compose.yml gives the web service its check against /healthz/ready.
+
+# Gunicorn's settings (workers, timeouts, and an access log that records no client IP
+# addresses, because of the anonymous tip line) are in docker/gunicorn.conf.py.
+CMD ["gunicorn", "--config", "docker/gunicorn.conf.py", "portal.wsgi:application"]

@@ -1,0 +1,81 @@
+"""Gunicorn settings for the container image (used by the Dockerfile's CMD).
+
+Every value can be overridden from the environment without rebuilding the image:
+WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_ACCESS_LOG, LOG_LEVEL.
+
+Privacy: the portal runs an anonymous tip line, so nothing gunicorn writes may identify the
+person who sent a request. Gunicorn's default access-log format starts with %(h)s, the client
+IP address, and also records the query string, the referrer and the user agent; the format below
+keeps only the time, method, path (without query string), protocol, status, size and duration.
+Gunicorn's error log also names the client IP when it rejects a malformed request ("Invalid
+request from ip=..."), so the logger class below masks the address in that line.
+"""
+
+import logging
+import os
+import re
+
+from gunicorn import glogging
+
+bind = "0.0.0.0:8000"
+
+# Sync workers: the portal's views are short, database-bound requests. (2 x CPU) + 1 is the
+# usual starting point; 3 suits a small VM. Each worker holds one database connection.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+
+# A request taking longer than this is stuck: the worker is killed and replaced. Slow work
+# (e-mail, SMS) belongs to the Celery worker, never to a request.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30  # on SIGTERM, finish in-flight requests for up to this long
+keepalive = 5  # slightly longer than nothing: the TLS proxy in front reuses connections
+
+# Recycle workers now and then, so a slow leak in any library cannot grow without bound.
+max_requests = 1000
+max_requests_jitter = 100
+
+# The heartbeat file lives in memory: on Docker's overlay filesystem os.fchmod can block.
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - a tmpfs in every container, not a shared /tmp
+
+# gunicornc's control socket would be created under $HOME; the image's user has a read-only
+# home and nobody runs gunicornc inside a container.
+control_socket_disable = True
+
+# Logs go to stdout/stderr, where `docker compose logs` and the host's log driver collect them.
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# GUNICORN_ACCESS_LOG=0 turns the access log off entirely.
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") not in ("0", "false", "") else None
+# No %(h)s (client IP), %(u)s, %(q)s/%(r)s (query string), %(f)s (referrer), %(a)s (user agent),
+# %({x-forwarded-for}i)s: see the module docstring.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+_IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
+_IPV6 = r"\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]{0,15}(?:%\w+)?\]?"
+_IP_ADDRESS = re.compile(rf"{_IPV4}|{_IPV6}")
+_REJECTED = "Invalid request from ip="
+
+
+class _MaskClientAddress(logging.Filter):
+    """Rewrites gunicorn's one error-log line that names a client: "Invalid request from
+    ip=ADDRESS: reason" (the reason can repeat the address, e.g. a refused PROXY line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith(_REJECTED):
+            record.msg = "Invalid request from [client address removed]: " + _IP_ADDRESS.sub(
+                "[address removed]", message.partition(": ")[2]
+            )
+            record.args = ()
+        return True
+
+
+class PrivacyLogger(glogging.Logger):
+    """Gunicorn's logger, with client addresses masked in the error log."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(_MaskClientAddress())
+
+
+logger_class = PrivacyLogger

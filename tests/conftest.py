@@ -1,0 +1,107 @@
+"""Test-wide set-up.
+
+Tests run against whatever DATABASE_URL and REDIS_URL say (PostgreSQL and Redis in CI). Tests
+that need a real Celery worker are marked `worker`, those that drive Chromium `browser`; on a
+machine without those services they are skipped, unless PORTAL_REQUIRE_SERVICES=1 (as in CI),
+where a missing service fails the run instead of hiding it.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the
+# same tests to arrange data, would otherwise refuse to run beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _missing(item) -> str | None:
+    if item.get_closest_marker("worker"):
+        if not os.environ.get("REDIS_URL"):
+            return "needs REDIS_URL (a real Redis for the broker)"
+        if not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+            return "needs DATABASE_URL on PostgreSQL (a worker process shares the test database)"
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        reason = _missing(item)
+        if reason is None:
+            continue
+        if REQUIRE_SERVICES:
+            raise pytest.UsageError(f"PORTAL_REQUIRE_SERVICES=1 but {item.nodeid} {reason}")
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, request):
+    """Each test starts with an empty cache and runs tasks inline (worker tests undo that)."""
+    from portal.celery import app
+
+    cache.clear()
+    settings.SMS_BACKEND = "portal.sms.LocmemSMSBackend"
+    from portal.sms import LocmemSMSBackend
+
+    LocmemSMSBackend.outbox.clear()
+    app.conf.task_always_eager = not request.node.get_closest_marker("worker")
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+
+# --- A real Celery worker ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def broker_proxy():
+    """Redis reached through a proxy that tests can cut, to play a broker outage."""
+    from urllib.parse import urlsplit
+
+    from tests.support.proxy import TcpProxy
+
+    redis = urlsplit(os.environ["REDIS_URL"])
+    proxy = TcpProxy(redis.hostname or "127.0.0.1", redis.port or 6379).start()
+    db = (redis.path or "/0").lstrip("/") or "0"
+    proxy.url = f"redis://127.0.0.1:{proxy.port}/{db}"
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, broker_proxy, tmp_path_factory):
+    """A `celery worker` process (with embedded beat) on the test database and a real Redis
+    broker, e-mail written to files the tests read."""
+    from portal.celery import app
+    from tests.support.worker import WorkerProcess
+
+    worker = WorkerProcess(
+        database=connection.settings_dict,
+        broker_url=broker_proxy.url,
+        mail_dir=tmp_path_factory.mktemp("mail"),
+        workdir=tmp_path_factory.mktemp("worker"),
+    )
+    _use_broker(app, broker_proxy.url)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def _use_broker(app, url: str) -> None:
+    """Point this process's Celery producer at `url` (connection pools are made lazily)."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -1,0 +1,87 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from portal import roles
+from portal.models import AuditEntry, Division
+from portal.services.audit import audit_record
+from tests.factories import DivisionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entry_records_who_what_and_which_record():
+    user = UserFactory(username="clerk1")
+    division = DivisionFactory()
+    entry = audit_record(actor=user, action="portal.division.view", target=division)
+    assert (entry.actor, entry.actor_label, entry.target_id) == (user, "clerk1", str(division.pk))
+    assert entry.target_type.model == "division"
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_model():
+    entry = audit_record(actor=None, action="auth.login_failed", actor_label="mallory")
+    entry.action = "something.else"
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        entry.delete()
+
+
+def test_database_refuses_to_rewrite_the_audit_log(on_postgresql):
+    entry = audit_record(actor=None, action="auth.login_failed", actor_label="mallory")
+    for statement in (
+        "UPDATE portal_auditentry SET action = 'x' WHERE id = %s",
+        "DELETE FROM portal_auditentry WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).action == "auth.login_failed"
+
+
+def test_admin_change_is_audited_with_the_changed_fields(client):
+    admin_user = UserFactory(username="siteadmin", roles=[roles.SITE_ADMINISTRATORS])
+    division = DivisionFactory(phone="(860) 555-0001")
+    client.force_login(admin_user)
+    url = reverse("admin:portal_division_change", args=[division.pk])
+    data = {
+        "name_en": division.name_en,
+        "name_es": division.name_es,
+        "description_en": "",
+        "description_es": "",
+        "phone": "(860) 555-0002",
+        "email": "",
+        "address": "",
+        "hours_en": "",
+        "hours_es": "",
+        "order": division.order,
+        "is_published": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    entry = AuditEntry.objects.get(action="portal.division.change")
+    assert entry.actor == admin_user
+    assert entry.detail == {"fields": ["phone"]}
+    assert Division.objects.get(pk=division.pk).phone == "(860) 555-0002"
+
+
+def test_sign_in_and_failed_sign_in_are_audited(client):
+    UserFactory(username="officer1")
+    client.post(reverse("admin:login"), {"username": "officer1", "password": "wrong"})
+    client.post(
+        reverse("admin:login"), {"username": "officer1", "password": "correct horse battery"}
+    )
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor_label"))
+    assert actions == [("auth.login_failed", "officer1"), ("auth.login", "officer1")]
+
+
+def test_audit_log_is_read_only_in_admin(client):
+    admin_user = UserFactory(username="root", is_superuser=True)
+    entry = audit_record(actor=admin_user, action="portal.test")
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_auditentry_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:portal_auditentry_delete", args=[entry.pk])).status_code == 403
+    )

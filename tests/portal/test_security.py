@@ -1,0 +1,122 @@
+"""Production mode: refuses to start unsafe, passes check --deploy, protects staff sign-in."""
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, **env):
+    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**environment, **env},
+        timeout=120,
+    )
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "needs a real SECRET_KEY" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="")
+    assert result.returncode != 0
+    assert "needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.org",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_public_pages_send_the_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_staff_without_a_second_factor_cannot_reach_admin_when_required(client, settings):
+    settings.STAFF_REQUIRE_2FA = True
+    user = UserFactory(is_superuser=True)
+    client.force_login(user)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor:login"))
+    assert b"Token" in response.content or b"token" in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_staff_signs_in_with_password_and_authenticator_code(client, settings):
+    settings.STAFF_REQUIRE_2FA = True
+    user = UserFactory(username="ivy", is_superuser=True)
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    login = reverse("two_factor:login")
+    client.post(
+        login,
+        {
+            "auth-username": "ivy",
+            "auth-password": "correct horse battery",
+            "login_view-current_step": "auth",
+        },
+    )
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    response = client.post(
+        login, {"token-otp_token": f"{code:06d}", "login_view-current_step": "token"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_lock_the_account_for_a_while(client, settings):
+    UserFactory(username="target")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), {"username": "target", "password": "guess"})
+    response = client.post(
+        reverse("admin:login"), {"username": "target", "password": "correct horse battery"}
+    )
+    assert response.status_code == 429
+    assert b"Too many failed sign-in attempts" in response.content
+
+
+@pytest.mark.django_db
+def test_idle_staff_session_expires(client, settings):
+    user = UserFactory(is_superuser=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:index")).status_code == 200
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    with time_machine.travel(timezone.now() + idle):
+        assert client.get(reverse("admin:index")).status_code == 302
