@@ -40,10 +40,11 @@ deploy-check: install  ## what production mode says about itself
 	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 messages: install-dev  ## refresh the translation catalogs after changing strings
-	cd portal && ../$(MANAGE) makemessages -l es --no-obsolete --no-location
-	for app in tips parking records programs; do (cd $$app && ../$(MANAGE) makemessages -l es --no-obsolete --no-location); done
-	$(MANAGE) makemessages -l es --no-obsolete --no-location --ignore='portal/*' --ignore='tips/*' --ignore='parking/*' --ignore='records/*' --ignore='programs/*' --ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*' --ignore='bench/*'
-	$(MANAGE) compilemessages --ignore='.venv/*' --ignore='node_modules/*'
+	$(MANAGE) makemessages -l es --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages -l es $(MESSAGES_IGNORE)
+
+MESSAGES_IGNORE := --ignore=node_modules --ignore=static --ignore=tests --ignore=bench \
+	--ignore=var --ignore=media --ignore=staticfiles --ignore=.venv
 
 assets: static/vendor/uswds/.built
 

@@ -316,8 +316,13 @@ def run_wrk(wrk: str, config: Config, url: str, seconds: int) -> dict[str, float
     )
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
-            return json.loads(line.removeprefix("BENCH_RESULT "))
-    raise BenchError(f"wrk gave no result ({done.returncode}):\n{done.stdout}{done.stderr}")
+            raw: dict[str, float] = json.loads(line.removeprefix("BENCH_RESULT "))
+            break
+    else:
+        raise BenchError(f"wrk gave no result ({done.returncode}):\n{done.stdout}{done.stderr}")
+    if raw["duration_s"] < 0.9 * seconds:  # wrk stops early, and still reports, on a SIGINT
+        raise BenchError(f"wrk stopped after {raw['duration_s']:.1f} s of {seconds} s")
+    return raw
 
 
 def measure(wrk: str, config: Config, port: int, label: str, path: str) -> Result:
@@ -451,7 +456,7 @@ def main() -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\nbench: interrupted; gunicorn stopped", file=sys.stderr)
+        print("\nbench: interrupted", file=sys.stderr)
         return 130
     print()
     print(table(results))
