@@ -11,7 +11,15 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY static/build-assets.mjs static/build-assets.mjs
 # Writes static/vendor/uswds (CSS, JS, fonts, images, without source maps).
-RUN npm run build
+# USWDS's minified files still end in a sourceMappingURL comment naming the .map file that the
+# build leaves out, and the production static storage (ManifestStaticFilesStorage, DEBUG=0)
+# fails collectstatic on any reference to a missing file. So the comments go too: each sits on
+# a line of its own, and a file where one does not is left unchanged (collectstatic then fails
+# loudly rather than serving broken files). Inline data: maps (uswds.js) are not touched.
+RUN npm run build \
+ && find static/vendor -type f \( -name '*.css' -o -name '*.js' \) -exec sed -i \
+        -e '\@^/\*# sourceMappingURL=[^ ]*\.map \*/$@d' \
+        -e '\@^//# sourceMappingURL=[^ ]*\.map$@d' {} +
 
 
 # --- Stage 2: the application -------------------------------------------------------------------
@@ -55,7 +63,8 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
     DEBUG=0 ALLOWED_HOSTS=x \
     python manage.py collectstatic --noinput
 
-USER portal:portal
+# Numeric, so Kubernetes-style runAsNonRoot checks can verify it (10001 is "portal").
+USER 10001:10001
 
 EXPOSE 8000
 

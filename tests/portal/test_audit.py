@@ -34,9 +34,12 @@ def test_database_refuses_to_rewrite_the_audit_log(on_postgresql):
         "UPDATE portal_auditentry SET action = 'x' WHERE id = %s",
         "DELETE FROM portal_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "auth.login_failed"
 
 

@@ -10,8 +10,15 @@ from tests.factories import DivisionFactory, NeighborhoodFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
 
-PRINTED_URLS = ["/tips/", "/parking/", "/records/", "/programs/", "/events/",
-                "/neighborhoods/", "/contact/"]
+PRINTED_URLS = [
+    "/tips/",
+    "/parking/",
+    "/records/",
+    "/programs/",
+    "/events/",
+    "/neighborhoods/",
+    "/contact/",
+]
 
 
 @pytest.mark.parametrize("path", ["/", *PRINTED_URLS])
@@ -54,8 +61,12 @@ def test_chosen_language_is_remembered_for_printed_urls(client):
 
 def test_home_puts_the_tip_line_first_and_shows_what_feature_apps_register(client):
     page = client.get("/").content.decode()
-    titles = ["Give an anonymous tip", "Overnight parking", "Reports and records",
-              "Community programs"]
+    titles = [
+        "Give an anonymous tip",
+        "Overnight parking",
+        "Reports and records",
+        "Community programs",
+    ]
     positions = [page.index(title) for title in titles]
     assert positions == sorted(positions)
 
@@ -72,8 +83,11 @@ def test_a_removed_feature_leaves_no_trace_on_the_home_page(client):
 
 
 def test_home_panels_from_feature_apps_are_rendered(client):
-    panel = registry.Panel(key="test-panel", template="portal/test_panel.html",
-                           context=lambda request: {"greeting": _("Upcoming events")})
+    panel = registry.Panel(
+        key="test-panel",
+        template="portal/test_panel.html",
+        context=lambda request: {"greeting": _("Upcoming events")},
+    )
     registry.home_panels.register(panel)
     try:
         page = client.get("/").content.decode()
