@@ -69,13 +69,26 @@ def test_public_pages_send_the_security_headers(client):
 
 
 @pytest.mark.django_db
-def test_staff_without_a_second_factor_cannot_reach_admin_when_required(client, settings):
+def test_password_alone_does_not_open_admin_when_a_second_factor_is_required(client, settings):
     settings.STAFF_REQUIRE_2FA = True
     user = UserFactory(is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
     client.force_login(user)
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("two_factor:login"))
     assert b"Token" in response.content or b"token" in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_staff_member_without_an_authenticator_is_sent_to_set_one_up(client, settings):
+    settings.STAFF_REQUIRE_2FA = True
+    UserFactory(username="newhire", is_superuser=True)
+    login = reverse("two_factor:login")
+    client.post(login, {"auth-username": "newhire", "auth-password": "correct horse battery",
+                        "login_view-current_step": "auth"})
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("two_factor:setup")
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
