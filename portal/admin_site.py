@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, resolve_url
-from django_otp import user_has_device
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -12,9 +12,8 @@ const target = join(here, "vendor", "uswds");
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 for (const part of ["css", "js", "fonts", "img"]) {
-  cpSync(join(source, part), join(target, part), {
-    recursive: true,
-    filter: (path) => !path.endsWith(".map"),
-  });
+  // Source maps are kept: the minified files name them, and the production static storage
+  // (ManifestStaticFilesStorage) refuses to collect a file that references a missing one.
+  cpSync(join(source, part), join(target, part), { recursive: true });
 }
 console.log(`USWDS assets copied to ${target}`);
