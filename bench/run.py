@@ -68,6 +68,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 STARTUP_TIMEOUT_S = 30.0
 SETUP_TIMEOUT_S = 600.0
 STOP_TIMEOUT_S = 10.0
+BUSY_PERCENT = 20.0  # CPU time taken by other programs just before the run: warn above this
 
 
 class BenchError(Exception):
@@ -292,7 +293,10 @@ def check_answers(port: int) -> None:
     """Every URL must answer 200 itself: wrk counts only 4xx/5xx as errors, so a redirect (to
     the Spanish page, to HTTPS, to a login) would otherwise be measured as if it were the page."""
     for label, path in URLS:
-        status, headers = http_get(port, path)
+        try:
+            status, headers = http_get(port, path)
+        except OSError as exc:
+            raise BenchError(f"{label} ({path}) did not answer: {exc}") from exc
         if status != 200:
             where = f" -> {headers['location']}" if "location" in headers else ""
             raise BenchError(f"{label} ({path}) answers {status}{where}, not 200")
@@ -399,7 +403,37 @@ def git_commit() -> str | None:
     return done.stdout.strip() or None
 
 
-def write_json(results: list[Result], config: Config, path: Path) -> None:
+def cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all CPUs since boot, from Linux's /proc/stat."""
+    try:
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    total = sum(fields[:8])  # user nice system idle iowait irq softirq steal (guest is in user)
+    return total - idle, total
+
+
+def cpu_busy_percent(sample_s: float = 1.0) -> float | None:
+    """How busy the CPUs are right now, before we add any load: whatever else runs on the
+    machine competes with gunicorn and wrk for the same cores."""
+    start = cpu_times()
+    time.sleep(sample_s)
+    end = cpu_times()
+    if start is None or end is None or end[1] == start[1]:
+        return None
+    return round(100 * (end[0] - start[0]) / (end[1] - start[1]), 1)
+
+
+def warn_if_busy(busy: float | None) -> None:
+    if busy is not None and busy > BUSY_PERCENT:
+        print(
+            f"Note: other programs are using {busy:.0f}% of the CPUs; the figures will be "
+            "noisy. Run again when the machine is quiet."
+        )
+
+
+def write_json(results: list[Result], config: Config, cpu_busy: float | None, path: Path) -> None:
     baseline = results[0]
     report = {
         "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -413,6 +447,7 @@ def write_json(results: list[Result], config: Config, path: Path) -> None:
             "gunicorn_workers": WORKERS,
             "cpus": os.cpu_count(),
         },
+        "cpu_busy_before_percent": cpu_busy,
         "results": [{**asdict(r), **ratios(r, baseline)} for r in results],
     }
     path.write_text(json.dumps(report, indent=2) + "\n")
@@ -449,6 +484,8 @@ def main() -> int:
     if wrk is None:
         print("wrk is not installed. Install it with: sudo apt-get install wrk", file=sys.stderr)
         return 2
+    busy = cpu_busy_percent()
+    warn_if_busy(busy)
     try:
         config = load_config()
         results = run(wrk, config)
@@ -460,9 +497,11 @@ def main() -> int:
         return 130
     print()
     print(table(results))
+    if busy is not None:
+        print(f"\nCPU use by other programs just before the run: {busy:.0f}%")
     out = RESULTS_DIR / "latest.json"
-    write_json(results, config, out)
-    print(f"\nWritten to {out.relative_to(REPO)}")
+    write_json(results, config, busy, out)
+    print(f"Written to {out.relative_to(REPO)}")
     if any(r.non_2xx or r.socket_errors for r in results):
         print("bench: some requests failed; the figures above are not trustworthy", file=sys.stderr)
         return 1
