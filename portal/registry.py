@@ -2,7 +2,8 @@
 
 A feature app registers, in its AppConfig.ready():
 - a `Service`: a thing residents can do (a card on the home page and an entry in the menu);
-- a `Panel`: a block on the home page or on a neighborhood's page (upcoming events, meetings).
+- a `Panel`: a block on the home page or on a neighborhood's page (upcoming events, meetings);
+- a `DemoLoader`: the app's part of the demo data that `make run` loads.
 Remove the app from INSTALLED_APPS and its cards and panels are simply gone (pretix fills its
 pages through plugin signals in the same spirit; a registry is enough for us).
 """
@@ -56,7 +57,17 @@ class Registry(Generic[T]):
         return sorted(self._items.values(), key=lambda item: (item.order, item.key))
 
 
+@dataclass(frozen=True)
+class DemoLoader:
+    """Loads a feature app's demo data; `demo_setup` calls each after the kernel's own."""
+
+    key: str
+    load: Callable[[], None]
+    order: int = 100
+
+
 services: Registry[Service] = Registry("services")
+demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 home_panels: Registry[Panel] = Registry("home panels")
 neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "csp",
     "solo",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -30,6 +30,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include(two_factor_urls)),
     path("api/v1/", include((api_patterns, "api"))),
+    # Each feature app's endpoints, in its own api_urls.py.
+    path("api/v1/tips/", include("tips.api_urls")),
+    path("api/v1/parking/", include("parking.api_urls")),
+    path("api/v1/records/", include("records.api_urls")),
+    path("api/v1/", include("programs.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

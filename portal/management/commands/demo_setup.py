@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal import roles
+from portal import registry, roles
 from portal.models import DepartmentSettings, Division, Neighborhood, Officer, Street
 
 DEMO_PASSWORD = "eastbrook-demo"  # noqa: S105 - printed for the newcomer; refused when DEBUG=0
@@ -248,6 +248,8 @@ class Command(BaseCommand):
                     name=street, defaults={"neighborhood": neighborhood}
                 )
 
+        for loader in registry.demo_loaders.all():
+            loader.load()
         self.stdout.write(self.style.SUCCESS("Demo department loaded: Eastbrook, CT."))
         if users:
             self._create_users()

@@ -1,0 +1,4 @@
+"""programs's endpoints under /api/v1/ (see portal/urls.py)."""
+
+app_name = "programs-api"
+urlpatterns: list = []
