@@ -1,5 +1,237 @@
-from django.shortcuts import render
+"""The residents' pages: ask, track, reply, download. Each view parses input, calls one service
+or selector and renders. Requests are private: a bad or expired link is a 404, like a request
+that does not exist."""
+
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.services.audit import audit_record
+from records import selectors, services
+from records.forms import (
+    FORMS,
+    SLUG_FOR_KIND,
+    CodeForm,
+    FingerprintingForm,
+    LookupForm,
+    ReplyForm,
+    RescheduleForm,
+)
+from records.models import RequestKind
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def index(request):
-    return render(request, "records/index.html")
+    return render(request, "records/index.html", {"slugs": SLUG_FOR_KIND})
+
+
+@never_cache
+def request_form(request, kind: str):
+    form_class = FORMS.get(kind)
+    if form_class is None:
+        raise Http404
+    kwargs = {}
+    if form_class is FingerprintingForm:
+        kwargs["slots"] = selectors.slot_list_open()
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            try:
+                record_request = services.request_submit(
+                    kind=form.kind,
+                    requester_name=form.cleaned_data["requester_name"],
+                    requester_email=form.cleaned_data["requester_email"],
+                    requester_phone=form.cleaned_data["requester_phone"],
+                    language=translation.get_language(),
+                    details=form.details(),
+                    description=form.description(),
+                    id_document=form.cleaned_data.get("id_document"),
+                    slot_id=form.cleaned_data.get("slot"),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                token = services.tracking_token(record_request=record_request)
+                return redirect(reverse("records:track", kwargs={"token": token}) + "?new=1")
+    else:
+        form = form_class(**kwargs)
+    return render(
+        request,
+        "records/request_form.html",
+        {
+            "form": form,
+            "kind": form_class.kind,
+            "kind_label": RequestKind(form_class.kind).label,
+            "no_slots": form_class is FingerprintingForm and not kwargs["slots"],
+        },
+    )
+
+
+@never_cache
+def track_lookup(request):
+    if request.method == "POST":
+        form = LookupForm(request.POST)
+        if form.is_valid():
+            services.lookup_code_send(
+                tracking_number=form.cleaned_data["tracking_number"],
+                email=form.cleaned_data["email"],
+            )
+            code_form = CodeForm(
+                initial={"tracking_number": form.cleaned_data["tracking_number"].upper()}
+            )
+            return render(request, "records/track_code.html", {"form": code_form})
+    else:
+        form = LookupForm()
+    return render(request, "records/track_lookup.html", {"form": form})
+
+
+@never_cache
+@require_POST
+def track_code(request):
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            record_request = services.lookup_code_check(
+                tracking_number=form.cleaned_data["tracking_number"],
+                code=form.cleaned_data["code"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            token = services.tracking_token(record_request=record_request)
+            return redirect("records:track", token=token)
+    return render(request, "records/track_code.html", {"form": form})
+
+
+def _from_token(token: str):
+    public_id = services.tracking_token_read(token=token)
+    if public_id is None:
+        raise Http404
+    return selectors.request_for_requester(public_id=public_id)
+
+
+def _track_context(record_request, token: str, **extra) -> dict:
+    released = services.documents_released(record_request=record_request)
+    downloads = []
+    if released:
+        downloads = [
+            (document, services.download_token(document=document))
+            for document in record_request.released_documents
+        ]
+    slots = []
+    if record_request.kind == RequestKind.FINGERPRINTING and record_request.is_open:
+        slots = [s for s in selectors.slot_list_open() if s.pk != record_request.slot_id]
+    context = {
+        "record_request": record_request,
+        "token": token,
+        "days_left": services.business_days_left(record_request=record_request),
+        "days_since": services.business_days_since_receipt(record_request=record_request),
+        "fees": list(record_request.fees.all()),
+        "fees_total": services.fees_total(record_request=record_request),
+        "fees_settled": services.fees_settled(record_request=record_request),
+        "released": released,
+        "downloads": downloads,
+        "has_released_documents": bool(record_request.released_documents),
+        "reply_form": ReplyForm(),
+        "reschedule_form": RescheduleForm(slots=slots) if slots else None,
+        "slot_label": (
+            selectors.local_datetime(record_request.slot.starts_at) if record_request.slot else None
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+@never_cache
+def track(request, token: str):
+    record_request = _from_token(token)
+    return render(
+        request,
+        "records/track.html",
+        _track_context(record_request, token, new=request.GET.get("new") == "1"),
+    )
+
+
+@never_cache
+@require_POST
+def track_reply(request, token: str):
+    record_request = _from_token(token)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = form.cleaned_data.get("attachment")
+        try:
+            services.message_from_requester(
+                record_request=record_request,
+                body=form.cleaned_data.get("body") or "",
+                uploads=[attachment] if attachment else [],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(reverse("records:track", kwargs={"token": token}) + "?sent=1#messages")
+    context = _track_context(record_request, token, reply_form=form)
+    return render(request, "records/track.html", context, status=400)
+
+
+@never_cache
+@require_POST
+def track_reschedule(request, token: str):
+    record_request = _from_token(token)
+    slots = selectors.slot_list_open()
+    form = RescheduleForm(request.POST, slots=slots)
+    if form.is_valid():
+        try:
+            services.appointment_reschedule(
+                record_request=record_request, slot_id=form.cleaned_data["slot"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("records:track", token=token)
+    context = _track_context(record_request, token, reschedule_form=form)
+    return render(request, "records/track.html", context, status=400)
+
+
+@never_cache
+@require_POST
+def track_cancel(request, token: str):
+    record_request = _from_token(token)
+    with contextlib.suppress(ValidationError):  # already closed: the page shows that
+        services.appointment_cancel(record_request=record_request)
+    return redirect("records:track", token=token)
+
+
+@never_cache
+def download(request, token: str):
+    """A released document, through a signed link that expires."""
+    claims = services.download_token_read(token=token)
+    if claims is None:
+        raise Http404
+    document = selectors.document_for_download(document_id=claims["d"], public_id=claims["r"])
+    if not services.documents_released(record_request=document.request):
+        raise Http404
+    data = services.document_read(document=document)
+    audit_record(
+        actor=None,
+        action="records.document.download",
+        target=document.request,
+        detail={"document": document.pk},
+        actor_label="requester",
+    )
+    response = HttpResponse(data, content_type=document.content_type)
+    safe_name = "".join(c for c in document.original_name if c.isalnum() or c in "._- ")
+    response["Content-Disposition"] = f'attachment; filename="{safe_name or "document"}"'
+    return response
