@@ -1,4 +1,11 @@
-"""parking's endpoints under /api/v1/ (see portal/urls.py)."""
+"""parking's endpoints under /api/v1/parking/ (see portal/urls.py)."""
+
+from django.urls import path
+
+from parking import api
 
 app_name = "parking-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("nights/", api.PermitNightList.as_view(), name="nights"),
+    path("check/", api.PlateCheck.as_view(), name="check"),
+]

@@ -7,7 +7,7 @@ class ParkingConfig(AppConfig):
     verbose_name = _("Overnight parking")
 
     def ready(self) -> None:
-        from portal import registry
+        from portal import registry, roles
 
         registry.services.register(
             registry.Service(
@@ -22,3 +22,36 @@ class ParkingConfig(AppConfig):
                 icon="directions_car",
             )
         )
+        registry.demo_loaders.register(
+            registry.DemoLoader(key="parking", load=_load_demo, order=20)
+        )
+        roles.grant(
+            roles.PARKING_OFFICERS,
+            "parking.lookup_plate",
+            "parking.view_permit",
+            "parking.change_permit",
+            "parking.view_permitnight",
+            "parking.view_refusal",
+            "parking.view_parkingrules",
+            "parking.change_parkingrules",
+            "parking.view_snowemergency",
+            "parking.add_snowemergency",
+            "parking.change_snowemergency",
+            "parking.view_blanketnight",
+            "parking.add_blanketnight",
+            "parking.change_blanketnight",
+            "parking.delete_blanketnight",
+            "parking.view_nightlylist",
+        )
+        roles.grant(
+            roles.SITE_ADMINISTRATORS,
+            "parking.view_permit",
+            "parking.view_parkingrules",
+            "parking.change_parkingrules",
+        )
+
+
+def _load_demo() -> None:
+    from parking.demo import load
+
+    load()

@@ -1,5 +1,161 @@
-from django.shortcuts import render
+"""Thin views: parse input, call one service or selector, render."""
+
+import datetime
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from parking import nights as n
+from parking import selectors, services
+from parking.forms import CancelNightsForm, FindPermitForm, LookupForm, PermitRequestForm, decorate
 
 
+def _night_choices(rules, zone):
+    first = n.first_open_night(rules.cutoff_time, zone, rules.lead_time_minutes)
+    today = timezone.now().astimezone(zone).date()
+    last = today + datetime.timedelta(days=rules.max_days_ahead)
+    choices, night = [], first
+    while night <= last:
+        label = _("the night of %(date)s") % {"date": n.night_label(night)}
+        if night == first:
+            label = _("Tonight: %(label)s") % {"label": label}
+        choices.append((night.isoformat(), label))
+        night += datetime.timedelta(days=1)
+    return choices
+
+
+@require_http_methods(["GET", "POST"])
 def index(request):
-    return render(request, "parking/index.html")
+    rules, zone = services.rules_get(), n.department_zone()
+    kwargs = {
+        "max_nights": rules.max_consecutive_nights,
+        "night_choices": _night_choices(rules, zone),
+    }
+    form = PermitRequestForm(request.POST or None, **kwargs)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        data = services.PermitRequest(**form.cleaned_data, language=translation.get_language())
+        try:
+            permit = services.permit_request(data=data)
+        except ValidationError as error:
+            refusal = error.messages[0]
+        else:
+            url = reverse("parking:permit", kwargs={"token": services.permit_token(permit)})
+            return redirect(url + "?new=1")
+    context = {
+        "form": decorate(form),
+        "refusal": refusal,
+        "rules": rules,
+        **selectors.public_notices(rules=rules, zone=zone),
+    }
+    return render(request, "parking/index.html", context, status=400 if refusal else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def permit(request, token):
+    found = services.permit_from_token(token)
+    if found is None:
+        raise Http404
+    rules, zone = services.rules_get(), n.department_zone()
+    choices = selectors.cancellable_nights(permit=found, rules=rules, zone=zone)
+    form = CancelNightsForm(
+        request.POST or None,
+        choices=[(night.isoformat(), n.night_label(night)) for night in choices],
+    )
+    cancelled = None
+    if request.method == "POST" and form.is_valid():
+        nights = [datetime.date.fromisoformat(value) for value in form.cleaned_data["nights"]]
+        try:
+            cancelled = services.permit_cancel_nights(permit=found, nights=nights)
+        except ValidationError as error:
+            form.add_error("nights", error)
+        else:
+            return redirect(request.path + "?cancelled=1")
+    context = {
+        "permit": found,
+        "form": form,
+        "cancelled": cancelled or request.GET.get("cancelled"),
+        "just_approved": request.GET.get("new") == "1",
+        **selectors.permit_overview(permit=found, rules=rules, zone=zone),
+    }
+    return render(request, "parking/permit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def find(request):
+    form = FindPermitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = selectors.permit_by_code(
+            code=form.cleaned_data["code"], plate=form.cleaned_data["plate"]
+        )
+        if found is not None:
+            return redirect("parking:permit", token=services.permit_token(found))
+        form.add_error(None, _("No permit matches this code and plate. Check both."))
+    return render(request, "parking/find.html", {"form": decorate(form)})
+
+
+@staff_member_required
+@permission_required("parking.lookup_plate", raise_exception=True)
+def officer(request):
+    form = LookupForm(request.GET or None)
+    result = None
+    night = n.tonight()
+    if request.GET and form.is_valid():
+        result = {
+            "found": services.plate_lookup(
+                actor=request.user,
+                plate=form.cleaned_data["plate"],
+                plate_state=form.cleaned_data["plate_state"],
+                night=night,
+            ),
+            "plate": form.cleaned_data["plate"],
+        }
+    context = {
+        "form": decorate(form),
+        "result": result,
+        "night": night,
+        "night_label": n.night_label(night),
+        "standalone": True,
+    }
+    return render(request, "parking/officer.html", context)
+
+
+def _night_or_404(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@staff_member_required
+@permission_required("parking.view_permit", raise_exception=True)
+def list_csv(request, night):
+    day = _night_or_404(night)
+    services.audit_record(
+        actor=request.user, action="parking.list.download", detail={"night": night, "as": "csv"}
+    )
+    response = HttpResponse(services.nightly_csv(night=day), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="parking-{day.isoformat()}.csv"'
+    return response
+
+
+@staff_member_required
+@permission_required("parking.view_permit", raise_exception=True)
+def list_pdf(request, night):
+    day = _night_or_404(night)
+    services.audit_record(
+        actor=request.user, action="parking.list.download", detail={"night": night, "as": "pdf"}
+    )
+    title = _("Overnight parking: the night of %(night)s") % {"night": n.night_label(day)}
+    response = HttpResponse(
+        services.nightly_pdf(night=day, title=title), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="parking-{day.isoformat()}.pdf"'
+    return response

@@ -335,3 +335,57 @@ RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
 # Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
 RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
 # --- end records ---
+
+# --- tips ---
+# The tip line (tips/). Passphrases are hashed with this pepper on top of Argon2id; it lives
+# outside the database like the encryption keys. With DEBUG=1 and none given, one is derived
+# from SECRET_KEY.
+TIPS_PASSPHRASE_PEPPER = env.str("TIPS_PASSPHRASE_PEPPER", default="") or f"pepper:{SECRET_KEY}"
+# Wrong passphrases for one tip number before it is locked, and for how long (seconds).
+TIPS_CHECK_MAX_FAILURES = env.int("TIPS_CHECK_MAX_FAILURES", default=5)
+TIPS_CHECK_LOCKOUT_SECONDS = env.int("TIPS_CHECK_LOCKOUT_SECONDS", default=30 * 60)
+# Tips one address may send per hour (counted under a keyed, hourly rotating hash in Redis).
+TIPS_SUBMISSIONS_PER_HOUR = env.int("TIPS_SUBMISSIONS_PER_HOUR", default=10)
+# The tip pages strip the address, user agent and referrer before anything else sees them.
+MIDDLEWARE.insert(0, "tips.privacy.TipAnonymityMiddleware")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tips.privacy.TipExceptionReporterFilter"
+CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
+    "task": "tips.tasks.attachment_sweep",
+    "schedule": env.float("TIPS_ATTACHMENT_SWEEP_SECONDS", default=300.0),
+}
+# --- end tips ---
+
+# --- parking ---
+# The nightly list goes out before the ban starts; the beat entry checks every few minutes and
+# sends each night's list once. The ban sweep re-queues a snow-emergency job the broker lost.
+CELERY_BEAT_SCHEDULE["parking-nightly-list"] = {
+    "task": "parking.tasks.nightly_list_send",
+    "schedule": env.float("PARKING_LIST_CHECK_SECONDS", default=300.0),
+}
+CELERY_BEAT_SCHEDULE["parking-ban-sweep"] = {
+    "task": "parking.tasks.ban_sweep",
+    "schedule": env.float("PARKING_BAN_SWEEP_SECONDS", default=60.0),
+}
+# --- end parking ---
+
+# --- programs ---
+# Beat jobs of programs and events: scheduled publishing, waiting-list offers that ran out,
+# reminders 24 hours before an event. Each job is idempotent; a minute's delay is harmless.
+PROGRAMS_BEAT_SECONDS = env.float("PROGRAMS_BEAT_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "programs-schedule": {
+            "task": "programs.tasks.programs_schedule_run",
+            "schedule": PROGRAMS_BEAT_SECONDS,
+        },
+        "programs-offers-expire": {
+            "task": "programs.tasks.registration_offers_expire",
+            "schedule": PROGRAMS_BEAT_SECONDS,
+        },
+        "programs-reminders": {
+            "task": "programs.tasks.event_reminders_send",
+            "schedule": PROGRAMS_BEAT_SECONDS * 5,
+        },
+    }
+)
+# --- end programs ---

@@ -1,0 +1,102 @@
+"""Endpoints for officers' handheld devices: token (or session) authentication, the
+parking.lookup_plate permission, every lookup audit-logged."""
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from parking import nights as n
+from parking import services
+from parking.models import US_STATES, PermitNight
+from parking.serializers import PermitNightSerializer, PlateCheckSerializer
+from portal.services.audit import audit_record
+
+
+class CanLookUpPlates(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("parking.lookup_plate"))
+
+
+class PlateFilter(django_filters.CharFilter):
+    def filter(self, qs, value):
+        return super().filter(qs, n.normalise_plate(value) if value else value)
+
+
+class PermitNightFilter(django_filters.FilterSet):
+    plate = PlateFilter(field_name="plate", help_text="Plate; spaces and hyphens are ignored.")
+    plate_state = django_filters.ChoiceFilter(choices=US_STATES)
+    night = django_filters.DateFilter(help_text="The night (its evening's date). Default: tonight.")
+    street = django_filters.CharFilter(field_name="street__name", lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(choices=PermitNight.Status.choices)
+
+    class Meta:
+        model = PermitNight
+        fields = ["plate", "plate_state", "night", "street", "status"]
+
+
+class _OfficerAPI:
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [CanLookUpPlates]
+
+
+class PermitNightList(_OfficerAPI, generics.ListAPIView):
+    """Permitted nights, filtered by plate, state, night (default tonight), street or status.
+    Every call is recorded in the audit log."""
+
+    serializer_class = PermitNightSerializer
+    filterset_class = PermitNightFilter
+
+    def get_queryset(self) -> QuerySet[PermitNight]:
+        queryset = PermitNight.objects.select_related("permit", "street").order_by(
+            "street__name", "house_number", "plate"
+        )
+        if not self.request.query_params.get("night"):
+            queryset = queryset.filter(night=n.tonight())
+        if not self.request.query_params.get("status"):
+            queryset = queryset.filter(status=PermitNight.Status.ACTIVE)
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        audit_record(
+            actor=request.user,
+            action="parking.nights.list",
+            detail=dict(request.query_params.items()),
+        )
+        return super().list(request, *args, **kwargs)
+
+
+class PlateCheck(_OfficerAPI, APIView):
+    """Is this plate permitted tonight? One answer, audit-logged like the officer's page."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("plate", OpenApiTypes.STR, required=True),
+            OpenApiParameter("plate_state", OpenApiTypes.STR, enum=[c for c, _ in US_STATES]),
+        ],
+        responses=PlateCheckSerializer,
+    )
+    def get(self, request):
+        plate = n.normalise_plate(request.query_params.get("plate", ""))
+        state = request.query_params.get("plate_state", "").upper()
+        if not plate:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"plate": ["This parameter is required."]}, code="required")
+        night = n.tonight()
+        found = services.plate_lookup(
+            actor=request.user, plate=plate, plate_state=state, night=night
+        )
+        data = {
+            "plate": plate,
+            "plate_state": state,
+            "night": night,
+            "permitted": found is not None,
+            "permit": found,
+        }
+        return Response(PlateCheckSerializer(data).data)

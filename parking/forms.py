@@ -1,0 +1,128 @@
+"""The shape of what residents and officers type; the rules are in services.py."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parking import nights as n
+from parking.models import US_STATES, Reason, VehicleType, plate_validator
+from portal.models import Street, phone_validator
+
+
+class PlateField(forms.CharField):
+    def to_python(self, value):
+        return n.normalise_plate(super().to_python(value))
+
+
+class PermitRequestForm(forms.Form):
+    plate = PlateField(
+        label=_("Plate number"),
+        max_length=12,
+        validators=[plate_validator],
+        help_text=_("Letters and digits as on the plate; spaces and dashes do not matter."),
+    )
+    plate_state = forms.ChoiceField(label=_("State of the plate"), choices=US_STATES, initial="CT")
+    vehicle_type = forms.ChoiceField(
+        label=_("Type of vehicle"), choices=VehicleType.choices, initial=VehicleType.CAR
+    )
+    make = forms.CharField(label=_("Make"), max_length=40, help_text=_("For example: Toyota"))
+    model = forms.CharField(label=_("Model"), max_length=40, help_text=_("For example: Corolla"))
+    colour = forms.CharField(label=_("Colour"), max_length=30)
+    house_number = forms.IntegerField(
+        label=_("House number"), min_value=1, max_value=99999, widget=forms.TextInput
+    )
+    street = forms.ModelChoiceField(
+        label=_("Street"),
+        queryset=Street.objects.order_by("name"),
+        empty_label=_("- Choose the street -"),
+        help_text=_("The street where the car will park. Only streets of the town are listed."),
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("- Choose -")), *Reason.choices])
+    reason_note = forms.CharField(label=_("If other, tell us why"), max_length=300, required=False)
+    first_night = forms.TypedChoiceField(
+        label=_("First night"),
+        coerce=datetime.date.fromisoformat,
+        help_text=_("The night of a date runs from the evening of that date to the next morning."),
+    )
+    nights = forms.TypedChoiceField(
+        label=_("Number of nights"), coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")]
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    mobile = forms.CharField(
+        label=_("Mobile number for a text message"),
+        max_length=25,
+        required=False,
+        validators=[phone_validator],
+    )
+
+    def __init__(self, *args, max_nights: int = 3, night_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_night"].choices = night_choices
+        self.fields["nights"].choices = [(i, str(i)) for i in range(1, max_nights + 1)]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("mobile"):
+            self.add_error(
+                "email", _("Give an e-mail address or a mobile number for the confirmation.")
+            )
+        if data.get("reason") == Reason.OTHER and not data.get("reason_note"):
+            self.add_error("reason_note", _("Tell us the reason."))
+        return data
+
+
+class FindPermitForm(forms.Form):
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=14,
+        help_text=_("The code you received, for example 7K2M-9QXWD."),
+    )
+    plate = PlateField(label=_("Plate number"), max_length=12)
+
+    def clean_code(self):
+        code = n.normalise_code(self.cleaned_data["code"])
+        if not n.code_is_valid(code):
+            raise forms.ValidationError(
+                _("This is not a valid confirmation code. Check each character."), code="code"
+            )
+        return code
+
+
+class CancelNightsForm(forms.Form):
+    nights = forms.MultipleChoiceField(
+        label=_("Nights to cancel"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nights"].choices = choices
+
+
+class LookupForm(forms.Form):
+    plate = PlateField(label=_("Plate"), max_length=12)
+    plate_state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("Any state")), *US_STATES], required=False
+    )
+
+
+def decorate(form: forms.Form) -> forms.Form:
+    """USWDS classes, and each field tied to its hint and error (aria-describedby)."""
+    for name, field in form.fields.items():
+        bound = form[name]
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "usa-select" if isinstance(widget, forms.Select) else "usa-input"
+        if bound.errors:
+            css += " usa-input--error"
+            widget.attrs["aria-invalid"] = "true"
+        widget.attrs["class"] = css
+        described = []
+        if field.help_text:
+            described.append(f"{bound.id_for_label}-hint")
+        if bound.errors:
+            described.append(f"{bound.id_for_label}-error")
+        if described:
+            widget.attrs["aria-describedby"] = " ".join(described)
+    return form
