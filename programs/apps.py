@@ -7,7 +7,9 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs and events")
 
     def ready(self) -> None:
-        from portal import registry
+        from portal import registry, roles
+        from programs import panels
+        from programs.demo import load_demo
 
         registry.services.register(
             registry.Service(
@@ -33,4 +35,75 @@ class ProgramsConfig(AppConfig):
                 order=40,
                 icon="event",
             )
+        )
+        registry.home_panels.register(
+            registry.Panel(
+                key="upcoming-events",
+                template="programs/panels/home_events.html",
+                context=panels.home_upcoming_events,
+                order=20,
+            )
+        )
+        registry.neighborhood_panels.register(
+            registry.Panel(
+                key="meetings",
+                template="programs/panels/neighborhood_meetings.html",
+                context=panels.neighborhood_meetings,
+                order=20,
+            )
+        )
+        registry.neighborhood_panels.register(
+            registry.Panel(
+                key="problems",
+                template="programs/panels/neighborhood_problems.html",
+                context=panels.neighborhood_problems,
+                order=30,
+            )
+        )
+        registry.neighborhood_panels.register(
+            registry.Panel(
+                key="subscribe",
+                template="programs/panels/neighborhood_subscribe.html",
+                context=panels.neighborhood_subscribe,
+                order=40,
+            )
+        )
+        registry.demo_loaders.register(registry.DemoLoader(key="programs", load=load_demo))
+
+        content = [
+            f"programs.{verb}_{model}"
+            for model in (
+                "program",
+                "programimage",
+                "partner",
+                "newsitem",
+                "event",
+                "problem",
+                "problemnote",
+            )
+            for verb in ("add", "change", "view")
+        ]
+        roles.grant(
+            roles.COMMUNITY_OFFICERS,
+            *content,
+            "programs.delete_programimage",
+            "programs.delete_partner",
+            "programs.delete_newsitem",
+            "programs.delete_problemnote",
+            "programs.view_programrevision",
+            "programs.view_registration",
+            "programs.change_registration",
+            "programs.view_subscription",
+        )
+        roles.grant(
+            roles.SITE_ADMINISTRATORS,
+            *content,
+            "programs.publish_program",
+            "programs.delete_program",
+            "programs.delete_event",
+            "programs.view_programrevision",
+            "programs.view_registration",
+            "programs.change_registration",
+            "programs.view_subscription",
+            "programs.delete_subscription",
         )

@@ -1,9 +1,260 @@
-from django.shortcuts import render
+"""Public pages of programs and events. Thin: parse, call one selector or service, render."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from portal.models import Neighborhood
+from programs import feeds, selectors
+from programs.forms import RegistrationForm
+from programs.models import Event, Registration
+from programs.services import registrations
+from programs.services.publishing import content_version
 
 
-def index(request):
-    return render(request, "programs/index.html")
+def _translation_missing(obj, fields=("title", "summary", "body")) -> bool:
+    """True when the page is shown in Spanish but some of its text was written only in English."""
+    language = translation.get_language() or "en"
+    if language == "en":
+        return False
+    for name in fields:
+        english = getattr(obj, f"{name}_en", "")
+        if english and not getattr(obj, f"{name}_{language}", ""):
+            return True
+    return False
 
 
-def events(request):
-    return render(request, "programs/events.html")
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programs/index.html",
+        {"programs": selectors.program_list(), "version": content_version()},
+    )
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.program_get(slug=slug, user=request.user)
+    preview = getattr(program, "is_preview", False)
+    response = render(
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "preview": preview,
+            "version": content_version(),
+            "translation_missing": _translation_missing(program),
+            "events": selectors.event_list(program=program)[:12],
+            "news": selectors.news_list(program=program)[:5],
+        },
+    )
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def events(request: HttpRequest) -> HttpResponse:
+    programs = list(selectors.program_list())
+    neighborhoods = list(Neighborhood.objects.all())
+    queryset = selectors.event_list()
+    chosen_program = request.GET.get("program", "")
+    chosen_neighborhood = request.GET.get("neighborhood", "")
+    if chosen_program:
+        queryset = queryset.filter(program__slug=chosen_program)
+    if chosen_neighborhood:
+        queryset = queryset.filter(neighborhood__slug=chosen_neighborhood)
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programs/events.html",
+        {
+            "page": page,
+            "programs": programs,
+            "neighborhoods": neighborhoods,
+            "chosen_program": chosen_program,
+            "chosen_neighborhood": chosen_neighborhood,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_detail(request: HttpRequest, key: str) -> HttpResponse:
+    if key.isdigit():
+        event = get_object_or_404(Event, pk=int(key))
+        return redirect(event, permanent=True)
+    event = selectors.event_get(slug=key)
+    form = None
+    if event.takes_registration and not event.is_cancelled:
+        form = RegistrationForm(request.POST or None, event=event)
+        if request.method == "POST" and form.is_valid():
+            try:
+                registration = registrations.registration_create(
+                    event_id=event.pk,
+                    language=translation.get_language() or "en",
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect(
+                    "programs:registration",
+                    token=registrations.registration_token(registration),
+                )
+        if request.method == "POST":
+            form.mark_errors()
+    elif request.method == "POST":
+        return redirect(event)
+    return render(
+        request,
+        "programs/event_detail.html",
+        {
+            "event": event,
+            "form": form,
+            "places_left": selectors.places_left(event),
+            "json_ld": feeds.event_json_ld(request, event),
+            "translation_missing": _translation_missing(event, ("title", "description")),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def registration(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own sign-up: its status, and buttons to claim an offer or cancel."""
+    try:
+        current = registrations.registration_from_token(token)
+    except ValidationError as error:
+        return render(request, "programs/registration.html", {"error": error}, status=404)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                current = registrations.registration_cancel(registration_id=current.pk)
+            elif action == "claim":
+                current = registrations.registration_claim(registration_id=current.pk)
+            else:
+                raise Http404
+        except ValidationError as failure:
+            error = failure
+        else:
+            return redirect("programs:registration", token=token)
+    return render(
+        request,
+        "programs/registration.html",
+        {
+            "registration": current,
+            "event": current.event,
+            "token": token,
+            "error": error,
+            "statuses": Registration.Status,
+        },
+        status=400 if error else 200,
+    )
+
+
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mail's cancel link: a page with one button (a link alone never cancels, since
+    mail scanners open links)."""
+    return registration(request, token)
+
+
+def registration_claim(request: HttpRequest, token: str) -> HttpResponse:
+    return registration(request, token)
+
+
+def event_flyer(request: HttpRequest, key: str) -> HttpResponse:
+    """The event's printable flyer, built by a Celery task the first time it is asked for."""
+    import logging
+
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    from programs import tasks
+    from programs.flyer import flyer_name
+
+    event = selectors.event_get(slug=key)
+    language = translation.get_language() or "en"
+    name = flyer_name(event, language)
+    if not default_storage.exists(name):
+        try:
+            tasks.flyer_build.delay(event.pk, language)
+        except Exception:  # noqa: BLE001 - broker down: the page asks them to try again
+            logging.getLogger(__name__).warning("Could not queue the flyer of event %s", event.pk)
+    if not default_storage.exists(name):
+        response = render(request, "programs/flyer_wait.html", {"event": event}, status=202)
+        response["Retry-After"] = "5"
+        return response
+    response = FileResponse(default_storage.open(name, "rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}.pdf"'
+    return response
+
+
+# --- Neighborhoods: subscriptions ---------------------------------------------------------------
+
+
+@require_http_methods(["POST"])
+def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
+    from programs.forms import SubscriptionForm
+    from programs.services import neighborhoods
+
+    neighborhood = get_object_or_404(Neighborhood, slug=slug)
+    form = SubscriptionForm(request.POST)
+    if form.is_valid():
+        neighborhoods.subscription_request(
+            neighborhood=neighborhood,
+            email=form.cleaned_data["email"],
+            language=translation.get_language() or "en",
+        )
+        return render(
+            request, "programs/subscription.html", {"neighborhood": neighborhood, "state": "sent"}
+        )
+    form.mark_errors()
+    return render(
+        request,
+        "programs/subscription.html",
+        {"neighborhood": neighborhood, "state": "form", "form": form},
+        status=400,
+    )
+
+
+def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    from programs.services import neighborhoods
+
+    try:
+        subscription = neighborhoods.subscription_confirm(token=token)
+    except ValidationError as error:
+        return render(request, "programs/subscription.html", {"error": error}, status=400)
+    return render(
+        request,
+        "programs/subscription.html",
+        {"neighborhood": subscription.neighborhood, "state": "confirmed"},
+    )
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without our CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the e-mail: the link alone unsubscribes (the signed token is the proof)."""
+    from programs.services import neighborhoods
+
+    try:
+        neighborhood = neighborhoods.subscription_cancel(token=token)
+    except ValidationError as error:
+        return render(request, "programs/subscription.html", {"error": error}, status=400)
+    return render(
+        request,
+        "programs/subscription.html",
+        {"neighborhood": neighborhood, "state": "unsubscribed"},
+    )

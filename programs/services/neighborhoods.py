@@ -1,0 +1,178 @@
+"""A neighborhood's problem board and its e-mail subscribers.
+
+Rules:
+- Problems are worked with SARA (scanning, analysis, response, assessment); the coordinating
+  officer publishes a problem and its dated progress notes. Each save is audit-logged.
+- A resident subscribes with an e-mail address and confirms from a link we send (so nobody is
+  subscribed by someone else); every message carries a one-click unsubscribe link (signed), and
+  unsubscribing needs nothing else. Subscribers hear of new meetings and new progress notes.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import DomainError
+from portal.models import Neighborhood, Notification
+from portal.selectors import department_get
+from portal.services.audit import audit_record
+from portal.services.notifications import notification_enqueue
+from programs.models import Event, Problem, ProblemNote, Subscription
+from programs.services.publishing import content_changed
+
+SALT = "programs.subscription"
+
+
+def subscription_token(subscription: Subscription, purpose: str) -> str:
+    return signing.dumps([subscription.pk, purpose], salt=SALT, compress=True)
+
+
+def subscription_from_token(token: str, purpose: str) -> Subscription | None:
+    try:
+        pk, signed_purpose = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise DomainError(
+            _("This link is not valid. Copy the whole link from the e-mail."), code="bad_token"
+        ) from exc
+    if signed_purpose != purpose:
+        raise DomainError(_("This link is not valid."), code="bad_token")
+    return Subscription.objects.select_related("neighborhood").filter(pk=pk).first()
+
+
+def _url(name: str, token: str, language: str) -> str:
+    with translation.override(language):
+        return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[token])
+
+
+def _send(subscription: Subscription, kind: str, subject: str, context: dict, dedupe: str | None):
+    with translation.override(subscription.language):
+        body = render_to_string(
+            "programs/email/subscription.txt",
+            {
+                "kind": kind,
+                "subscription": subscription,
+                "neighborhood": subscription.neighborhood,
+                "confirm_url": _url(
+                    "programs:subscription-confirm",
+                    subscription_token(subscription, "confirm"),
+                    subscription.language,
+                ),
+                "unsubscribe_url": _url(
+                    "programs:unsubscribe",
+                    subscription_token(subscription, "unsubscribe"),
+                    subscription.language,
+                ),
+                "tz": department_get().time_zone,
+                **context,
+            },
+        )
+        notification_enqueue(
+            channel=Notification.Channel.EMAIL,
+            recipient=subscription.email,
+            subject=f"{subscription.neighborhood.name}: {subject}",
+            body=body,
+            language=subscription.language,
+            dedupe_key=dedupe,
+        )
+
+
+@transaction.atomic
+def subscription_request(*, neighborhood: Neighborhood, email: str, language: str) -> Subscription:
+    """Ask to subscribe: sends a confirmation link (again, if asked again)."""
+    subscription, created = Subscription.objects.get_or_create(
+        neighborhood=neighborhood,
+        email=email.strip().lower(),
+        defaults={"language": language},
+    )
+    if not created and subscription.confirmed_at:
+        return subscription  # already subscribed: say nothing that reveals it
+    subscription.language = language
+    subscription.save(update_fields=["language"])
+    _send(subscription, "confirm", _t("Please confirm your subscription"), {}, None)
+    return subscription
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> Subscription:
+    subscription = subscription_from_token(token, "confirm")
+    if subscription is None:
+        raise DomainError(_("This subscription no longer exists."), code="not_found")
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+        audit_record(
+            actor=None,
+            actor_label="public",
+            action="programs.subscription.confirm",
+            target=subscription,
+        )
+    return subscription
+
+
+@transaction.atomic
+def subscription_cancel(*, token: str) -> Neighborhood | None:
+    """One click: the subscription is gone. Unsubscribing twice is fine."""
+    subscription = subscription_from_token(token, "unsubscribe")
+    if subscription is None:
+        return None
+    neighborhood = subscription.neighborhood
+    audit_record(
+        actor=None,
+        actor_label="public",
+        action="programs.subscription.cancel",
+        target=subscription,
+    )
+    subscription.delete()
+    return neighborhood
+
+
+def _subscribers(neighborhood_id: int):
+    return Subscription.objects.filter(
+        neighborhood_id=neighborhood_id, confirmed_at__isnull=False
+    ).select_related("neighborhood")
+
+
+def subscribers_notify_event(*, event: Event) -> int:
+    """Tell a neighborhood's subscribers about a new meeting (once per meeting)."""
+    if not event.neighborhood_id or not event.is_published:
+        return 0
+    count = 0
+    for subscription in _subscribers(event.neighborhood_id):
+        with translation.override(subscription.language):
+            event_url = settings.PORTAL_BASE_URL.rstrip("/") + event.get_absolute_url()
+        _send(
+            subscription,
+            "event",
+            _t("New meeting"),
+            {"event": event, "event_url": event_url},
+            f"programs:nb-event:{event.pk}:{subscription.pk}",
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def problem_record_save(*, actor, problem: Problem, new_notes: list[ProblemNote]) -> None:
+    """After staff saved a problem: audit it, and tell subscribers of published progress."""
+    audit_record(
+        actor=actor,
+        action="programs.problem.save",
+        target=problem,
+        detail={"stage": problem.stage, "status": problem.status, "notes": len(new_notes)},
+    )
+    if problem.is_published:
+        for note in new_notes:
+            for subscription in _subscribers(problem.neighborhood_id):
+                _send(
+                    subscription,
+                    "progress",
+                    _t("Progress on a problem"),
+                    {"problem": problem, "note": note},
+                    f"programs:nb-note:{note.pk}:{subscription.pk}",
+                )
+    transaction.on_commit(content_changed)

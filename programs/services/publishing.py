@@ -1,0 +1,275 @@
+"""Program pages: who may edit them, the publishing workflow, revisions and scheduled publishing.
+
+Rules (department policy for public web content):
+- A community officer edits only the programs they are assigned to (Program.editors); a
+  publisher (permission programs.publish_program) edits every program.
+- Nothing an officer writes reaches the public without a publisher's approval: officers send a
+  draft for review; only a publisher approves (publishes), sends back, or takes a page down. A
+  published page is locked for officers; a publisher takes it back to draft to change it.
+- The workflow is the table TRANSITIONS, enforced here only. Every transition, every save and
+  every revert is written to the audit log in the same transaction, and every save keeps a
+  revision (a snapshot of the page's text) so staff see who changed what and can go back.
+- Scheduled publishing: an approved page with a future "publish on" goes live at that time; a
+  page with "take down on" returns to draft then (programs_schedule_run, Celery beat).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import DomainError
+from portal.services.audit import audit_record
+from programs.models import Program, ProgramRevision
+
+PUBLISH_PERMISSION = "programs.publish_program"
+CONTENT_CACHE_VERSION_KEY = "programs:content-version"
+
+# Fields kept in each revision and restored by a revert.
+REVISION_FIELDS = [
+    "title_en",
+    "title_es",
+    "summary_en",
+    "summary_es",
+    "body_en",
+    "body_es",
+    "contact_officer_id",
+    "publish_at",
+    "unpublish_at",
+]
+
+S = Program.Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: str
+    target: str
+    needs_publisher: bool
+    label: object
+
+
+TRANSITIONS = {
+    "submit": Transition("submit", S.DRAFT, S.REVIEW, False, _("Send for review")),
+    "withdraw": Transition("withdraw", S.REVIEW, S.DRAFT, False, _("Back to draft")),
+    "approve": Transition("approve", S.REVIEW, S.PUBLISHED, True, _("Approve and publish")),
+    "publish": Transition("publish", S.DRAFT, S.PUBLISHED, True, _("Publish now")),
+    "unpublish": Transition("unpublish", S.PUBLISHED, S.DRAFT, True, _("Take down (to draft)")),
+}
+
+
+def content_changed() -> None:
+    """Public program and event pages are cached; any change makes a new cache generation."""
+    try:
+        cache.incr(CONTENT_CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(CONTENT_CACHE_VERSION_KEY, 1, None)
+
+
+def content_version() -> int:
+    return cache.get_or_set(CONTENT_CACHE_VERSION_KEY, 1, None)
+
+
+def is_publisher(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def can_edit(user, program: Program | None) -> bool:
+    """May `user` change this program's content? (None: may they create programs at all.)"""
+    if not user or not user.is_active or not user.has_perm("programs.change_program"):
+        return False
+    if is_publisher(user):
+        return True
+    if program is None or program.pk is None:
+        return user.has_perm("programs.add_program")
+    if program.status == S.PUBLISHED:
+        return False
+    return program.editors.filter(pk=user.pk).exists()
+
+
+def transitions_for(user, program: Program) -> list[Transition]:
+    allowed = []
+    for transition in TRANSITIONS.values():
+        if transition.source != program.status:
+            continue
+        if transition.needs_publisher and not is_publisher(user):
+            continue
+        if not transition.needs_publisher and not (
+            is_publisher(user) or program.editors.filter(pk=user.pk).exists()
+        ):
+            continue
+        allowed.append(transition)
+    return allowed
+
+
+def _snapshot(program: Program) -> dict:
+    data = {}
+    for name in REVISION_FIELDS:
+        value = getattr(program, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+@transaction.atomic
+def program_record_save(
+    *, actor: AbstractBaseUser, program: Program, created: bool, changed_fields: list[str]
+) -> ProgramRevision:
+    """Called after admin saved the program's form: check the actor may, keep a revision,
+    write the audit entry."""
+    if not created and not can_edit(actor, Program.objects.get(pk=program.pk)):
+        raise DomainError(
+            _("You may change only the programs you are assigned to, and not once published."),
+            code="not_assigned",
+        )
+    revision = ProgramRevision.objects.create(
+        program=program,
+        author=actor,
+        note=str(_("Created")) if created else str(_("Edited")),
+        changed_fields=sorted(changed_fields),
+        snapshot=_snapshot(program),
+    )
+    audit_record(
+        actor=actor,
+        action="programs.program.add" if created else "programs.program.change",
+        target=program,
+        detail={"fields": sorted(changed_fields), "revision": revision.pk},
+    )
+    transaction.on_commit(content_changed)
+    return revision
+
+
+@transaction.atomic
+def program_transition(
+    *, actor: AbstractBaseUser, program: Program, transition: str, note: str = ""
+) -> Program:
+    """Move a program through the workflow, if the table and the actor's role allow it."""
+    step = TRANSITIONS.get(transition)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if step is None or step.source != program.status:
+        raise DomainError(
+            _("This page cannot go from “%(status)s” that way."),
+            code="bad_transition",
+            params={"status": program.get_status_display()},
+        )
+    if step.needs_publisher and not is_publisher(actor):
+        raise DomainError(_("Only a publisher can approve or take down a page."), code="forbidden")
+    if not step.needs_publisher and not (
+        is_publisher(actor) or program.editors.filter(pk=actor.pk).exists()
+    ):
+        raise DomainError(
+            _("You may change only the programs you are assigned to."), code="not_assigned"
+        )
+    before = program.status
+    program.status = step.target
+    now = timezone.now()
+    if step.target == S.PUBLISHED:
+        # Live now, or later when the beat sweep sees "publish on" has come (and marks it).
+        program.published_at = now if program.is_live(now) else None
+    if step.name == "unpublish":
+        program.unpublish_at = None
+    program.full_clean()
+    program.save(update_fields=["status", "published_at", "unpublish_at", "updated_at"])
+    ProgramRevision.objects.create(
+        program=program,
+        author=actor,
+        note=str(step.label) + (f": {note}" if note else ""),
+        snapshot=_snapshot(program),
+    )
+    audit_record(
+        actor=actor,
+        action=f"programs.program.{step.name}",
+        target=program,
+        detail={"from": before, "to": program.status, "note": note},
+    )
+    transaction.on_commit(content_changed)
+    return program
+
+
+@transaction.atomic
+def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Program:
+    """Put a program's text back as it was in `revision` (itself recorded as a new revision)."""
+    program = Program.objects.select_for_update().get(pk=revision.program_id)
+    if not can_edit(actor, program):
+        raise DomainError(
+            _("You may change only the programs you are assigned to, and not once published."),
+            code="not_assigned",
+        )
+    changed = []
+    for name, value in revision.snapshot.items():
+        if name not in REVISION_FIELDS:
+            continue
+        field = Program._meta.get_field(name.removesuffix("_id"))
+        value = field.to_python(value) if value is not None and not name.endswith("_id") else value
+        if getattr(program, name) != value:
+            setattr(program, name, value)
+            changed.append(name)
+    program.full_clean()
+    program.save()
+    ProgramRevision.objects.create(
+        program=program,
+        author=actor,
+        note=str(_("Restored the version of %(when)s"))
+        % {"when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")},
+        changed_fields=changed,
+        snapshot=_snapshot(program),
+    )
+    audit_record(
+        actor=actor,
+        action="programs.program.revert",
+        target=program,
+        detail={"revision": revision.pk, "fields": changed},
+    )
+    transaction.on_commit(content_changed)
+    return program
+
+
+def programs_schedule_run(*, now=None) -> dict[str, int]:
+    """Beat: take down pages whose time is up, and mark scheduled pages live. Idempotent."""
+    now = now or timezone.now()
+    done = {"published": 0, "unpublished": 0}
+    due_down = Program.objects.filter(status=S.PUBLISHED, unpublish_at__lte=now)
+    for pk in due_down.values_list("pk", flat=True):
+        with transaction.atomic():
+            program = Program.objects.select_for_update().get(pk=pk)
+            if (
+                program.status != S.PUBLISHED
+                or not program.unpublish_at
+                or program.unpublish_at > now
+            ):
+                continue
+            program.status = S.DRAFT
+            program.unpublish_at = None
+            program.save(update_fields=["status", "unpublish_at", "updated_at"])
+            audit_record(
+                actor=None,
+                actor_label="scheduler",
+                action="programs.program.unpublish",
+                target=program,
+                detail={"scheduled": True},
+            )
+            transaction.on_commit(content_changed)
+            done["unpublished"] += 1
+    due_up = Program.objects.filter(
+        status=S.PUBLISHED, publish_at__lte=now, published_at__isnull=True
+    )
+    for pk in due_up.values_list("pk", flat=True):
+        with transaction.atomic():
+            program = Program.objects.select_for_update().get(pk=pk)
+            if program.published_at is not None:
+                continue
+            program.published_at = now
+            program.save(update_fields=["published_at", "updated_at"])
+            audit_record(
+                actor=None,
+                actor_label="scheduler",
+                action="programs.program.went_live",
+                target=program,
+                detail={"scheduled": True},
+            )
+            transaction.on_commit(content_changed)
+            done["published"] += 1
+    return done

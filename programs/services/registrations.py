@@ -1,0 +1,413 @@
+"""Sign-ups for events, the waiting list, and notices about cancelled or moved events.
+
+Rules (department policy for community events):
+- Capacity is never exceeded: every change to who holds a place locks the event row first
+  (select_for_update) and counts places after the lock (pretix's quota pattern).
+- A full event puts a new sign-up on a waiting list, first come, first served. When a place
+  frees up, the first person waiting is offered it with a claim link valid for 24 hours; an
+  offer not claimed in time expires and the place passes to the next person (beat sweep).
+- PAL (youth) sign-ups need the youth's name and age, within the event's ages, and a parent's
+  or guardian's name, contact and consent.
+- Everyone registered is told when an event is cancelled or moved; those confirmed are reminded
+  24 hours before. All messages go through the outbox, with dedupe keys where a job may repeat.
+- Links in e-mails carry a signed token; anyone holding it may cancel that one sign-up.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import DomainError
+from portal.models import Notification
+from portal.selectors import department_get
+from portal.services.audit import audit_record
+from portal.services.notifications import notification_enqueue
+from programs.models import Event, Registration
+from programs.services.publishing import content_changed
+
+OFFER_HOURS = 24
+REMINDER_HOURS = 24
+TOKEN_SALT = "programs.registration"  # noqa: S105 - a signing salt, not a secret
+R = Registration.Status
+
+
+def registration_token(registration: Registration) -> str:
+    return signing.dumps(str(registration.pk), salt=TOKEN_SALT, compress=True)
+
+
+def registration_from_token(token: str) -> Registration:
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature as exc:
+        raise DomainError(
+            _("This link is not valid. Copy the whole link from the e-mail."), code="bad_token"
+        ) from exc
+    registration = (
+        Registration.objects.select_related("event", "event__program", "event__neighborhood")
+        .filter(pk=pk)
+        .first()
+    )
+    if registration is None:
+        raise DomainError(_("This sign-up no longer exists."), code="not_found")
+    return registration
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _link(name: str, registration: Registration) -> str:
+    with translation.override(registration.language):
+        return _absolute(reverse(name, args=[registration_token(registration)]))
+
+
+def _notify(registration: Registration, kind: str, subject, dedupe: str | None = None) -> None:
+    """Queue one e-mail about `registration`, written in the language they signed up in."""
+    with translation.override(registration.language):
+        event = registration.event
+        body = render_to_string(
+            "programs/email/registration.txt",
+            {
+                "kind": kind,
+                "registration": registration,
+                "event": event,
+                "event_url": _absolute(event.get_absolute_url()),
+                "cancel_url": _link("programs:registration-cancel", registration),
+                "claim_url": _link("programs:registration-claim", registration),
+                "offer_hours": OFFER_HOURS,
+                "tz": department_get().time_zone,
+            },
+        )
+        notification_enqueue(
+            channel=Notification.Channel.EMAIL,
+            recipient=registration.email,
+            subject=f"{subject}: {event.title}",
+            body=body,
+            language=registration.language,
+            dedupe_key=dedupe,
+        )
+
+
+def _places_taken(event: Event) -> int:
+    return event.registrations.filter(status__in=Registration.HOLDS_A_PLACE).count()
+
+
+def _lock_event(event_id) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event_id: int,
+    name: str,
+    email: str,
+    phone: str = "",
+    youth_name: str = "",
+    youth_age: int | None = None,
+    consent: bool = False,
+    language: str = "en",
+) -> Registration:
+    """Sign someone up: a place if one is left, otherwise a place on the waiting list."""
+    event = _lock_event(event_id)
+    now = timezone.now()
+    if not event.takes_registration or not event.is_published:
+        raise DomainError(_("This event does not take sign-ups."), code="no_registration")
+    if event.is_cancelled:
+        raise DomainError(_("This event has been cancelled."), code="cancelled")
+    if event.starts_at <= now:
+        raise DomainError(_("Sign-up has closed: the event has started."), code="closed")
+    if event.registration == Event.Registration.YOUTH:
+        if not youth_name.strip():
+            raise DomainError(
+                _("Enter the young person's name."), code="required", field="youth_name"
+            )
+        if youth_age is None:
+            raise DomainError(
+                _("Enter the young person's age."), code="required", field="youth_age"
+            )
+        if (event.min_age and youth_age < event.min_age) or (
+            event.max_age and youth_age > event.max_age
+        ):
+            raise DomainError(
+                _("This activity is for ages %(low)s to %(high)s."),
+                code="age",
+                field="youth_age",
+                params={"low": event.min_age or 0, "high": event.max_age or 99},
+            )
+        if not consent:
+            raise DomainError(
+                _("A parent or guardian must give consent."), code="consent", field="consent"
+            )
+    duplicate = event.registrations.filter(
+        email__iexact=email.strip(),
+        youth_name__iexact=youth_name.strip(),
+        status__in=[R.CONFIRMED, R.OFFERED, R.WAITING],
+    )
+    if duplicate.exists():
+        raise DomainError(
+            _("This e-mail address is already signed up for this event."),
+            code="duplicate",
+            field="email",
+        )
+    full = event.capacity is not None and _places_taken(event) >= event.capacity
+    registration = Registration(
+        event=event,
+        status=R.WAITING if full else R.CONFIRMED,
+        name=name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        youth_name=youth_name.strip(),
+        youth_age=youth_age,
+        consent=consent,
+        language=language,
+        created_at=now,
+    )
+    registration.full_clean()
+    registration.save()
+    audit_record(
+        actor=None,
+        actor_label="public",
+        action=f"programs.registration.{registration.status}",
+        target=registration,
+        detail={"event": event.pk},
+    )
+    if full:
+        _notify(registration, "waiting", _t("You are on the waiting list"))
+    else:
+        _notify(registration, "confirmed", _t("You are signed up"))
+    transaction.on_commit(content_changed)
+    return registration
+
+
+def _offer_next(event: Event, now) -> list[Registration]:
+    """With the event locked: offer freed places to the first people waiting."""
+    offered = []
+    if event.is_cancelled or event.starts_at <= now:
+        return offered
+    free = None if event.capacity is None else event.capacity - _places_taken(event)
+    waiting = event.registrations.filter(status=R.WAITING).order_by("created_at", "pk")
+    for registration in waiting:
+        if free is not None and free <= 0:
+            break
+        registration.status = R.OFFERED
+        # An offer never outlives the event's start.
+        registration.offer_expires_at = min(now + timedelta(hours=OFFER_HOURS), event.starts_at)
+        registration.save(update_fields=["status", "offer_expires_at"])
+        audit_record(
+            actor=None,
+            actor_label="waiting list",
+            action="programs.registration.offered",
+            target=registration,
+            detail={"event": event.pk},
+        )
+        _notify(
+            registration,
+            "offered",
+            _t("A place is free for you"),
+            dedupe=f"programs:offer:{registration.pk}:{registration.offer_expires_at.isoformat()}",
+        )
+        offered.append(registration)
+        if free is not None:
+            free -= 1
+    return offered
+
+
+@transaction.atomic
+def registration_cancel(*, registration_id, actor=None) -> Registration:
+    """Give up a place or leave the waiting list; the freed place goes to the next person."""
+    registration = Registration.objects.select_related("event").get(pk=registration_id)
+    event = _lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    registration.event = event
+    if registration.status in (R.CANCELLED, R.EXPIRED):
+        return registration  # cancelling twice is the same as once
+    now = timezone.now()
+    if event.ends_at <= now:
+        raise DomainError(_("This event is over."), code="over")
+    registration.status = R.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    audit_record(
+        actor=actor,
+        actor_label="public",
+        action="programs.registration.cancelled",
+        target=registration,
+        detail={"event": event.pk},
+    )
+    _notify(registration, "cancelled", _t("Your sign-up is cancelled"))
+    _offer_next(event, now)
+    transaction.on_commit(content_changed)
+    return registration
+
+
+@transaction.atomic
+def registration_claim(*, registration_id) -> Registration:
+    """Take the place offered from the waiting list, while the offer lasts."""
+    registration = Registration.objects.get(pk=registration_id)
+    event = _lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    registration.event = event
+    if registration.status == R.CONFIRMED:
+        return registration
+    now = timezone.now()
+    if registration.status != R.OFFERED or (
+        registration.offer_expires_at and registration.offer_expires_at <= now
+    ):
+        raise DomainError(
+            _("This offer has ended and the place has passed to the next person."),
+            code="offer_expired",
+        )
+    if event.is_cancelled:
+        raise DomainError(_("This event has been cancelled."), code="cancelled")
+    registration.status = R.CONFIRMED
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "offer_expires_at"])
+    audit_record(
+        actor=None,
+        actor_label="public",
+        action="programs.registration.claimed",
+        target=registration,
+        detail={"event": event.pk},
+    )
+    _notify(registration, "confirmed", _t("You are signed up"))
+    transaction.on_commit(content_changed)
+    return registration
+
+
+def offers_expire(*, now=None) -> int:
+    """Beat: end unclaimed offers and pass each place on. Idempotent."""
+    now = now or timezone.now()
+    expired = 0
+    due = (
+        Registration.objects.filter(status=R.OFFERED, offer_expires_at__lte=now)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    for event_id in list(due):
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            for registration in event.registrations.select_for_update().filter(
+                status=R.OFFERED, offer_expires_at__lte=now
+            ):
+                registration.status = R.EXPIRED
+                registration.save(update_fields=["status"])
+                audit_record(
+                    actor=None,
+                    actor_label="waiting list",
+                    action="programs.registration.expired",
+                    target=registration,
+                    detail={"event": event.pk},
+                )
+                _notify(
+                    registration,
+                    "expired",
+                    _t("Your offer has ended"),
+                    dedupe=f"programs:expired:{registration.pk}",
+                )
+                expired += 1
+            _offer_next(event, now)
+            transaction.on_commit(content_changed)
+    return expired
+
+
+def reminders_send(*, now=None) -> int:
+    """Beat: remind each confirmed person once, within 24 hours of the start. Idempotent."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=R.CONFIRMED,
+        reminded_at__isnull=True,
+        event__status__in=[Event.Status.SCHEDULED, Event.Status.RESCHEDULED],
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + timedelta(hours=REMINDER_HOURS),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            registration = (
+                Registration.objects.select_for_update(of=("self",))
+                .select_related("event")
+                .filter(pk=pk, reminded_at__isnull=True)
+                .first()
+            )
+            if registration is None:
+                continue
+            registration.reminded_at = now
+            registration.save(update_fields=["reminded_at"])
+            _notify(
+                registration,
+                "reminder",
+                _t("Reminder"),
+                dedupe=f"programs:reminder:{pk}:{registration.event.starts_at.isoformat()}",
+            )
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def event_cancel(*, actor, event: Event, note: str = "") -> Event:
+    """Cancel an event and tell everyone registered or waiting."""
+    event = _lock_event(event.pk)
+    if event.is_cancelled:
+        return event
+    event.status = Event.Status.CANCELLED
+    if note:
+        event.status_note = note
+    event.sequence += 1
+    event.save()
+    audit_record(actor=actor, action="programs.event.cancel", target=event, detail={"note": note})
+    for registration in event.registrations.filter(status__in=[R.CONFIRMED, R.OFFERED, R.WAITING]):
+        registration.event = event
+        _notify(
+            registration,
+            "event_cancelled",
+            _t("Cancelled"),
+            dedupe=f"programs:event-cancelled:{event.pk}:{registration.pk}",
+        )
+    transaction.on_commit(content_changed)
+    return event
+
+
+@transaction.atomic
+def event_reschedule(*, actor, event: Event, starts_at, ends_at, note: str = "") -> Event:
+    """Move an event to a new time and tell everyone registered or waiting."""
+    event = _lock_event(event.pk)
+    if event.is_cancelled:
+        raise DomainError(_("A cancelled event cannot be moved."), code="cancelled")
+    if ends_at <= starts_at:
+        raise DomainError(_("The event must end after it starts."), code="ends", field="ends_at")
+    if starts_at == event.starts_at and ends_at == event.ends_at:
+        return event
+    event.previous_starts_at = event.starts_at
+    event.starts_at, event.ends_at = starts_at, ends_at
+    event.status = Event.Status.RESCHEDULED
+    if note:
+        event.status_note = note
+    event.sequence += 1
+    event.full_clean()
+    event.save()
+    audit_record(
+        actor=actor,
+        action="programs.event.reschedule",
+        target=event,
+        detail={"from": event.previous_starts_at.isoformat(), "to": starts_at.isoformat()},
+    )
+    holders = event.registrations.filter(status__in=[R.CONFIRMED, R.OFFERED, R.WAITING])
+    holders.filter(status=R.CONFIRMED).update(reminded_at=None)  # remind again before the new time
+    for registration in holders:
+        registration.event = event
+        _notify(
+            registration,
+            "event_rescheduled",
+            _t("New date"),
+            dedupe=f"programs:event-moved:{event.pk}:{registration.pk}:{starts_at.isoformat()}",
+        )
+    transaction.on_commit(content_changed)
+    return event
