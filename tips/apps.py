@@ -7,7 +7,9 @@ class TipsConfig(AppConfig):
     verbose_name = _("Anonymous tips")
 
     def ready(self) -> None:
-        from portal import registry
+        from portal import registry, roles
+        from tips import crypto  # noqa: F401 - registers the encryption key check
+        from tips.demo import load_demo
 
         registry.services.register(
             registry.Service(
@@ -21,4 +23,22 @@ class TipsConfig(AppConfig):
                 order=0,
                 icon="visibility_off",
             )
+        )
+        registry.demo_loaders.register(registry.DemoLoader(key="tips", load=load_demo, order=10))
+        roles.grant(
+            roles.TIP_INVESTIGATORS,
+            "tips.view_tip",
+            "tips.change_tip",
+            "tips.view_tipcategory",
+            "tips.view_tipmessage",
+            "tips.add_tipmessage",
+            "tips.view_tipnote",
+            "tips.add_tipnote",
+            "tips.view_tipattachment",
+        )
+        roles.grant(
+            roles.SITE_ADMINISTRATORS,
+            "tips.view_tipcategory",
+            "tips.add_tipcategory",
+            "tips.change_tipcategory",
         )

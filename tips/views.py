@@ -1,5 +1,249 @@
+"""The resident's pages: /tips/ (give a tip), /tips/check/ (come back with number + passphrase).
+
+Why these views are csrf_exempt: a CSRF cookie is a random value that lives for a year, which
+would link a tipster's visits; and with `Referrer-Policy: no-referrer` browsers send
+`Origin: null` on form posts, which Django's CSRF check refuses. Tipsters have no session to
+ride on, so CSRF protects nothing here; abuse is held back by throttling (tips/privacy.py).
+The access to a tip after check-in is carried in a hidden, encrypted, 30-minute token in the
+form, never in a cookie or the session.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from tips import crypto, privacy, scrub, selectors, services
+from tips.forms import CheckForm, ConfirmForm, ReplyForm, TipForm
+from tips.models import Tip
+
+ACCESS_TTL = 30 * 60
+SEALED_TTL = 60 * 60
 
 
+class InMemoryUploadHandler(MemoryFileUploadHandler):
+    """Files of a tip stay in memory until encrypted: no plain copy in a temporary folder."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length and content_length > scrub.MAX_TOTAL + 1024 * 1024:
+            raise StopUpload(connection_reset=False)
+        self.activated = True
+
+
+def _memory_uploads(request) -> None:
+    request.upload_handlers = [InMemoryUploadHandler(request)]
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _limits_context() -> dict:
+    mb = scrub.MB
+    return {
+        "max_files": scrub.MAX_FILES,
+        "image_mb": scrub.FILE_LIMITS["image"] // mb,
+        "pdf_mb": scrub.FILE_LIMITS["pdf"] // mb,
+        "video_mb": scrub.FILE_LIMITS["video"] // mb,
+    }
+
+
+def _unexpected(form, data) -> bool:
+    allowed = set(form.fields) | {"csrfmiddlewaretoken"}
+    return any(key not in allowed for key in list(data.keys()) + list(form.files.keys()))
+
+
+@csrf_exempt
+@privacy.private_page
 def index(request):
-    return render(request, "tips/index.html")
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        _memory_uploads(request)
+        form = TipForm(request.POST, request.FILES)
+        if _unexpected(form, request.POST):
+            form.is_valid()
+            form.add_error(None, _("The form held something we did not ask for. Nothing was sent."))
+        elif not privacy.throttle_hit(
+            scope="submit",
+            client=getattr(request, "tips_client", ""),
+            limit=settings.TIPS_SUBMISSIONS_PER_HOUR,
+            window=3600,
+        ):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many tips were sent from this connection in the last hour. Please try "
+                    "again later, or call the tip line."
+                ),
+            )
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.tip_submit(
+                    category=data["category"],
+                    what=data["what"],
+                    where=data["where"],
+                    when=data["when"],
+                    people=data["people"],
+                    vehicles=data["vehicles"],
+                    contact=data["contact"],
+                    neighborhood=data["neighborhood"],
+                    files=data["attachments"],
+                    language=get_language() or "en",
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                sealed = crypto.encrypt_text(f"{result.tip.pk}:{result.passphrase}")
+                return render(
+                    request,
+                    "tips/submitted.html",
+                    {
+                        "tip": result.tip,
+                        "passphrase": result.passphrase,
+                        "words": result.passphrase.split(),
+                        "confirm_form": ConfirmForm(initial={"sealed": sealed}),
+                    },
+                )
+    else:
+        form = TipForm()
+    return render(
+        request,
+        "tips/index.html",
+        {"form": form, **_limits_context(), "categories": selectors.category_list()},
+    )
+
+
+def _unseal(sealed: str) -> tuple[Tip, str] | None:
+    try:
+        tip_id, _sep, passphrase = crypto.decrypt_text(sealed, ttl=SEALED_TTL).partition(":")
+    except (crypto.InvalidToken, ValueError, UnicodeError):
+        return None
+    tip = Tip.objects.filter(pk=tip_id).first()
+    return (tip, passphrase) if tip else None
+
+
+@csrf_exempt
+@privacy.private_page
+def confirm(request):
+    """The retype-to-confirm step: the passphrase travels only inside an encrypted, one-hour
+    hidden field of this form, so a mistyped copy can be shown again and corrected."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ConfirmForm(request.POST)
+    unsealed = _unseal(request.POST.get("sealed", ""))
+    if unsealed is None:
+        return render(request, "tips/confirm_expired.html", status=400)
+    tip, passphrase = unsealed
+    from tips.passphrases import normalize
+
+    if form.is_valid() and normalize(form.cleaned_data["typed"]) == normalize(passphrase):
+        return render(request, "tips/confirmed.html", {"tip": tip})
+    if form.is_valid():
+        form.add_error(
+            "typed",
+            _(
+                "That is not the same passphrase. Compare it word by word with the one above and "
+                "correct what you wrote down."
+            ),
+        )
+    return render(
+        request,
+        "tips/submitted.html",
+        {"tip": tip, "passphrase": passphrase, "words": passphrase.split(), "confirm_form": form},
+    )
+
+
+def _access_token(tip: Tip) -> str:
+    return crypto.encrypt_text(f"access:{tip.pk}")
+
+
+def _tip_from_access(token: str) -> Tip | None:
+    try:
+        text = crypto.decrypt_text(token, ttl=ACCESS_TTL)
+    except (crypto.InvalidToken, ValueError, UnicodeError):
+        return None
+    prefix, _sep, tip_id = text.partition(":")
+    if prefix != "access" or not tip_id.isdigit():
+        return None
+    return Tip.objects.select_related("category").filter(pk=int(tip_id)).first()
+
+
+def _thread(request, tip: Tip, reply_form=None, sent=False, status=200):
+    return render(
+        request,
+        "tips/thread.html",
+        {
+            "tip": tip,
+            "messages_thread": selectors.tip_thread(tip=tip),
+            "attachment_count": tip.attachments.count(),
+            "reply_form": reply_form or ReplyForm(initial={"access": _access_token(tip)}),
+            "sent": sent,
+            "rewards": True,
+            **_limits_context(),
+        },
+        status=status,
+    )
+
+
+@csrf_exempt
+@privacy.private_page
+def check(request):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        form = CheckForm(request.POST)
+        if form.is_valid():
+            if not privacy.throttle_hit(
+                scope="check", client=getattr(request, "tips_client", ""), limit=30, window=900
+            ):
+                form.add_error(None, _("Too many tries from this connection. Try again later."))
+            else:
+                try:
+                    tip = services.tip_authenticate(
+                        number=form.cleaned_data["number"],
+                        passphrase=form.cleaned_data["passphrase"],
+                    )
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    return _thread(request, tip)
+    else:
+        form = CheckForm()
+    return render(request, "tips/check.html", {"form": form})
+
+
+@csrf_exempt
+@privacy.private_page
+def reply(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _memory_uploads(request)
+    form = ReplyForm(request.POST, request.FILES)
+    tip = _tip_from_access(request.POST.get("access", ""))
+    if tip is None:
+        return render(
+            request, "tips/check.html", {"form": CheckForm(), "expired": True}, status=400
+        )
+    if form.is_valid():
+        try:
+            services.tipster_reply(
+                tip=tip, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return _thread(request, tip, sent=True)
+    form.data = form.data.copy()
+    form.data["access"] = _access_token(tip)
+    return _thread(request, tip, reply_form=form, status=400)

@@ -1,0 +1,255 @@
+"""The tip line's models. Everything a tipster writes is held in EncryptedTextField columns or
+encrypted files; what is stored in clear is only what staff need to sort the queue (category,
+status, priority, neighborhood) and a received time rounded to the hour."""
+
+import secrets
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tips.fields import EncryptedTextField
+
+# Crockford's base32 without look-alikes: a number read over the phone is not misheard.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+NUMBER_LENGTH = 10  # 30**10 ≈ 5.9e14 numbers: not sequential, not guessable
+
+
+def new_tip_number() -> str:
+    raw = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalize_tip_number(value: str) -> str:
+    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
+    return f"{raw[:5]}-{raw[5:]}" if len(raw) == NUMBER_LENGTH else raw
+
+
+def round_to_hour(moment: datetime) -> datetime:
+    """The received time is kept to the hour: the exact second could match a phone's records."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def rounded_now() -> datetime:
+    return round_to_hour(timezone.now())
+
+
+def random_file_name(instance, filename: str) -> str:
+    # The resident's file name is never kept: it may carry a name or a date.
+    return f"tips/{uuid.uuid4().hex}.bin"
+
+
+class TipCategory(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("Tips in urgent categories are triaged first and start at urgent priority."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("offered on the form"), default=True)
+    on_duty = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("investigators on duty"),
+        blank=True,
+        related_name="tip_categories_on_duty",
+        help_text=_(
+            "They are e-mailed when a tip arrives in this category. If nobody is chosen, "
+            "every active tip investigator is."
+        ),
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("tip category")
+        verbose_name_plural = _("tip categories")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Tip(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        REVIEWING = "reviewing", _("Being reviewed")
+        REWARD_ELIGIBLE = "reward", _("Eligible for a reward")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.IntegerChoices):
+        URGENT = 1, _("Urgent")
+        HIGH = 2, _("High")
+        NORMAL = 3, _("Normal")
+        LOW = 4, _("Low")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("Not closed")
+        ACTED_ON = "acted_on", _("Acted on")
+        REFERRED = "referred", _("Referred to another agency")
+        NOT_ACTIONABLE = "not_actionable", _("Not enough to act on")
+        DUPLICATE = "duplicate", _("Duplicate of another tip")
+        UNFOUNDED = "unfounded", _("Unfounded")
+
+    number = models.CharField(_("tip number"), max_length=11, unique=True, default=new_tip_number)
+    category = models.ForeignKey(
+        TipCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="tips"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    neighborhood = models.ForeignKey(
+        "portal.Neighborhood",
+        verbose_name=_("neighborhood"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tips",
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    what = EncryptedTextField(_("what happened"))
+    where = EncryptedTextField(_("where"), blank=True)
+    when = EncryptedTextField(_("when"), blank=True)
+    people = EncryptedTextField(_("people involved"), blank=True)
+    vehicles = EncryptedTextField(_("vehicles involved"), blank=True)
+    contact = EncryptedTextField(_("contact details"), blank=True)
+    passphrase_hash = models.CharField(max_length=200, editable=False)
+    received_at = models.DateTimeField(_("received (to the hour)"), default=rounded_now)
+    first_triaged_at = models.DateTimeField(_("first triaged"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned investigator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tips",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    related = models.ManyToManyField("self", verbose_name=_("linked tips"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, default=""
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    packet = models.FileField(_("case packet"), upload_to=random_file_name, blank=True)
+    packet_built_at = models.DateTimeField(_("case packet built"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "-received_at"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        indexes = [
+            models.Index(fields=["status", "priority", "received_at"], name="tip_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact)
+
+    @property
+    def triage_delay(self):
+        if self.first_triaged_at is None:
+            return None
+        return self.first_triaged_at - self.received_at
+
+
+class TipMessage(models.Model):
+    class Direction(models.TextChoices):
+        TIPSTER = "tipster", _("From the tipster")
+        INVESTIGATOR = "investigator", _("To the tipster")
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction.choices)
+    body = EncryptedTextField(_("message"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("investigator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent (to the hour)"), default=rounded_now)
+    read_by_staff = models.BooleanField(_("read"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages with the tipster")
+
+    def __str__(self) -> str:
+        return f"{self.tip} {self.get_direction_display()}"
+
+
+class TipNote(models.Model):
+    """An internal note: never shown to the tipster."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="notes")
+    body = EncryptedTextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("investigator"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"{self.tip} note"
+
+
+class TipAttachment(models.Model):
+    """A file from the tipster. `original` is the file as received, encrypted, kept as evidence;
+    `clean` is the copy investigators open: metadata removed, then encrypted too."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Photo")
+        PDF = "pdf", _("PDF document")
+        VIDEO = "video", _("Video")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being cleaned")
+        CLEAN = "clean", _("Ready")
+        FAILED = "failed", _("Could not be cleaned")
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    content_type = models.CharField(_("file type"), max_length=60)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    original = models.FileField(_("original (encrypted)"), upload_to=random_file_name)
+    clean = models.FileField(_("clean copy (encrypted)"), upload_to=random_file_name, blank=True)
+    clean_content_type = models.CharField(max_length=60, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("received (to the hour)"), default=rounded_now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.tip} {self.get_kind_display()} {self.pk}"

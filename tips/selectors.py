@@ -1,0 +1,47 @@
+"""Tip line reads."""
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+
+from tips.models import Tip, TipCategory, TipMessage
+
+
+def category_list() -> QuerySet[TipCategory]:
+    return TipCategory.objects.filter(is_active=True)
+
+
+def tip_thread(*, tip: Tip) -> list[TipMessage]:
+    return list(TipMessage.objects.filter(tip=tip).order_by("created_at", "id"))
+
+
+def tip_queue() -> QuerySet[Tip]:
+    """The investigators' queue: urgent categories first, then priority, then oldest first."""
+    return (
+        Tip.objects.select_related("category", "neighborhood", "assigned_to")
+        .annotate(
+            urgent_rank=Case(
+                When(category__urgent=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            attachment_total=Count("attachments", distinct=True),
+        )
+        .order_by("urgent_rank", "priority", "received_at", "id")
+    )
+
+
+def triage_figures(*, since=None) -> dict:
+    """Median and 90th-percentile hours from submission to first triage."""
+    qs = Tip.objects.exclude(first_triaged_at=None)
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    delays = sorted(
+        (t - r).total_seconds() / 3600
+        for r, t in qs.values_list("received_at", "first_triaged_at")[:5000]
+    )
+    if not delays:
+        return {"count": 0, "median_hours": None, "p90_hours": None}
+
+    def pick(q):
+        return round(delays[min(len(delays) - 1, int(q * len(delays)))], 1)
+
+    return {"count": len(delays), "median_hours": pick(0.5), "p90_hours": pick(0.9)}

@@ -1,0 +1,22 @@
+"""Tip line tasks: each loads by id, calls a service, and is safe to run twice."""
+
+from celery import shared_task
+
+from tips import services
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def attachment_scrub_task(attachment_id: int) -> bool:
+    return services.attachment_scrub(attachment_id=attachment_id)
+
+
+@shared_task(ignore_result=True)
+def attachment_sweep() -> int:
+    return services.attachment_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def packet_build_task(tip_id: int, actor_id: int | None = None) -> bool:
+    from tips import packets
+
+    return packets.packet_build(tip_id=tip_id, actor_id=actor_id)
