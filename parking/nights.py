@@ -34,13 +34,19 @@ def local_at(day: datetime.date, at: datetime.time, zone: zoneinfo.ZoneInfo) -> 
     return datetime.datetime.combine(day, at, tzinfo=zone)
 
 
+def in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """Arithmetic on an aware datetime in a zoneinfo zone is wall-clock arithmetic (01:45 is
+    "15 minutes before 02:00" even when the clocks fall back in between), so subtract in UTC."""
+    return moment.astimezone(datetime.UTC)
+
+
 def cutoff_for(
     night: datetime.date, cutoff: datetime.time, zone: zoneinfo.ZoneInfo, lead_minutes: int = 0
 ) -> datetime.datetime:
     """The last moment a request for `night` is accepted. A cut-off after noon is on the
     evening itself; one before noon (the usual 01:30) on the following morning."""
     day = night if cutoff >= NOON else night + datetime.timedelta(days=1)
-    return local_at(day, cutoff, zone) - datetime.timedelta(minutes=lead_minutes)
+    return in_utc(local_at(day, cutoff, zone)) - datetime.timedelta(minutes=lead_minutes)
 
 
 def night_window(

@@ -753,7 +753,7 @@ def nightly_list_send(*, now: datetime.datetime | None = None) -> NightlyList | 
     rules, zone = rules_get(), n.department_zone()
     today = now.astimezone(zone).date()
     for night in (today - datetime.timedelta(days=1), today):
-        ban_start = n.local_at(night + datetime.timedelta(days=1), rules.ban_start, zone)
+        ban_start = n.in_utc(n.local_at(night + datetime.timedelta(days=1), rules.ban_start, zone))
         send_at = ban_start - datetime.timedelta(minutes=rules.list_minutes_before_ban)
         ban_end = n.local_at(night + datetime.timedelta(days=1), rules.ban_end, zone)
         if send_at <= now < ban_end:

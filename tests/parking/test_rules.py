@@ -316,3 +316,12 @@ def test_nights_given_back_or_banned_do_not_count_against_limits(rules, street, 
     held.nights.filter(night=D(2026, 11, 24)).update(status=PermitNight.Status.CANCELLED)
     held.nights.filter(night=D(2026, 11, 25)).update(status=PermitNight.Status.BANNED)
     permit_request(data=make_request(street, first_night=D(2026, 11, 27), nights=2))
+
+
+def test_lead_time_across_the_autumn_change_is_counted_in_real_minutes(rules, street):
+    # Night of 31 October, cut-off 01:30 EDT (05:30 UTC); 60 minutes of lead time put the last
+    # moment at 04:30 UTC, even though the wall clock repeats the hour in between.
+    rules.lead_time_minutes = 60
+    rules.save()
+    cutoff = n.cutoff_for(D(2026, 10, 31), rules.cutoff_time, n.department_zone(), 60)
+    assert cutoff == datetime.datetime(2026, 11, 1, 4, 30, tzinfo=datetime.UTC)

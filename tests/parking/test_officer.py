@@ -1,0 +1,170 @@
+"""The officer's plate check, on the page and through the API: tonight's permit or none, and
+every lookup in the audit log."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from portal import roles
+from portal.models import AuditEntry
+from tests.factories import UserFactory
+from tests.parking.factories import hold_nights
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="night.officer", roles=[roles.PARKING_OFFICERS])
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def permitted(street, frozen):
+    # At 10:00 on the 23rd an officer is still in the night of the 22nd.
+    return hold_nights("ABC123", [D(2026, 11, 22)], street=street, house_number=41)
+
+
+def test_officer_sees_permitted_tonight_with_code_address_and_vehicle(
+    officer_client, rules, permitted
+):
+    response = officer_client.get("/parking/officer/", {"plate": "abc 123", "plate_state": "CT"})
+    text = response.content.decode()
+    assert "Permitted tonight" in text
+    assert permitted.display_code in text
+    assert "41 Chapel Street" in text
+    assert "Grey Toyota Corolla" in text
+
+
+def test_officer_sees_no_permit_for_a_plate_without_one(officer_client, rules, permitted):
+    response = officer_client.get("/parking/officer/", {"plate": "ZZZ999"})
+    assert "No permit" in response.content.decode()
+
+
+def test_a_permit_for_another_night_is_no_permit_tonight(officer_client, rules, street, frozen):
+    hold_nights("XYZ1", [D(2026, 11, 23)])
+    response = officer_client.get("/parking/officer/", {"plate": "XYZ1"})
+    assert "No permit" in response.content.decode()
+
+
+def test_a_plate_from_another_state_is_no_permit(officer_client, rules, permitted):
+    response = officer_client.get("/parking/officer/", {"plate": "ABC123", "plate_state": "MA"})
+    assert "No permit" in response.content.decode()
+
+
+def test_every_lookup_is_audit_logged(officer_client, officer, rules, permitted):
+    officer_client.get("/parking/officer/", {"plate": "ABC123"})
+    officer_client.get("/parking/officer/", {"plate": "NOPE1"})
+    entries = AuditEntry.objects.filter(action="parking.plate.lookup").order_by("id")
+    assert [(e.actor, e.detail["plate"], e.detail["permitted"]) for e in entries] == [
+        (officer, "ABC123", True),
+        (officer, "NOPE1", False),
+    ]
+
+
+def test_officer_page_needs_a_staff_login(client, rules):
+    response = client.get("/parking/officer/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_staff_without_the_parking_role_cannot_look_up_plates(client, rules):
+    client.force_login(UserFactory(roles=[roles.RECORDS_CLERKS]))
+    assert client.get("/parking/officer/", {"plate": "ABC123"}).status_code == 403
+    assert not AuditEntry.objects.filter(action="parking.plate.lookup").exists()
+
+
+def test_lookup_query_count_does_not_grow_with_permits(officer_client, rules, permitted):
+    officer_client.get("/parking/officer/", {"plate": "ABC123"})
+    with CaptureQueriesContext(connection) as few:
+        officer_client.get("/parking/officer/", {"plate": "ABC123"})
+    for i in range(30):
+        hold_nights(f"N{i}", [D(2026, 11, 22)])
+    with CaptureQueriesContext(connection) as many:
+        officer_client.get("/parking/officer/", {"plate": "ABC123"})
+    assert len(many) == len(few)
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def token(officer):
+    return Token.objects.create(user=officer).key
+
+
+def test_api_check_answers_permitted_tonight_with_a_token(client, token, rules, permitted):
+    response = client.get(
+        "/api/v1/parking/check/",
+        {"plate": "abc-123", "plate_state": "CT"},
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["permitted"] is True
+    assert body["night"] == "2026-11-22"
+    assert body["permit"]["code"] == permitted.display_code
+    assert body["permit"]["address"] == "41 Chapel Street"
+    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 1
+
+
+def test_api_check_answers_no_permit(client, token, rules, permitted):
+    response = client.get(
+        "/api/v1/parking/check/", {"plate": "NONE1"}, HTTP_AUTHORIZATION=f"Token {token}"
+    )
+    assert response.json()["permitted"] is False
+    assert response.json()["permit"] is None
+
+
+def test_api_check_without_a_plate_is_a_400_with_a_code(client, token, rules):
+    response = client.get("/api/v1/parking/check/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 400
+    assert "plate" in response.json()
+
+
+def test_api_refuses_anonymous_and_other_staff(client, rules, permitted):
+    assert client.get("/api/v1/parking/check/", {"plate": "ABC123"}).status_code in (401, 403)
+    clerk = Token.objects.create(user=UserFactory(roles=[roles.RECORDS_CLERKS])).key
+    response = client.get(
+        "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {clerk}"
+    )
+    assert response.status_code == 403
+
+
+def test_api_nights_filter_by_street_and_night(client, token, rules, street, permitted):
+    hold_nights("OTHER1", [D(2026, 11, 24)], street=street)
+    response = client.get(
+        "/api/v1/parking/nights/",
+        {"street": "chapel street", "night": "2026-11-24"},
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+    plates = [row["plate"] for row in response.json()["results"]]
+    assert plates == ["OTHER1"]
+    assert AuditEntry.objects.filter(action="parking.nights.list").count() == 1
+
+
+def test_api_nights_default_to_tonight(client, token, rules, permitted):
+    hold_nights("LATER1", [D(2026, 11, 24)])
+    response = client.get("/api/v1/parking/nights/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert [row["plate"] for row in response.json()["results"]] == ["ABC123"]
+
+
+def test_api_is_in_the_openapi_schema_without_warnings(db):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert "/api/v1/parking/check/" in paths
+    assert "/api/v1/parking/nights/" in paths
