@@ -327,14 +327,6 @@ VAR_DIR.mkdir(exist_ok=True)
 SOLO_CACHE = "default"
 SOLO_CACHE_TIMEOUT = 60 * 60
 
-# --- records ---
-# Fernet keys for files attached to record requests (identity documents above all), comma
-# separated, newest first. Unset with DEBUG=1: a key derived from SECRET_KEY (demo only); unset
-# with DEBUG=0: storing or reading such a file fails (ImproperlyConfigured).
-RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
-# Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
-RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
-# --- end records ---
 
 # --- tips ---
 # The tip line (tips/). Passphrases are hashed with this pepper on top of Argon2id; it lives
@@ -389,3 +381,12 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 # --- end programs ---
+
+# --- records ---
+# Fernet keys for files attached to record requests (identity documents above all), comma
+# separated, newest first. Unset with DEBUG=1: a key derived from SECRET_KEY (demo only); unset
+# with DEBUG=0: storing or reading such a file fails (ImproperlyConfigured).
+RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
+# Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
+RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
+# --- end records ---

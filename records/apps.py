@@ -7,7 +7,7 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Records and reports")
 
     def ready(self) -> None:
-        from portal import registry
+        from portal import registry, roles
 
         registry.services.register(
             registry.Service(
@@ -20,3 +20,27 @@ class RecordsConfig(AppConfig):
                 icon="description",
             )
         )
+        roles.grant(
+            roles.RECORDS_CLERKS,
+            "records.view_recordrequest",
+            "records.change_recordrequest",
+            "records.add_recordrequest",
+            "records.view_feescheduleitem",
+            "records.view_fingerprintslot",
+            "records.add_fingerprintslot",
+            "records.change_fingerprintslot",
+            "records.delete_fingerprintslot",
+            "records.view_recordssettings",
+        )
+        roles.grant(
+            roles.SITE_ADMINISTRATORS,
+            "records.view_recordrequest",
+            "records.view_feescheduleitem",
+            "records.add_feescheduleitem",
+            "records.change_feescheduleitem",
+            "records.view_recordssettings",
+            "records.change_recordssettings",
+        )
+        from records.demo import load_demo
+
+        registry.demo_loaders.register(registry.DemoLoader(key="records", load=load_demo))

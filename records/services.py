@@ -43,6 +43,7 @@ from records.businessdays import add_business_days, business_days_between
 from records.models import (
     ClosureReason,
     Document,
+    Fee,
     FeeScheduleItem,
     FingerprintSlot,
     Message,
@@ -771,3 +772,251 @@ def documents_released(*, record_request: RecordRequest) -> bool:
     return record_request.status in {Status.READY, Status.CLOSED} and fees_settled(
         record_request=record_request
     )
+
+
+# --- Clerks' queue -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_assign(
+    *, record_request: RecordRequest, clerk: AbstractBaseUser | None, actor, reason: str
+) -> RecordRequest:
+    """Give a request to a clerk (or take it back, with None)."""
+    if not reason.strip():
+        raise DomainError(_("Give a reason."), code="reason_required", field="reason")
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    before = record_request.assigned_to_id
+    record_request.assigned_to = clerk
+    record_request.save(update_fields=["assigned_to", "updated_at"])
+    _timeline(record_request=record_request, action="assign", actor=actor, public=False)
+    audit_record(
+        actor=actor,
+        action="records.recordrequest.assign",
+        target=record_request,
+        detail={"from": before, "to": clerk.pk if clerk else None, "reason": reason.strip()},
+    )
+    if clerk is not None and clerk.email and clerk != actor:
+        notification_enqueue(
+            channel="email",
+            recipient=clerk.email,
+            subject=f"{record_request.tracking_number} is assigned to you",
+            body=f"Record request {record_request.tracking_number} is assigned to you. "
+            f"It is due on {record_request.due_date:%Y-%m-%d}.",
+            language="en",
+        )
+    return record_request
+
+
+@transaction.atomic
+def request_extend(
+    *, record_request: RecordRequest, business_days: int, actor, reason: str
+) -> RecordRequest:
+    """Move the due date later by a number of business days, with a reason the requester
+    reads. (Section 1-206 has no extension: the first written answer must still come within
+    four business days; this is for the time the records themselves take.)"""
+    if not reason.strip():
+        raise DomainError(_("Give a reason."), code="reason_required", field="reason")
+    if not 1 <= business_days <= 30:
+        raise DomainError(
+            _("Extend by 1 to 30 business days."), code="bad_extension", field="business_days"
+        )
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    if not record_request.is_open:
+        raise DomainError(_("A closed request cannot be extended."), code="closed")
+    before = record_request.due_date
+    if record_request.is_paused:
+        record_request.business_days_left = (record_request.business_days_left or 0) + (
+            business_days
+        )
+    else:
+        record_request.due_date = add_business_days(before, business_days)
+    if record_request.first_response_at is None:
+        record_request.first_response_at = timezone.now()
+    record_request.save(
+        update_fields=["due_date", "business_days_left", "first_response_at", "updated_at"]
+    )
+    _timeline(record_request=record_request, action="extend", actor=actor, note=reason.strip())
+    audit_record(
+        actor=actor,
+        action="records.recordrequest.extend",
+        target=record_request,
+        detail={
+            "from": before.isoformat(),
+            "to": record_request.due_date.isoformat(),
+            "business_days": business_days,
+            "reason": reason.strip(),
+        },
+    )
+    _notify(
+        record_request=record_request,
+        subject=gettext_lazy("More time for your request %(number)s"),
+        body=gettext_lazy(
+            "We need more time to gather the records for request %(number)s: %(reason)s\n"
+            "We now expect to answer by %(due)s."
+        ),
+        reason=reason.strip(),
+    )
+    return record_request
+
+
+# --- Fees and payment ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fee_add(
+    *,
+    record_request: RecordRequest,
+    item: FeeScheduleItem,
+    quantity: int,
+    actor,
+    waived: bool = False,
+    waiver_reason: str = "",
+) -> Fee:
+    """Charge a line of the fee schedule. The schedule itself is capped (fee_schedule_validate),
+    and the cap is checked again here in case the schedule was changed behind admin's back."""
+    fee_schedule_validate(item=item)
+    if quantity < 1:
+        raise DomainError(_("The quantity must be at least 1."), code="bad_quantity")
+    if waived and not waiver_reason.strip():
+        raise DomainError(
+            _("Give the reason for the waiver."), code="waiver_reason", field="waiver_reason"
+        )
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    unit_price = item.amount
+    amount = unit_price * quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else unit_price
+    fee = Fee(
+        request=record_request,
+        item=item,
+        description=str(item.name),
+        description_es=item.name_es,
+        quantity=quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else 1,
+        unit_price=unit_price,
+        amount=amount.quantize(Decimal("0.01")),
+        waived=waived,
+        waiver_reason=waiver_reason.strip(),
+    )
+    fee.full_clean()
+    fee.save()
+    record_request.fees_paid_at = None  # a new charge reopens the invoice
+    record_request.save(update_fields=["fees_paid_at", "updated_at"])
+    _timeline(record_request=record_request, action="fee_waived" if waived else "fee", actor=actor)
+    audit_record(
+        actor=actor,
+        action="records.fee.add",
+        target=record_request,
+        detail={"item": item.pk, "quantity": quantity, "amount": str(fee.amount), "waived": waived},
+    )
+    return fee
+
+
+@transaction.atomic
+def fee_waive(*, fee: Fee, actor, reason: str) -> Fee:
+    if not reason.strip():
+        raise DomainError(
+            _("Give the reason for the waiver."), code="waiver_reason", field="waiver_reason"
+        )
+    fee = Fee.objects.select_for_update().select_related("request").get(pk=fee.pk)
+    fee.waived = True
+    fee.waiver_reason = reason.strip()[:300]
+    fee.save(update_fields=["waived", "waiver_reason"])
+    _timeline(record_request=fee.request, action="fee_waived", actor=actor)
+    audit_record(
+        actor=actor,
+        action="records.fee.waive",
+        target=fee.request,
+        detail={"fee": fee.pk, "amount": str(fee.amount), "reason": fee.waiver_reason},
+    )
+    return fee
+
+
+class PaymentProvider:
+    """Where an online payment provider plugs in: `charge` takes the amount due and returns the
+    provider's reference, or raises. Configure with RECORDS_PAYMENT_PROVIDER (a dotted path)."""
+
+    method = "online"
+
+    def charge(self, *, record_request: RecordRequest, amount: Decimal) -> str:
+        raise NotImplementedError
+
+
+@transaction.atomic
+def payment_record(
+    *, record_request: RecordRequest, method: str, reference: str = "", actor=None
+) -> RecordRequest:
+    """Mark the invoice paid (at the window, by mail, or by a provider's confirmation)."""
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    total = fees_total(record_request=record_request)
+    if total == Decimal("0.00"):
+        raise DomainError(_("Nothing is due on this request."), code="nothing_due")
+    if record_request.fees_paid_at is not None:
+        raise DomainError(_("This invoice is already paid."), code="already_paid")
+    record_request.fees_paid_at = timezone.now()
+    record_request.payment_method = method[:40]
+    record_request.payment_reference = reference.strip()[:120]
+    record_request.save(
+        update_fields=["fees_paid_at", "payment_method", "payment_reference", "updated_at"]
+    )
+    _timeline(record_request=record_request, action="paid", actor=actor)
+    audit_record(
+        actor=actor,
+        action="records.payment.record",
+        target=record_request,
+        detail={"amount": str(total), "method": method, "reference": reference},
+        actor_label="" if actor else "payment provider",
+    )
+    if record_request.status in {Status.READY, Status.CLOSED}:
+        _notify(
+            record_request=record_request,
+            subject=gettext_lazy("Your documents for request %(number)s"),
+            body=gettext_lazy(
+                "We received your payment. Your documents for request %(number)s are on your "
+                "tracking page."
+            ),
+        )
+    return record_request
+
+
+def payment_online(*, record_request: RecordRequest, provider: PaymentProvider) -> RecordRequest:
+    """Charge through a provider, then record the payment. The charge happens outside any
+    transaction: if recording fails, the provider's reference is logged for a clerk."""
+    amount = fees_total(record_request=record_request)
+    reference = provider.charge(record_request=record_request, amount=amount)
+    return payment_record(
+        record_request=record_request, method=provider.method, reference=reference
+    )
+
+
+@transaction.atomic
+def document_release(
+    *, record_request: RecordRequest, upload: Upload, actor, pages: int | None = None
+) -> Document:
+    """A clerk attaches a document for the requester. It shows on the tracking page once the
+    request is ready for release and the fees are settled."""
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    if pages is None and upload.content_type == "application/pdf":
+        pages = pdf_page_count(upload.data)
+    document = _store_document(
+        record_request=record_request, kind=Document.Kind.RELEASED, upload=upload
+    )
+    if pages:
+        document.pages = pages
+        document.save(update_fields=["pages"])
+    _timeline(record_request=record_request, action="release", actor=actor, public=False)
+    audit_record(
+        actor=actor,
+        action="records.document.release",
+        target=record_request,
+        detail={"document": document.pk, "name": document.original_name},
+    )
+    return document
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # noqa: BLE001 - an unreadable PDF simply has no page count
+        return None

@@ -1,0 +1,716 @@
+"""The Records Division's back office: the deadline-driven work queue, each request's page with
+its workflow, messages and fees, the fee schedule, the fingerprinting calendar and settings.
+
+Every change goes through records.services, which writes the audit log; opening a request is
+logged too (audit_views)."""
+
+import csv
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from solo.admin import SingletonModelAdmin
+
+from portal import roles
+from portal.admin import AuditedModelAdmin
+from portal.services.audit import audit_record
+from records import services
+from records.forms import ATTACHMENT_TYPES, read_upload
+from records.models import (
+    ClosureReason,
+    Document,
+    Fee,
+    FeeScheduleItem,
+    FingerprintSlot,
+    Message,
+    RecordRequest,
+    RecordsSettings,
+    Status,
+    TimelineEntry,
+)
+
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows, so a page of the queue costs the same with 500,000
+    requests as with 1,000 (a full count(*) would read the whole filtered table)."""
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list.values("pk").order_by()[:COUNT_CAP]
+        return query.count()
+
+
+# --- Filters -------------------------------------------------------------------------------------
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("today", _("Due today")),
+            ("overdue", _("Overdue")),
+            ("week", _("Due in the next 7 days")),
+            ("paused", _("Paused (waiting for the requester)")),
+            ("open", _("All open")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = services.local_date(timezone.now())
+        working = list(services.WORKING)
+        if self.value() == "today":
+            return queryset.filter(due_date=today, status__in=working)
+        if self.value() == "overdue":
+            return queryset.filter(due_date__lt=today, status__in=working)
+        if self.value() == "week":
+            return queryset.filter(
+                due_date__gte=today, due_date__lte=today + timedelta(days=7), status__in=working
+            )
+        if self.value() == "paused":
+            return queryset.filter(status=Status.AWAITING_REQUESTER)
+        if self.value() == "open":
+            return queryset.exclude(status=Status.CLOSED)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assigned clerk")
+    parameter_name = "clerk"
+
+    def lookups(self, request, model_admin):
+        clerks = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=roles.RECORDS_CLERKS)
+            .order_by("username")
+        )
+        return [
+            ("none", _("Unassigned")),
+            ("me", _("Assigned to me")),
+            *[(str(user.pk), user.get_full_name() or user.get_username()) for user in clerks],
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        if value == "me":
+            return queryset.filter(assigned_to=request.user)
+        if value and value.isdigit():
+            return queryset.filter(assigned_to_id=int(value))
+        return queryset
+
+
+# --- Bulk actions with a reason ------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(ReasonForm):
+    clerk = forms.ModelChoiceField(
+        label=_("Clerk"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Leave empty to unassign."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clerk"].queryset = get_user_model().objects.filter(
+            is_active=True, groups__name=roles.RECORDS_CLERKS
+        )
+
+
+class ExtendForm(ReasonForm):
+    business_days = forms.IntegerField(label=_("Business days"), min_value=1, max_value=30)
+    reason = forms.CharField(
+        label=_("Reason (sent to the requester)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CloseForm(ReasonForm):
+    closure_reason = forms.ChoiceField(label=_("Closure reason"), choices=ClosureReason.choices)
+    exemption = forms.CharField(
+        label=_("Statutory exemption (for a denial)"), max_length=200, required=False
+    )
+    reason = forms.CharField(
+        label=_("Note to the requester"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"), choices=[("", "---"), *ClosureReason.choices], required=False
+    )
+    exemption = forms.CharField(
+        label=_("Statutory exemption (for a denial)"), max_length=200, required=False
+    )
+
+
+# --- Inlines -------------------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TimelineInline(ReadOnlyInline):
+    model = TimelineEntry
+    fields = ["at", "action", "status", "note", "public", "actor"]
+    readonly_fields = fields
+    verbose_name_plural = _("timeline")
+
+
+class MessageInline(ReadOnlyInline):
+    model = Message
+    fields = ["created_at", "author", "staff", "body", "attachments"]
+    readonly_fields = fields
+
+    @admin.display(description=_("files"))
+    def attachments(self, obj):
+        return ", ".join(d.original_name for d in obj.documents.all())
+
+
+class FeeInline(ReadOnlyInline):
+    model = Fee
+    fields = ["description", "quantity", "unit_price", "amount", "waived", "waiver_reason"]
+    readonly_fields = fields
+
+
+class DocumentInline(ReadOnlyInline):
+    model = Document
+    fields = ["kind", "original_name", "content_type", "size", "pages", "uploaded_at", "purged_at"]
+    readonly_fields = fields
+
+
+# --- The request's page --------------------------------------------------------------------------
+
+
+class RecordRequestForm(forms.ModelForm):
+    """Besides the few editable fields: a message to the requester, an internal note, a fee, a
+    payment, a released document. Each is applied through the services on save."""
+
+    message = forms.CharField(
+        label=_("Message to the requester (e-mailed)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (never shown to the requester)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    fee_item = forms.ModelChoiceField(
+        label=_("Add a fee"), queryset=FeeScheduleItem.objects.filter(active=True), required=False
+    )
+    fee_quantity = forms.IntegerField(
+        label=_("Pages or quantity"), min_value=1, required=False, initial=1
+    )
+    fee_waived = forms.BooleanField(label=_("Waive this fee"), required=False)
+    fee_waiver_reason = forms.CharField(
+        label=_("Reason for the waiver"), max_length=300, required=False
+    )
+    payment_choice = forms.ChoiceField(
+        label=_("Mark the fees paid"),
+        required=False,
+        choices=[
+            ("", "---"),
+            ("in_person", _("In person at the window")),
+            ("mail", _("By mail (check or money order)")),
+        ],
+    )
+    payment_receipt = forms.CharField(
+        label=_("Receipt or check number"), max_length=120, required=False
+    )
+    release_file = forms.FileField(
+        label=_("Upload a document to release"),
+        required=False,
+        help_text=_("Shown to the requester once the request is ready and the fees settled."),
+    )
+
+    class Meta:
+        model = RecordRequest
+        fields = ["requester_name", "requester_email", "requester_phone", "sent_at"]
+
+    def clean_release_file(self):
+        uploaded = self.cleaned_data.get("release_file")
+        return read_upload(uploaded, ATTACHMENT_TYPES, "release_file") if uploaded else None
+
+
+class AddRecordRequestForm(forms.ModelForm):
+    """A request that came by mail, e-mail or at the window."""
+
+    class Meta:
+        model = RecordRequest
+        fields = [
+            "kind",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "language",
+            "description",
+            "sent_at",
+        ]
+        widgets = {"language": forms.Select(choices=[("en", "English"), ("es", "Español")])}
+
+
+@admin.register(RecordRequest)
+class RecordRequestAdmin(AuditedModelAdmin):
+    audit_views = True
+    list_display = [
+        "tracking_number",
+        "kind",
+        "status",
+        "due_date",
+        "deadline",
+        "assigned_to",
+        "received_at",
+    ]
+    list_filter = [DueFilter, AssigneeFilter, "kind", "status"]
+    list_select_related = ["assigned_to"]
+    search_fields = ["=tracking_number", "=requester_email"]
+    ordering = ["due_date", "id"]
+    sortable_by = ["due_date", "received_at", "tracking_number"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_per_page = 50
+    actions = ["assign", "acknowledge", "extend", "close", "export_csv"]
+    inlines = [TimelineInline, MessageInline, FeeInline, DocumentInline]
+    readonly_fields = [
+        "tracking_number",
+        "kind",
+        "status",
+        "paused_status",
+        "pause_reason",
+        "business_days_left",
+        "deadline",
+        "due_date",
+        "received_at",
+        "first_response_at",
+        "deemed_denied_at",
+        "closed_at",
+        "closure_reason",
+        "exemption",
+        "closure_note",
+        "assigned_to",
+        "language",
+        "details_table",
+        "description",
+        "fees_summary",
+        "fees_paid_at",
+        "payment_method",
+        "payment_reference",
+        "slot",
+        "workflow",
+    ]
+    fieldsets = [
+        (
+            _("Request"),
+            {
+                "fields": [
+                    "tracking_number",
+                    "kind",
+                    "status",
+                    "workflow",
+                    "deadline",
+                    "due_date",
+                    "pause_reason",
+                    "business_days_left",
+                    "assigned_to",
+                    "received_at",
+                    "sent_at",
+                    "first_response_at",
+                    "deemed_denied_at",
+                ]
+            },
+        ),
+        (
+            _("Requester"),
+            {"fields": ["requester_name", "requester_email", "requester_phone", "language"]},
+        ),
+        (_("What is asked for"), {"fields": ["details_table", "description", "slot"]}),
+        (
+            _("Write"),
+            {"fields": ["message", "internal_note"]},
+        ),
+        (
+            _("Fees and payment"),
+            {
+                "fields": [
+                    "fees_summary",
+                    "fee_item",
+                    "fee_quantity",
+                    "fee_waived",
+                    "fee_waiver_reason",
+                    "payment_choice",
+                    "payment_receipt",
+                    "fees_paid_at",
+                    "payment_method",
+                    "payment_reference",
+                ]
+            },
+        ),
+        (_("Release"), {"fields": ["release_file"]}),
+        (
+            _("Closure"),
+            {"fields": ["closed_at", "closure_reason", "exemption", "closure_note"]},
+        ),
+    ]
+
+    # -- forms ------------------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = RecordRequestForm if obj is not None else AddRecordRequestForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": AddRecordRequestForm.Meta.fields})]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = services.request_submit(
+                kind=obj.kind,
+                requester_name=obj.requester_name,
+                requester_email=obj.requester_email,
+                requester_phone=obj.requester_phone,
+                language=obj.language,
+                description=obj.description,
+                sent_at=obj.sent_at,
+                actor=request.user,
+            )
+            obj.pk = created.pk
+            obj.__dict__.update(created.__dict__)
+            return
+        data = form.cleaned_data
+        if form.changed_data and set(form.changed_data) & set(RecordRequestForm.Meta.fields):
+            super().save_model(request, obj, form, change)
+        try:
+            if data.get("message"):
+                services.message_from_clerk(
+                    record_request=obj, body=data["message"], actor=request.user
+                )
+            if data.get("internal_note"):
+                services.message_from_clerk(
+                    record_request=obj,
+                    body=data["internal_note"],
+                    actor=request.user,
+                    internal=True,
+                )
+            if data.get("fee_item"):
+                services.fee_add(
+                    record_request=obj,
+                    item=data["fee_item"],
+                    quantity=data.get("fee_quantity") or 1,
+                    actor=request.user,
+                    waived=data.get("fee_waived", False),
+                    waiver_reason=data.get("fee_waiver_reason", ""),
+                )
+            if data.get("payment_choice"):
+                services.payment_record(
+                    record_request=obj,
+                    method=data["payment_choice"],
+                    reference=data.get("payment_receipt", ""),
+                    actor=request.user,
+                )
+            if data.get("release_file"):
+                services.document_release(
+                    record_request=obj, upload=data["release_file"], actor=request.user
+                )
+        except ValidationError as error:
+            transaction.set_rollback(True)
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the inlines are read-only; nothing else relates
+
+    # -- columns ----------------------------------------------------------------------------------
+
+    @admin.display(description=_("business days left"))
+    def deadline(self, obj):
+        if not obj.is_open:
+            return "—"
+        days = services.business_days_left(record_request=obj)
+        if obj.is_paused:
+            return format_html("⏸ {}", days)
+        if days < 0:
+            return format_html('<strong class="records-overdue">{}</strong>', days)
+        return days
+
+    @admin.display(description=_("details"))
+    def details_table(self, obj):
+        if not obj.details:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td></tr>",
+            ((key.replace("_", " "), value) for key, value in obj.details.items()),
+        )
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description=_("fees"))
+    def fees_summary(self, obj):
+        total = services.fees_total(record_request=obj)
+        settled = services.fees_settled(record_request=obj)
+        return format_html("${} — {}", total, _("settled") if settled else _("due"))
+
+    @admin.display(description=_("workflow"))
+    def workflow(self, obj):
+        links = [
+            format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:records_recordrequest_act", args=[obj.pk, action]),
+                services.TRANSITIONS[action].label,
+            )
+            for action in services.allowed_actions(record_request=obj)
+        ]
+        return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"
+
+    # -- per-request workflow page ----------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name="records_recordrequest_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def act_view(self, request, object_id: int, action: str):
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        if not self.has_change_permission(request, record_request):
+            raise PermissionDenied
+        transition = services.TRANSITIONS.get(action)
+        if transition is None:
+            raise PermissionDenied
+        form = TransitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.request_transition(
+                    record_request=record_request,
+                    action=action,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    closure_reason=form.cleaned_data["closure_reason"],
+                    exemption=form.cleaned_data["exemption"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errs in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, error)
+            else:
+                self.message_user(request, _("Done."), messages.SUCCESS)
+                return redirect("admin:records_recordrequest_change", record_request.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{record_request}: {transition.label}",
+            "record_request": record_request,
+            "form": form,
+            "action": action,
+            "is_close": action == services.Action.CLOSE,
+        }
+        return TemplateResponse(request, "admin/records/act.html", context)
+
+    # -- bulk actions -----------------------------------------------------------------------------
+
+    def _bulk(self, request, queryset, *, form_class, title, apply):
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                done, refused = 0, []
+                for record_request in queryset:
+                    try:
+                        apply(record_request, form.cleaned_data)
+                        done += 1
+                    except ValidationError as error:
+                        refused.append(f"{record_request}: {' '.join(error.messages)}")
+                self.message_user(
+                    request,
+                    ngettext("%(count)d request updated.", "%(count)d requests updated.", done)
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+                for line in refused:
+                    self.message_user(request, line, messages.WARNING)
+                return None
+        else:
+            form = form_class()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/records/bulk.html", context)
+
+    @admin.action(description=_("Assign to a clerk"), permissions=["change"])
+    def assign(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            form_class=AssignForm,
+            title=_("Assign to a clerk"),
+            apply=lambda rr, data: services.request_assign(
+                record_request=rr, clerk=data["clerk"], actor=request.user, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description=_("Acknowledge"), permissions=["change"])
+    def acknowledge(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("Acknowledge"),
+            apply=lambda rr, data: services.request_transition(
+                record_request=rr,
+                action=services.Action.ACKNOWLEDGE,
+                actor=request.user,
+                note=data["reason"],
+            ),
+        )
+
+    @admin.action(description=_("Extend the due date"), permissions=["change"])
+    def extend(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            form_class=ExtendForm,
+            title=_("Extend the due date"),
+            apply=lambda rr, data: services.request_extend(
+                record_request=rr,
+                business_days=data["business_days"],
+                actor=request.user,
+                reason=data["reason"],
+            ),
+        )
+
+    @admin.action(description=_("Close"), permissions=["change"])
+    def close(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            form_class=CloseForm,
+            title=_("Close"),
+            apply=lambda rr, data: services.request_transition(
+                record_request=rr,
+                action=services.Action.CLOSE,
+                actor=request.user,
+                note=data["reason"],
+                closure_reason=data["closure_reason"],
+                exemption=data["exemption"],
+            ),
+        )
+
+    @admin.action(description=_("Export to CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        audit_record(
+            actor=request.user,
+            action="records.recordrequest.export",
+            detail={"count": queryset.count()},
+        )
+        columns = [
+            "tracking_number",
+            "kind",
+            "status",
+            "received_at",
+            "due_date",
+            "first_response_at",
+            "closed_at",
+            "closure_reason",
+            "assigned_to__username",
+        ]
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow(columns)
+            for row in (
+                queryset.order_by("due_date", "id").values_list(*columns).iterator(chunk_size=2000)
+            ):
+                yield writer.writerow(["" if v is None else v for v in row])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="record-requests.csv"'
+        return response
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # requests are public records themselves: they are closed, not deleted
+
+
+@admin.register(FeeScheduleItem)
+class FeeScheduleItemAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "unit", "amount", "is_copy", "active"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(FingerprintSlot)
+class FingerprintSlotAdmin(AuditedModelAdmin):
+    list_display = ["starts_at", "ends_at", "capacity", "booked"]
+    readonly_fields = ["booked"]
+    date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(starts_at__gte=timezone.now() - timedelta(days=30))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.booked:
+            return False  # people are booked: move them first
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(RecordsSettings)
+class RecordsSettingsAdmin(AuditedModelAdmin, SingletonModelAdmin):
+    pass
