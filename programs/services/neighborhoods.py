@@ -14,7 +14,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
@@ -93,7 +92,7 @@ def subscription_request(*, neighborhood: Neighborhood, email: str, language: st
         return subscription  # already subscribed: say nothing that reveals it
     subscription.language = language
     subscription.save(update_fields=["language"])
-    _send(subscription, "confirm", _t("Please confirm your subscription"), {}, None)
+    _send(subscription, "confirm", _("Please confirm your subscription"), {}, None)
     return subscription
 
 
@@ -148,7 +147,7 @@ def subscribers_notify_event(*, event: Event) -> int:
         _send(
             subscription,
             "event",
-            _t("New meeting"),
+            _("New meeting"),
             {"event": event, "event_url": event_url},
             f"programs:nb-event:{event.pk}:{subscription.pk}",
         )
@@ -171,7 +170,7 @@ def problem_record_save(*, actor, problem: Problem, new_notes: list[ProblemNote]
                 _send(
                     subscription,
                     "progress",
-                    _t("Progress on a problem"),
+                    _("Progress on a problem"),
                     {"problem": problem, "note": note},
                     f"programs:nb-note:{note.pk}:{subscription.pk}",
                 )

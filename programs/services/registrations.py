@@ -21,7 +21,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
@@ -180,9 +179,9 @@ def registration_create(
         detail={"event": event.pk},
     )
     if full:
-        _notify(registration, "waiting", _t("You are on the waiting list"))
+        _notify(registration, "waiting", _("You are on the waiting list"))
     else:
-        _notify(registration, "confirmed", _t("You are signed up"))
+        _notify(registration, "confirmed", _("You are signed up"))
     transaction.on_commit(content_changed)
     return registration
 
@@ -211,7 +210,7 @@ def _offer_next(event: Event, now) -> list[Registration]:
         _notify(
             registration,
             "offered",
-            _t("A place is free for you"),
+            _("A place is free for you"),
             dedupe=f"programs:offer:{registration.pk}:{registration.offer_expires_at.isoformat()}",
         )
         offered.append(registration)
@@ -242,7 +241,7 @@ def registration_cancel(*, registration_id, actor=None) -> Registration:
         target=registration,
         detail={"event": event.pk},
     )
-    _notify(registration, "cancelled", _t("Your sign-up is cancelled"))
+    _notify(registration, "cancelled", _("Your sign-up is cancelled"))
     _offer_next(event, now)
     transaction.on_commit(content_changed)
     return registration
@@ -277,7 +276,7 @@ def registration_claim(*, registration_id) -> Registration:
         target=registration,
         detail={"event": event.pk},
     )
-    _notify(registration, "confirmed", _t("You are signed up"))
+    _notify(registration, "confirmed", _("You are signed up"))
     transaction.on_commit(content_changed)
     return registration
 
@@ -309,7 +308,7 @@ def offers_expire(*, now=None) -> int:
                 _notify(
                     registration,
                     "expired",
-                    _t("Your offer has ended"),
+                    _("Your offer has ended"),
                     dedupe=f"programs:expired:{registration.pk}",
                 )
                 expired += 1
@@ -344,7 +343,7 @@ def reminders_send(*, now=None) -> int:
             _notify(
                 registration,
                 "reminder",
-                _t("Reminder"),
+                _("Reminder"),
                 dedupe=f"programs:reminder:{pk}:{registration.event.starts_at.isoformat()}",
             )
             sent += 1
@@ -368,7 +367,7 @@ def event_cancel(*, actor, event: Event, note: str = "") -> Event:
         _notify(
             registration,
             "event_cancelled",
-            _t("Cancelled"),
+            _("Cancelled"),
             dedupe=f"programs:event-cancelled:{event.pk}:{registration.pk}",
         )
     transaction.on_commit(content_changed)
@@ -406,7 +405,7 @@ def event_reschedule(*, actor, event: Event, starts_at, ends_at, note: str = "")
         _notify(
             registration,
             "event_rescheduled",
-            _t("New date"),
+            _("New date"),
             dedupe=f"programs:event-moved:{event.pk}:{registration.pk}:{starts_at.isoformat()}",
         )
     transaction.on_commit(content_changed)
