@@ -150,6 +150,8 @@ class TipAdmin(AuditedModelAdmin):
     search_fields = ["number"]
     date_hierarchy = "received_at"
     list_per_page = 50
+    # Urgent categories first, then priority, then the oldest (annotated in selectors.tip_queue).
+    ordering = ["urgent_rank", "priority", "received_at"]
     actions = ["assign_to_me", "build_packet"]
     inlines = [TipMessageInline, TipNoteInline, TipAttachmentInline]
     readonly_fields = [
@@ -307,7 +309,10 @@ class TipAdmin(AuditedModelAdmin):
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        pass  # inlines are read-only; the tip's own changes went through the services
+        # The inlines are read-only (nothing in them changes); the tip's own changes went
+        # through the services in save_model.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _changeform_view(self, request, object_id, form_url, extra_context):
         try:

@@ -1,0 +1,73 @@
+"""With a real Celery worker and Redis: investigators are e-mailed without tip content, and the
+photos are cleaned off the request path."""
+
+import io
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from portal import roles
+from portal.models import Notification
+from tests.factories import UserFactory
+from tests.tips.conftest import gps_exif, jpeg_bytes
+from tips.models import Tip, TipAttachment
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+MARKER = "MARKER-WORKER-7731"
+
+
+@pytest.fixture
+def shared_with_worker(settings):
+    """The worker runs with DEBUG=1 and the default media folder: use the same key and folder."""
+    settings.DEBUG = True
+    settings.FIELD_ENCRYPTION_KEYS = []
+    settings.FIELD_ENCRYPTION_KEY_FILE = ""
+    settings.MEDIA_ROOT = django_settings.BASE_DIR / "media"
+    created = []
+    yield created
+    for attachment in TipAttachment.objects.all():
+        for field in (attachment.original, attachment.clean):
+            if field:
+                field.storage.delete(field.name)
+
+
+def test_investigators_get_an_email_with_no_tip_content(
+    celery_worker, category, shared_with_worker
+):
+    user = UserFactory(username="onduty", email="onduty@example.org")
+    user.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
+    response = Client().post(
+        "/tips/",
+        {"category": category.pk, "what": MARKER, "where": MARKER, "contact": MARKER},
+    )
+    assert response.status_code == 200
+    tip = Tip.objects.get()
+    notice = Notification.objects.get(recipient="onduty@example.org")
+    celery_worker.wait_for(lambda: Notification.objects.get(pk=notice.pk).status == "sent")
+    mails = [m for m in celery_worker.mails() if f"<{notice.pk}@" in m]
+    assert len(mails) == 1
+    assert tip.number in mails[0]
+    assert f"/admin/tips/tip/{tip.pk}/change/" in mails[0]
+    assert MARKER not in mails[0]
+
+
+def test_the_worker_cleans_photos_after_the_tip_is_saved(
+    celery_worker, category, shared_with_worker
+):
+    photo = io.BytesIO(jpeg_bytes(size=(120, 90), exif=gps_exif()))
+    photo.name = "photo.jpg"
+    Client().post("/tips/", {"category": category.pk, "what": "Photo", "attachments": [photo]})
+    attachment = TipAttachment.objects.get()
+    celery_worker.wait_for(
+        lambda: TipAttachment.objects.get(pk=attachment.pk).status == "clean", timeout=60
+    )
+    from PIL import Image
+
+    from tips import crypto
+
+    attachment.refresh_from_db()
+    clean = crypto.decrypt_bytes(attachment.clean.read())
+    assert dict(Image.open(io.BytesIO(clean)).getexif()) == {}
