@@ -164,8 +164,9 @@ def test_case_packet_is_built_by_the_task_with_the_clean_photos(client, investig
     response = client.get(f"/admin/tips/tip/{result.tip.pk}/packet/")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(response.content))
     text = "".join(page.extract_text() for page in reader.pages)
