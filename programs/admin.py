@@ -26,7 +26,7 @@ from programs.models import (
     Subscription,
 )
 from programs.services import publishing, registrations
-from programs.services.neighborhoods import problem_record_save
+from programs.services.neighborhoods import problem_record_save, subscribers_notify_event
 
 
 class ProgramImageInline(TranslationStackedInline):
@@ -303,6 +303,8 @@ class EventAdmin(AuditedModelAdmin, TranslationAdmin):
                 ends_at=new_end,
                 note=obj.status_note,
             )
+        if not change and obj.neighborhood_id:
+            subscribers_notify_event(event=obj)  # deduplicated: one message per subscriber
         transaction.on_commit(publishing.content_changed)
 
     @admin.action(description=_("Cancel the selected events and tell everyone signed up"))
