@@ -389,4 +389,14 @@ CELERY_BEAT_SCHEDULE.update(
 RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
 # Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
 RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
+# Deadline jobs (deemed denials, clerk reminders, fingerprinting reminders, the supervisor's
+# daily digest) and the retention purge of identity documents. Each is idempotent.
+CELERY_BEAT_SCHEDULE["records-deadlines"] = {
+    "task": "records.tasks.deadlines_run",
+    "schedule": env.float("RECORDS_DEADLINES_SECONDS", default=900.0),
+}
+CELERY_BEAT_SCHEDULE["records-id-purge"] = {
+    "task": "records.tasks.id_documents_purge",
+    "schedule": env.float("RECORDS_PURGE_SECONDS", default=3600.0),
+}
 # --- end records ---

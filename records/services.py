@@ -148,11 +148,16 @@ _NOTICES = {
 # --- Dates ---------------------------------------------------------------------------------------
 
 
-def local_date(moment: datetime) -> date:
+def local_datetime_of(moment: datetime) -> datetime:
+    """`moment` in the department's time zone."""
     import zoneinfo
 
     zone = zoneinfo.ZoneInfo(department_get().time_zone or settings.TIME_ZONE)
-    return moment.astimezone(zone).date()
+    return moment.astimezone(zone)
+
+
+def local_date(moment: datetime) -> date:
+    return local_datetime_of(moment).date()
 
 
 def due_date_for(*, received_at: datetime) -> date:

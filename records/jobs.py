@@ -1,0 +1,259 @@
+"""The Records Division's periodic jobs, run by Celery beat (records/tasks.py).
+
+Rules:
+- A request whose four business days (C.G.S. §1-206(a)) have passed with no written response
+  is deemed denied: it is marked so, and the requester is told, once, of the right to appeal to
+  the Freedom of Information Commission within 30 days (§1-206(b)(1)). "Once" holds even when
+  the job runs twice at the same time: the row is locked and the message has a dedupe key.
+- The assigned clerk is reminded RecordsSettings.reminder_business_days before the due date.
+- The supervisor gets one digest of overdue requests a day, after 7 a.m. in the department's
+  zone.
+- Residents with a fingerprinting appointment are reminded the day before.
+- Identity documents are deleted RecordsSettings.id_retention_days after their request closed.
+Every job is idempotent: running it twice has the effect of running it once.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from portal.services.audit import audit_record
+from portal.services.notifications import notification_enqueue
+from records import services
+from records.businessdays import add_business_days
+from records.models import Document, RecordRequest, RecordsSettings, RequestKind, Status
+
+logger = logging.getLogger(__name__)
+
+DIGEST_LOCAL_HOUR = 7
+BATCH = 500
+
+
+def deemed_denials_mark(*, now: datetime | None = None) -> int:
+    """Mark each request whose deadline passed unanswered, and tell its requester once."""
+    now = now or timezone.now()
+    today = services.local_date(now)
+    candidates = list(
+        RecordRequest.objects.filter(
+            status__in=list(services.WORKING),
+            due_date__lt=today,
+            first_response_at__isnull=True,
+            deemed_denied_at__isnull=True,
+        ).values_list("pk", flat=True)[:BATCH]
+    )
+    marked = 0
+    for pk in candidates:
+        with transaction.atomic():
+            record_request = (
+                RecordRequest.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, deemed_denied_at__isnull=True, first_response_at__isnull=True)
+                .first()
+            )
+            if record_request is None:
+                continue  # answered meanwhile, or another run holds it
+            record_request.deemed_denied_at = now
+            record_request.save(update_fields=["deemed_denied_at", "updated_at"])
+            services._timeline(record_request=record_request, action="deemed_denied")
+            audit_record(
+                actor=None,
+                action="records.recordrequest.deemed_denied",
+                target=record_request,
+                detail={"due_date": record_request.due_date.isoformat()},
+                actor_label="records deadline job",
+            )
+            services._notify(
+                record_request=record_request,
+                subject=gettext_lazy("Your request %(number)s: your right to appeal"),
+                body=gettext_lazy(
+                    "We did not answer your request %(number)s within four business days, by "
+                    "%(due)s. Under Connecticut law (C.G.S. §1-206) this counts as a denial. You "
+                    "may appeal to the Freedom of Information Commission within 30 days: "
+                    "Freedom of Information Commission, 165 Capitol Avenue, Hartford, CT 06106, "
+                    "portal.ct.gov/foi. We are still working on your request and will write to "
+                    "you."
+                ),
+                dedupe_key=f"records:deemed-denial:{record_request.pk}",
+            )
+            marked += 1
+    return marked
+
+
+def clerk_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each assigned clerk of requests due within the reminder window."""
+    now = now or timezone.now()
+    today = services.local_date(now)
+    days = RecordsSettings.get_solo().reminder_business_days
+    horizon = add_business_days(today, days)
+    due = (
+        RecordRequest.objects.filter(
+            status__in=list(services.WORKING),
+            assigned_to__isnull=False,
+            due_date__gte=today,
+            due_date__lte=horizon,
+        )
+        .select_related("assigned_to")
+        .order_by("due_date")[:BATCH]
+    )
+    sent = 0
+    for record_request in due:
+        clerk = record_request.assigned_to
+        if not clerk.email:
+            continue
+        with transaction.atomic():
+            notification_enqueue(
+                channel="email",
+                recipient=clerk.email,
+                subject=f"Due {record_request.due_date:%a %b %d}: {record_request.tracking_number}",
+                body=(
+                    f"Record request {record_request.tracking_number} "
+                    f"({record_request.get_kind_display()}) is due on "
+                    f"{record_request.due_date:%A, %B %d}. Status: "
+                    f"{record_request.get_status_display()}."
+                ),
+                language="en",
+                dedupe_key=f"records:clerk-reminder:{record_request.pk}:{record_request.due_date}",
+            )
+        sent += 1
+    return sent
+
+
+def overdue_digest_send(*, now: datetime | None = None) -> bool:
+    """One e-mail a day to the supervisor listing overdue requests (none if nothing is late)."""
+    now = now or timezone.now()
+    local_now = services.local_datetime_of(now)
+    if local_now.time() < time(DIGEST_LOCAL_HOUR):
+        return False
+    supervisor = RecordsSettings.get_solo().supervisor_email
+    if not supervisor:
+        return False
+    today = local_now.date()
+    overdue = list(
+        RecordRequest.objects.filter(status__in=list(services.WORKING), due_date__lt=today)
+        .select_related("assigned_to")
+        .order_by("due_date")[:200]
+    )
+    if not overdue:
+        return False
+    lines = [
+        f"{r.tracking_number}  due {r.due_date:%Y-%m-%d}  {r.get_status_display():<18} "
+        f"{r.assigned_to.get_username() if r.assigned_to else 'unassigned'}"
+        for r in overdue
+    ]
+    with transaction.atomic(), translation.override("en"):
+        notification_enqueue(
+            channel="email",
+            recipient=supervisor,
+            subject=f"Records: {len(overdue)} overdue request(s) on {today:%Y-%m-%d}",
+            body="Overdue record requests, oldest first:\n\n" + "\n".join(lines),
+            language="en",
+            dedupe_key=f"records:overdue-digest:{today.isoformat()}",
+        )
+    return True
+
+
+def appointment_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each resident with a fingerprinting appointment tomorrow (local date)."""
+    now = now or timezone.now()
+    tomorrow = services.local_date(now) + timedelta(days=1)
+    zone = services.local_datetime_of(now).tzinfo
+    start = datetime.combine(tomorrow, time.min, tzinfo=zone)
+    end = start + timedelta(days=1)
+    pks = list(
+        RecordRequest.objects.filter(
+            kind=RequestKind.FINGERPRINTING,
+            status__in=list(services.OPEN),
+            slot__starts_at__gte=start,
+            slot__starts_at__lt=end,
+        ).values_list("pk", flat=True)[:BATCH]
+    )
+    sent = 0
+    for pk in pks:
+        with transaction.atomic():
+            record_request = (
+                RecordRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("slot")
+                .filter(pk=pk)
+                .first()
+            )
+            if record_request is None or (
+                record_request.reminder_sent_for_id == record_request.slot_id
+            ):
+                continue
+            when = services._local_datetime_text(
+                record_request.slot.starts_at, record_request.language
+            )
+            services._notify(
+                record_request=record_request,
+                subject=gettext_lazy("Reminder: fingerprinting tomorrow (%(number)s)"),
+                body=gettext_lazy(
+                    "This is a reminder of your fingerprinting appointment on %(when)s. Bring a "
+                    "photo ID. To move or cancel it, use your tracking page."
+                ),
+                dedupe_key=f"records:fp-reminder:{record_request.pk}:{record_request.slot_id}",
+                when=when,
+            )
+            record_request.reminder_sent_for = record_request.slot
+            record_request.save(update_fields=["reminder_sent_for"])
+            sent += 1
+    return sent
+
+
+def id_documents_purge(*, now: datetime | None = None) -> int:
+    """Delete identity documents of requests closed longer ago than the retention period."""
+    now = now or timezone.now()
+    days = RecordsSettings.get_solo().id_retention_days
+    cutoff = now - timedelta(days=days)
+    pks = list(
+        Document.objects.filter(
+            kind=Document.Kind.ID_DOCUMENT,
+            purged_at__isnull=True,
+            request__status=Status.CLOSED,
+            request__closed_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:BATCH]
+    )
+    purged = 0
+    for pk in pks:
+        with transaction.atomic():
+            document = (
+                Document.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("request")
+                .filter(pk=pk, purged_at__isnull=True)
+                .first()
+            )
+            if document is None:
+                continue
+            name = document.file.name
+            document.purged_at = now
+            document.file = ""
+            document.save(update_fields=["purged_at", "file"])
+            audit_record(
+                actor=None,
+                action="records.document.purge",
+                target=document.request,
+                detail={"document": document.pk, "retention_days": days},
+                actor_label="records retention job",
+            )
+            storage = Document._meta.get_field("file").storage
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n) if n else None)
+            purged += 1
+    return purged
+
+
+def deadlines_run(*, now: datetime | None = None) -> dict[str, int]:
+    """Everything the deadline beat entry does, each part on its own."""
+    results = {}
+    for name, job in [
+        ("deemed_denials", deemed_denials_mark),
+        ("clerk_reminders", clerk_reminders_send),
+        ("appointment_reminders", appointment_reminders_send),
+        ("overdue_digest", overdue_digest_send),
+    ]:
+        try:
+            results[name] = int(job(now=now))
+        except Exception:  # one failing part must not stop the others
+            logger.exception("records job %s failed", name)
+            results[name] = -1
+    return results

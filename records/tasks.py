@@ -1,0 +1,16 @@
+"""Celery tasks of the Records Division. Each loads by id (or finds its own work), calls a
+service or job, and is idempotent."""
+
+from celery import shared_task
+
+from records import jobs
+
+
+@shared_task(ignore_result=True)
+def deadlines_run() -> dict[str, int]:
+    return jobs.deadlines_run()
+
+
+@shared_task(ignore_result=True)
+def id_documents_purge() -> int:
+    return jobs.id_documents_purge()
