@@ -72,6 +72,13 @@ PERMITS = [
 ]
 
 
+HOLIDAYS_ES = {
+    "Thanksgiving Day": "del Día de Acción de Gracias",
+    "Christmas Day": "de Navidad",
+    "New Year's Day": "de Año Nuevo",
+}
+
+
 def _code(payload: str) -> str:
     return payload + n._check_character(payload)
 
@@ -96,10 +103,13 @@ def load() -> None:
     zone = n.department_zone()
     tonight = n.tonight(zone=zone)
     for day, name in sorted(holidays.US(years=[tonight.year, tonight.year + 1]).items()):
-        if name.startswith(("Thanksgiving", "Christmas", "New Year")) and day >= tonight:
+        if name in HOLIDAYS_ES and day > tonight + datetime.timedelta(days=1):
             BlanketNight.objects.update_or_create(
                 night=day - datetime.timedelta(days=1),
-                defaults={"name_en": f"the eve of {name}", "name_es": f"la víspera de {name}"},
+                defaults={
+                    "name_en": f"the eve of {name}",
+                    "name_es": f"la víspera {HOLIDAYS_ES[name]}",
+                },
             )
             break
     blanket = set(BlanketNight.objects.values_list("night", flat=True))
