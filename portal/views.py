@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from portal import registry, selectors
+from portal import maps, registry, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +30,18 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 def neighborhood_list(request: HttpRequest) -> HttpResponse:
+    """The neighborhoods, their map, and "which neighborhood is my address in?"."""
+    neighborhoods = list(selectors.neighborhood_list())
+    address = request.GET.get("address", "").strip()[:200]
+    streets = list(maps.street_search(address)) if address else None
     return render(
         request,
         "portal/neighborhood_list.html",
         {
-            "neighborhoods": selectors.neighborhood_list(),
+            "neighborhoods": neighborhoods,
+            "town_map": maps.town_map(neighborhoods),
+            "address": address,
+            "streets": streets,
         },
     )
 

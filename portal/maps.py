@@ -1,0 +1,141 @@
+"""The town's neighborhoods on a map we draw ourselves, and the address search.
+
+The map is an SVG built from the GeoJSON boundaries stored on each Neighborhood (longitude and
+latitude), so no third-party map or tile server sees our residents. Longitude is scaled by the
+cosine of the town's latitude, which is exact enough for a town-sized area.
+
+The address search takes what a resident types ("42 chapel st."), drops the house number,
+expands the usual abbreviations and looks the street up in the town's street list.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from portal.models import Neighborhood, Street
+
+WIDTH = 640
+PADDING = 12
+# Fills from the USWDS palette; labels are drawn in black on the light tints (AA contrast).
+FILLS = ["#d9e8f6", "#dfeacd", "#f2e4d4", "#e7e6ff", "#d2ede6", "#f8dfe2", "#e6e6e6", "#fef0c8"]
+
+
+@dataclass(frozen=True)
+class MapShape:
+    neighborhood: Neighborhood
+    path: str
+    label_x: float
+    label_y: float
+    fill: str
+
+
+@dataclass(frozen=True)
+class TownMap:
+    width: int
+    height: int
+    shapes: list[MapShape]
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry.get("type") == "MultiPolygon":
+        return [polygon[0] for polygon in geometry["coordinates"]]
+    return []
+
+
+def town_map(neighborhoods) -> TownMap | None:
+    """The SVG geometry of every neighborhood with a boundary, or None if none has one."""
+    drawn = [(n, _rings(n.boundary)) for n in neighborhoods if isinstance(n.boundary, dict)]
+    drawn = [(n, rings) for n, rings in drawn if rings]
+    if not drawn:
+        return None
+    points = [p for _, rings in drawn for ring in rings for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    squeeze = math.cos(math.radians((south + north) / 2))
+    span_x = max((east - west) * squeeze, 1e-9)
+    span_y = max(north - south, 1e-9)
+    scale = (WIDTH - 2 * PADDING) / span_x
+    height = round(span_y * scale + 2 * PADDING)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (
+            round(PADDING + (lon - west) * squeeze * scale, 1),
+            round(PADDING + (north - lat) * scale, 1),
+        )
+
+    shapes = []
+    for index, (neighborhood, rings) in enumerate(drawn):
+        parts = []
+        xs, ys = [], []
+        for ring in rings:
+            projected = [project(lon, lat) for lon, lat, *_ in ring]
+            xs += [x for x, _ in projected]
+            ys += [y for _, y in projected]
+            parts.append("M" + " L".join(f"{x} {y}" for x, y in projected) + " Z")
+        shapes.append(
+            MapShape(
+                neighborhood=neighborhood,
+                path=" ".join(parts),
+                label_x=round(sum(xs) / len(xs), 1),
+                label_y=round(sum(ys) / len(ys), 1),
+                fill=FILLS[index % len(FILLS)],
+            )
+        )
+    return TownMap(width=WIDTH, height=height, shapes=shapes)
+
+
+ABBREVIATIONS = {
+    "st": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "rd": "road",
+    "ln": "lane",
+    "dr": "drive",
+    "cir": "circle",
+    "ct": "court",
+    "pl": "place",
+    "blvd": "boulevard",
+    "ter": "terrace",
+    "hwy": "highway",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+    "mt": "mount",
+    # Spanish speakers often write the kind of street first.
+    "calle": "street",
+    "avenida": "avenue",
+}
+
+
+def street_name_from_address(address: str) -> str:
+    """ "42B Chapel St., Apt 3" -> "chapel street"."""
+    text = address.lower().split(",")[0]
+    text = re.sub(r"\b(apt|apartment|unit|#)\s*\S*$", "", text)
+    text = re.sub(r"[^\w\s'-]", " ", text)
+    words = text.split()
+    while words and re.fullmatch(r"\d+[a-z]?(-\d+[a-z]?)?", words[0]):
+        words.pop(0)
+    words = [ABBREVIATIONS.get(word, word) for word in words]
+    if len(words) > 1 and words[0] in {"street", "avenue"}:
+        words = [*words[1:], words[0]]  # "calle chapel" -> "chapel street"
+    return " ".join(words)
+
+
+def street_search(address: str) -> QuerySet[Street]:
+    """Streets matching the address: the exact street if we know it, else close candidates."""
+    name = street_name_from_address(address)
+    streets = Street.objects.select_related("neighborhood").order_by("name")
+    if not name:
+        return streets.none()
+    exact = streets.filter(name__iexact=name)
+    if exact.exists():
+        return exact
+    core = name.split()
+    if len(core) > 1 and core[-1] in set(ABBREVIATIONS.values()):
+        core = core[:-1]
+    return streets.filter(name__icontains=" ".join(core))[:10]
