@@ -23,6 +23,8 @@ PAGES = [
     "/events/pal-basketball/",
     "/events/buy-back-spring/",
     "/neighborhoods/riverside/",
+    "/neighborhoods/",
+    "/neighborhoods/?address=42+chapel+st",
     "/",
 ]
 
