@@ -71,3 +71,18 @@ def test_program_page_shows_partners_contact_events_and_spanish_text(client):
     assert "<h2>Horario</h2>" in page
     assert "Eastbrook Hospital" in page and "Noche de baloncesto" in page
     assert program.contact_officer.email in page
+
+
+def test_neighborhood_page_query_count_is_the_same_with_5_or_500_meetings(client):
+    from tests.programs.factories import MeetingFactory, ProblemNoteFactory
+
+    meeting = MeetingFactory()
+    neighborhood = meeting.neighborhood
+    ProblemNoteFactory(problem__neighborhood=neighborhood)
+    MeetingFactory.create_batch(4, neighborhood=neighborhood)
+    url = f"/neighborhoods/{neighborhood.slug}/"
+    client.get(url)
+    few = _queries(client, url)
+    MeetingFactory.create_batch(495, neighborhood=neighborhood)
+    ProblemNoteFactory.create_batch(20, problem__neighborhood=neighborhood)
+    assert _queries(client, url) == few

@@ -258,3 +258,46 @@ def test_moving_an_event_tells_everyone_and_reminds_them_again():
     assert event.status == Event.Status.RESCHEDULED and event.previous_starts_at is not None
     assert registration.reminded_at is None
     assert Notification.objects.filter(subject__startswith="New date").count() == 1
+
+
+def test_changing_the_time_in_admin_reschedules_and_tells_those_signed_up(client):
+    from django.utils.timezone import localtime
+
+    officer = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
+    event = EventFactory(registration=Event.Registration.SIMPLE, capacity=10)
+    RegistrationFactory(event=event, email="a@example.org")
+    client.force_login(officer)
+    url = reverse("admin:programs_event_change", args=[event.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        data[name] = value.pk if hasattr(value, "pk") else value
+    new_start = localtime(event.starts_at + timedelta(days=1))
+    new_end = localtime(event.ends_at + timedelta(days=1))
+    data.update(
+        {
+            "starts_at_0": new_start.strftime("%Y-%m-%d"),
+            "starts_at_1": new_start.strftime("%H:%M:%S"),
+            "ends_at_0": new_end.strftime("%Y-%m-%d"),
+            "ends_at_1": new_end.strftime("%H:%M:%S"),
+            "status_note_en": "The gym is being painted.",
+            "registrations-TOTAL_FORMS": "1",
+            "registrations-INITIAL_FORMS": "1",
+            "registrations-MIN_NUM_FORMS": "0",
+            "registrations-MAX_NUM_FORMS": "1000",
+            "registrations-0-id": str(event.registrations.get().pk),
+            "registrations-0-event": str(event.pk),
+        }
+    )
+    data = {k: v for k, v in data.items() if k not in ("starts_at", "ends_at")}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert event.status == Event.Status.RESCHEDULED
+    assert abs((event.starts_at - new_start).total_seconds()) < 1
+    notice = Notification.objects.get(subject__startswith="New date")
+    assert "The gym is being painted." in notice.body
+    assert AuditEntry.objects.filter(action="programs.event.reschedule", actor=officer).exists()
