@@ -71,3 +71,24 @@ def test_subscribe_form_errors_are_shown_with_the_field(client):
     page = response.content.decode()
     assert 'aria-describedby="id_email_error id_email_hint"' in page
     assert 'value="not-an-address"' in page
+
+
+def test_new_progress_on_a_published_problem_reaches_confirmed_subscribers():
+    neighborhood = NeighborhoodFactory()
+    subscription = neighborhoods.subscription_request(
+        neighborhood=neighborhood, email="ana@example.org", language="es"
+    )
+    neighborhoods.subscription_confirm(
+        token=neighborhoods.subscription_token(subscription, "confirm")
+    )
+    problem = ProblemFactory(neighborhood=neighborhood)
+    note = ProblemNoteFactory(problem=problem, text_es="Se cerró el hueco de la cerca.")
+    neighborhoods.problem_record_save(actor=None, problem=problem, new_notes=[note])
+    message = Notification.objects.get(subject__endswith="Avances sobre un problema")
+    assert "Se cerró el hueco de la cerca." in message.body
+    assert "/es/neighborhoods/subscription/" in message.body  # the one-click stop link
+
+
+def test_a_forged_unsubscribe_link_is_refused(client):
+    response = client.get(reverse("programs:unsubscribe", args=["forged"]))
+    assert response.status_code == 400
