@@ -2,6 +2,7 @@
 parking.lookup_plate permission, every lookup audit-logged."""
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,11 +17,24 @@ from parking.models import US_STATES, PermitNight
 from parking.serializers import PermitNightSerializer, PlateCheckSerializer
 from portal.services.audit import audit_record
 
+PERMISSION_CACHE_SECONDS = 60
+
 
 class CanLookUpPlates(permissions.BasePermission):
+    """The Parking officers role. The answer is cached for a minute per user: a handheld asks
+    many times a night, and loading the permissions is two queries each time. Taking the role
+    away takes effect within that minute."""
+
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm("parking.lookup_plate"))
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        key = f"parking:can-lookup:{user.pk}"
+        allowed = cache.get(key)
+        if allowed is None:
+            allowed = user.has_perm("parking.lookup_plate")
+            cache.set(key, allowed, PERMISSION_CACHE_SECONDS)
+        return bool(allowed)
 
 
 class PlateFilter(django_filters.CharFilter):

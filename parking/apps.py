@@ -22,6 +22,14 @@ class ParkingConfig(AppConfig):
                 icon="directions_car",
             )
         )
+        registry.home_panels.register(
+            registry.Panel(
+                key="parking",
+                template="parking/home_panel.html",
+                context=_home_notice,
+                order=5,
+            )
+        )
         registry.demo_loaders.register(
             registry.DemoLoader(key="parking", load=_load_demo, order=20)
         )
@@ -49,6 +57,12 @@ class ParkingConfig(AppConfig):
             "parking.view_parkingrules",
             "parking.change_parkingrules",
         )
+
+
+def _home_notice(request, **kwargs):
+    from parking.panels import home_notice
+
+    return home_notice(request, **kwargs)
 
 
 def _load_demo() -> None:

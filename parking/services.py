@@ -745,6 +745,19 @@ def nightly_pdf(*, night: datetime.date, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def nightly_list_export(*, actor, night: datetime.date, as_pdf: bool) -> bytes:
+    """A staff member downloads a night's list (CSV or PDF); the download is audit-logged."""
+    audit_record(
+        actor=actor,
+        action="parking.list.download",
+        detail={"night": night.isoformat(), "as": "pdf" if as_pdf else "csv"},
+    )
+    if as_pdf:
+        title = _("Overnight parking: the night of %(night)s") % {"night": n.night_label(night)}
+        return nightly_pdf(night=night, title=title)
+    return nightly_csv(night=night).encode()
+
+
 def nightly_list_send(*, now: datetime.datetime | None = None) -> NightlyList | None:
     """Beat calls this every few minutes. Once the list time of a night has come (before the
     ban starts) and the ban has not ended, the night's list is generated and e-mailed to the

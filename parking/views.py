@@ -138,10 +138,8 @@ def _night_or_404(value: str) -> datetime.date:
 @permission_required("parking.view_permit", raise_exception=True)
 def list_csv(request, night):
     day = _night_or_404(night)
-    services.audit_record(
-        actor=request.user, action="parking.list.download", detail={"night": night, "as": "csv"}
-    )
-    response = HttpResponse(services.nightly_csv(night=day), content_type="text/csv")
+    body = services.nightly_list_export(actor=request.user, night=day, as_pdf=False)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="parking-{day.isoformat()}.csv"'
     return response
 
@@ -150,12 +148,7 @@ def list_csv(request, night):
 @permission_required("parking.view_permit", raise_exception=True)
 def list_pdf(request, night):
     day = _night_or_404(night)
-    services.audit_record(
-        actor=request.user, action="parking.list.download", detail={"night": night, "as": "pdf"}
-    )
-    title = _("Overnight parking: the night of %(night)s") % {"night": n.night_label(day)}
-    response = HttpResponse(
-        services.nightly_pdf(night=day, title=title), content_type="application/pdf"
-    )
+    body = services.nightly_list_export(actor=request.user, night=day, as_pdf=True)
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="parking-{day.isoformat()}.pdf"'
     return response

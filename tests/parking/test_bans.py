@@ -214,3 +214,12 @@ def test_ban_job_runs_on_a_real_worker_and_every_holder_gets_the_message(
         assert sum(holder.email in mail and "Storm warning" in mail for mail in mails) == 1
     ban.refresh_from_db()
     assert ban.permits_cancelled == 5
+
+
+@pytest.mark.django_db
+def test_home_page_warns_of_a_snow_emergency_only_while_there_is_one(client, rules, street, frozen):
+    assert "Snow emergency" not in client.get("/").content.decode()
+    _declare()
+    text = client.get("/es/").content.decode()
+    assert "Emergencia por nieve" in text
+    assert "Limpieza de nieve después de la tormenta." in text

@@ -168,3 +168,9 @@ def test_api_is_in_the_openapi_schema_without_warnings(db):
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     assert "/api/v1/parking/check/" in paths
     assert "/api/v1/parking/nights/" in paths
+
+
+def test_officer_page_links_tonights_list(officer_client, rules, permitted):
+    text = officer_client.get("/parking/officer/").content.decode()
+    assert "/parking/list/2026-11-22.pdf" in text
+    assert "/parking/list/2026-11-22.csv" in text
