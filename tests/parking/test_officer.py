@@ -159,15 +159,22 @@ def test_api_nights_default_to_tonight(client, token, rules, permitted):
     assert [row["plate"] for row in response.json()["results"]] == ["ABC123"]
 
 
-def test_api_is_in_the_openapi_schema_without_warnings(db):
-    from django.core.management import call_command
-
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+def test_parking_api_adds_no_schema_warnings_and_is_in_the_schema(db):
+    """The project gate is `spectacular --validate --fail-on-warn`; this checks our share of it
+    on its own (another app's warnings must not hide ours, nor ours theirs)."""
+    from django.urls import include, path
+    from drf_spectacular.drainage import GENERATOR_STATS
     from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
 
-    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    assert "/api/v1/parking/check/" in paths
-    assert "/api/v1/parking/nights/" in paths
+    GENERATOR_STATS.reset()
+    patterns = [path("api/v1/parking/", include("parking.api_urls"))]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache)
+    whole = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert "/api/v1/parking/check/" in whole
+    assert "/api/v1/parking/nights/" in whole
 
 
 def test_officer_page_links_tonights_list(officer_client, rules, permitted):
