@@ -380,6 +380,13 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Events' and sign-ups' choice sets get their own names in the OpenAPI schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "EventStatusEnum": "programs.models.Event.Status",
+        "EventRegistrationEnum": "programs.models.Event.Registration",
+    }
+)
 # --- end programs ---
 
 # --- records ---
