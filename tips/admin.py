@@ -150,8 +150,6 @@ class TipAdmin(AuditedModelAdmin):
     search_fields = ["number"]
     date_hierarchy = "received_at"
     list_per_page = 50
-    # Urgent categories first, then priority, then the oldest (annotated in selectors.tip_queue).
-    ordering = ["urgent_rank", "priority", "received_at"]
     actions = ["assign_to_me", "build_packet"]
     inlines = [TipMessageInline, TipNoteInline, TipAttachmentInline]
     readonly_fields = [
@@ -201,6 +199,10 @@ class TipAdmin(AuditedModelAdmin):
 
     def get_queryset(self, request):
         return selectors.tip_queue()
+
+    def get_ordering(self, request):
+        # Urgent categories first, then priority, then the oldest (annotated in tip_queue).
+        return ["urgent_rank", "priority", "received_at"]
 
     def has_add_permission(self, request):
         return False  # tips come from residents

@@ -1,4 +1,11 @@
-"""tips's endpoints under /api/v1/ (see portal/urls.py)."""
+"""tips's endpoints under /api/v1/tips/ (see portal/urls.py): staff only."""
+
+from rest_framework.routers import SimpleRouter
+
+from tips import api
 
 app_name = "tips-api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("", api.TipViewSet, basename="tip")
+urlpatterns = router.urls

@@ -1,0 +1,76 @@
+"""Shapes of the staff API. The list shows what sorts the queue, never what the tipster wrote;
+the detail view decrypts (and the view audit-logs it)."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from portal.models import Neighborhood
+from tips.models import Tip, TipCategory, TipMessage
+
+
+class TipListSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    urgent = serializers.BooleanField(source="category.urgent", read_only=True)
+    neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Tip
+        fields = [
+            "number",
+            "category",
+            "urgent",
+            "status",
+            "priority",
+            "neighborhood",
+            "assigned_to",
+            "received_at",
+            "first_triaged_at",
+            "outcome",
+        ]
+
+
+class TipMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TipMessage
+        fields = ["direction", "body", "created_at"]
+
+
+class TipDetailSerializer(TipListSerializer):
+    messages = TipMessageSerializer(many=True, read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta(TipListSerializer.Meta):
+        fields = [
+            *TipListSerializer.Meta.fields,
+            "what",
+            "where",
+            "when",
+            "people",
+            "vehicles",
+            "contact",
+            "duplicate_of",
+            "messages",
+        ]
+
+
+class TipUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Tip.Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Tip.Priority.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Tip.Outcome.choices, required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=TipCategory.objects.all(), required=False
+    )
+    neighborhood = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Neighborhood.objects.all(), required=False
+    )
+    assigned_to = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        required=False,
+        allow_null=True,
+    )
+
+
+class TipMessageCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
