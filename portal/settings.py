@@ -345,6 +345,15 @@ CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
     "task": "tips.tasks.attachment_sweep",
     "schedule": env.float("TIPS_ATTACHMENT_SWEEP_SECONDS", default=300.0),
 }
+# The tip line's choice sets get their own names in the OpenAPI schema (other apps have a
+# "status" too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "TipStatusEnum": "tips.models.Tip.Status",
+        "TipPriorityEnum": "tips.models.Tip.Priority",
+        "TipOutcomeEnum": "tips.models.Tip.Outcome",
+    }
+)
 # --- end tips ---
 
 # --- parking ---
@@ -363,15 +372,6 @@ CELERY_BEAT_SCHEDULE["parking-ban-sweep"] = {
 # --- programs ---
 # Beat jobs of programs and events: scheduled publishing, waiting-list offers that ran out,
 # reminders 24 hours before an event. Each job is idempotent; a minute's delay is harmless.
-# The tip line's choice sets get their own names in the OpenAPI schema (other apps have a
-# "status" too).
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "TipStatusEnum": "tips.models.Tip.Status",
-        "TipPriorityEnum": "tips.models.Tip.Priority",
-        "TipOutcomeEnum": "tips.models.Tip.Outcome",
-    }
-)
 PROGRAMS_BEAT_SECONDS = env.float("PROGRAMS_BEAT_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE.update(
     {
