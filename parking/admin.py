@@ -51,6 +51,7 @@ class ParkingRulesForm(forms.ModelForm):
             "ban_end",
             "list_minutes_before_ban",
             "supervisor_email",
+            "requests_per_hour",
         ]
 
 
@@ -77,7 +78,17 @@ class ParkingRulesAdmin(AuditedModelAdmin, SingletonModelAdmin):
                 ]
             },
         ),
-        (_("Times"), {"fields": ["cutoff_time", "lead_time_minutes", "max_days_ahead"]}),
+        (
+            _("Times"),
+            {
+                "fields": [
+                    "cutoff_time",
+                    "lead_time_minutes",
+                    "max_days_ahead",
+                    "requests_per_hour",
+                ]
+            },
+        ),
         (
             _("The nightly ban and the list"),
             {

@@ -100,6 +100,15 @@ class ParkingRules(SingletonModel):
         validators=[MaxValueValidator(12 * 60)],
     )
     supervisor_email = models.EmailField(_("shift supervisor's e-mail"), blank=True)
+    requests_per_hour = models.PositiveSmallIntegerField(
+        _("requests per hour from one connection"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "More are refused for the hour, so nobody can use up an address's nights with "
+            "made-up plates."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

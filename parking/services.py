@@ -17,6 +17,8 @@ is decided at once. It is refused, naming the rule, when:
 - `max_consecutive`: with the plate's other nights, more than `max_consecutive_nights` [3] in a row;
 - `rolling_window`: more than `window_nights` [3] nights in any `window_days` [14] days;
 - `yearly_limit`: more than `nights_per_year` [15] nights in a calendar year;
+- `too_many_requests`: more than `requests_per_hour` [20] requests from one connection in an
+  hour, so nobody can use up an address's nights (or a plate's) with made-up requests;
 - `address_monthly`: more than `nights_per_address_per_month` nights at one address in a
   calendar month (all plates together).
 
@@ -33,6 +35,7 @@ holder once, by a de-duplication key) and beat's sweep re-queues a job that was 
 
 import csv
 import datetime
+import hashlib
 import io
 import logging
 from collections import Counter
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -345,9 +349,34 @@ def _permit_request(*, data: PermitRequest, now: datetime.datetime) -> Permit:
     return permit
 
 
-def permit_request(*, data: PermitRequest, now: datetime.datetime | None = None) -> Permit:
-    """Decide a resident's request at once: a permit, or a DomainError naming the rule."""
+def _within_hourly_quota(client: str, limit: int, now: datetime.datetime) -> bool:
+    """Count this connection's requests in the current hour (a keyed hash, not the address)."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()[:32]
+    key = f"parking:requests:{now:%Y%m%d%H}:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= limit
+
+
+def permit_request(
+    *, data: PermitRequest, now: datetime.datetime | None = None, client: str = ""
+) -> Permit:
+    """Decide a resident's request at once: a permit, or a DomainError naming the rule.
+    `client` identifies the connection for the hourly quota (`too_many_requests`)."""
     now = now or timezone.now()
+    if client and not _within_hourly_quota(client, rules_get().requests_per_hour, now):
+        refusal_record(data=data, rule="too_many_requests")
+        raise _refuse(
+            "too_many_requests",
+            _(
+                "Too many requests have come from your connection this hour. Try again later, "
+                "or call the non-emergency number."
+            ),
+        )
     try:
         return _permit_request(data=data, now=now)
     except DomainError as error:

@@ -43,7 +43,8 @@ def index(request):
     if request.method == "POST" and form.is_valid():
         data = services.PermitRequest(**form.cleaned_data, language=translation.get_language())
         try:
-            permit = services.permit_request(data=data)
+            client = request.META.get("REMOTE_ADDR", "")
+            permit = services.permit_request(data=data, client=client)
         except ValidationError as error:
             refusal = error.messages[0]
         else:

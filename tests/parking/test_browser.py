@@ -135,3 +135,22 @@ def test_officer_checks_a_plate_on_a_phone(demo, browser, language):
     assert expected in phone.locator("main").inner_text()
     assert axe_violations(phone) == []
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_finding_a_permit_by_code_and_plate_has_no_violations(demo, page, language):
+    permit = Permit.objects.order_by("pk").first()
+    prefix = "" if language == "en" else "/es"
+    page.goto(demo.url + prefix + "/parking/find/")
+    assert axe_violations(page) == []
+    page.fill("#id_code", "AAAA-AAAAA")
+    page.fill("#id_plate", permit.plate)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.fill("#id_code", permit.display_code)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert permit.display_code in page.locator("main").inner_text()
+    assert axe_violations(page) == []

@@ -191,3 +191,16 @@ def test_form_query_count_does_not_grow_with_permits(client, rules, street, froz
         client.get("/parking/")
     assert len(many) == len(few)
     assert PermitNight.objects.count() == 20
+
+
+def test_one_connection_cannot_flood_requests(client, rules, street, frozen):
+    rules.requests_per_hour = 2
+    rules.save()
+    client.post("/parking/", _form(street, plate="ONE1", nights="1"))
+    client.post("/parking/", _form(street, plate="TWO2", nights="1"))
+    response = client.post("/parking/", _form(street, plate="THREE3", nights="1"))
+    assert "Too many requests have come from your connection" in response.content.decode()
+    assert Permit.objects.count() == 2
+    assert Refusal.objects.get().rule == "too_many_requests"
+    frozen.shift(datetime.timedelta(hours=1))
+    assert client.post("/parking/", _form(street, plate="THREE3", nights="1")).status_code == 302
