@@ -1,0 +1,156 @@
+"""Snow emergencies: declaring a ban, and the one idempotent job that cancels every
+overlapping night and tells each holder once."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from parking import nights as n
+from parking.models import (
+    ParkingRules,
+    Permit,
+    PermitNight,
+    SnowEmergency,
+)
+from parking.services.common import BAN_BATCH, _notify, _subject_cancelled, rules_get
+from portal.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+# --- Snow emergencies --------------------------------------------------------------------------
+
+
+def ban_for_night(*, night: datetime.date, rules: ParkingRules, zone) -> SnowEmergency | None:
+    start, end = n.night_window(night, rules.ban_end, zone)
+    return SnowEmergency.objects.filter(starts_at__lt=end, ends_at__gt=start).first()
+
+
+def ban_nights(*, ban: SnowEmergency, rules: ParkingRules, zone) -> list[datetime.date]:
+    """The nights whose window the ban overlaps."""
+    first = ban.starts_at.astimezone(zone).date() - datetime.timedelta(days=1)
+    last = ban.ends_at.astimezone(zone).date()
+    found = []
+    night = first
+    while night <= last:
+        start, end = n.night_window(night, rules.ban_end, zone)
+        if start < ban.ends_at and end > ban.starts_at:
+            found.append(night)
+        night += datetime.timedelta(days=1)
+    return found
+
+
+@transaction.atomic
+def ban_declare(
+    *,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    message_en: str = "",
+    message_es: str = "",
+    actor=None,
+    ban: SnowEmergency | None = None,
+) -> SnowEmergency:
+    """Declare a parking ban. The cancelling job is queued in this same transaction (after
+    commit) and beat's sweep re-queues it if the broker lost it."""
+    ban = ban or SnowEmergency()
+    ban.starts_at, ban.ends_at = starts_at, ends_at
+    ban.message_en, ban.message_es = message_en, message_es
+    ban.declared_by = actor if getattr(actor, "is_authenticated", False) else None
+    ban.applied_at = None
+    ban.full_clean()
+    ban.save()
+    audit_record(
+        actor=actor,
+        action="parking.ban.declare",
+        target=ban,
+        detail={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
+    transaction.on_commit(lambda: _queue_ban(ban.pk))
+    return ban
+
+
+def _queue_ban(ban_id: int) -> None:
+    from parking.tasks import ban_apply
+
+    try:
+        ban_apply.delay(ban_id)
+    except Exception:  # noqa: BLE001 - the broker is down: beat's sweep queues it again
+        logger.warning("Broker unreachable; parking ban %s left for the sweep", ban_id)
+
+
+def ban_apply(*, ban_id: int) -> int:
+    """Cancel every active night the ban overlaps and tell each holder once. Runs in batches,
+    each its own transaction; safe to run again (only active nights are touched, messages carry
+    a de-duplication key). Returns how many permits were affected this run."""
+    ban = SnowEmergency.objects.filter(pk=ban_id).first()
+    if ban is None:
+        return 0
+    rules, zone = rules_get(), n.department_zone()
+    nights = ban_nights(ban=ban, rules=rules, zone=zone)
+    affected = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                PermitNight.objects.filter(night__in=nights, status=PermitNight.Status.ACTIVE)
+                .order_by("permit_id")
+                .values_list("permit_id", flat=True)
+                .distinct()[:BAN_BATCH]
+            )
+            if not ids:
+                break
+            permits = list(
+                Permit.objects.select_for_update()
+                .select_related("street")
+                .prefetch_related("nights")
+                .filter(pk__in=ids)
+            )
+            PermitNight.objects.filter(
+                permit_id__in=ids, night__in=nights, status=PermitNight.Status.ACTIVE
+            ).update(status=PermitNight.Status.BANNED)
+            for permit in permits:
+                lost = [
+                    n.night_label(night.night)
+                    for night in permit.nights.all()
+                    if night.night in nights
+                ]
+                if not permit.nights.filter(status=PermitNight.Status.ACTIVE).exists():
+                    permit.status = Permit.Status.CANCELLED
+                    permit.status_reason = "parking ban"
+                    permit.save(update_fields=["status", "status_reason"])
+                _notify(
+                    permit,
+                    "parking/messages/banned.txt",
+                    _subject_cancelled,
+                    key=f"ban{ban.pk}",
+                    extra={"lost": lost, "ban": ban},
+                )
+            affected += len(permits)
+    with transaction.atomic():
+        ban = SnowEmergency.objects.select_for_update().get(pk=ban_id)
+        first_run = ban.applied_at is None
+        ban.permits_cancelled += affected
+        ban.applied_at = timezone.now()
+        ban.save(update_fields=["permits_cancelled", "applied_at"])
+        if first_run or affected:
+            audit_record(
+                actor=None,
+                actor_label="celery",
+                action="parking.ban.apply",
+                target=ban,
+                detail={"permits": affected, "nights": [d.isoformat() for d in nights]},
+            )
+    return affected
+
+
+def ban_sweep(*, grace_seconds: int = 60) -> int:
+    """Queue again each declared ban whose job never ran (the broker was down)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=grace_seconds)
+    pending = list(
+        SnowEmergency.objects.filter(applied_at__isnull=True, declared_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for ban_id in pending:
+        _queue_ban(ban_id)
+    return len(pending)

@@ -1,0 +1,109 @@
+"""Shared by the parking services: the rules, signed links, refusals and the holder's
+messages (through the outbox, in the holder's language)."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from parking import nights as n
+from parking.models import (
+    ParkingRules,
+    Permit,
+    PermitNight,
+)
+from portal.errors import DomainError
+from portal.services.notifications import notification_enqueue
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "parking.permit"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_MAX_AGE = 400 * 24 * 3600
+BAN_BATCH = 500
+COUNTED = PermitNight.Status.ACTIVE
+
+
+def rules_get() -> ParkingRules:
+    return ParkingRules.get_solo()
+
+
+# --- Tokens ------------------------------------------------------------------------------------
+
+
+def permit_token(permit: Permit) -> str:
+    return signing.dumps(permit.code, salt=TOKEN_SALT, compress=True)
+
+
+def permit_from_token(token: str) -> Permit | None:
+    try:
+        code = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Permit.objects.select_related("street").filter(code=code).first()
+
+
+def permit_url(permit: Permit) -> str:
+    with translation.override(permit.language):
+        path = reverse("parking:permit", kwargs={"token": permit_token(permit)})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _refuse(code: str, message: str, **params) -> DomainError:
+    return DomainError(message % params if params else message, code=code)
+
+
+def _format_local(moment: datetime.datetime, zone) -> str:
+    from django.utils import formats
+
+    return formats.date_format(moment.astimezone(zone), "DATETIME_FORMAT")
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+
+def _subject_approved() -> str:
+    return _("Overnight parking permit approved")
+
+
+def _subject_cancelled() -> str:
+    return _("Overnight parking permit cancelled")
+
+
+def _notify(permit: Permit, template: str, subject, *, key: str, extra=None) -> None:
+    """The holder's message, in their language, by e-mail and/or text, through the outbox."""
+    with translation.override(permit.language):
+        context = {
+            "permit": permit,
+            "url": permit_url(permit),
+            "nights": [
+                n.night_label(night.night)
+                for night in permit.nights.all()
+                if night.status == PermitNight.Status.ACTIVE
+            ],
+            **(extra or {}),
+        }
+        body = render_to_string(template, context).strip()
+        sms = render_to_string(template.replace(".txt", "_sms.txt"), context).strip()
+        subject_text = subject()
+    if permit.email:
+        notification_enqueue(
+            channel="email",
+            recipient=permit.email,
+            subject=subject_text,
+            body=body,
+            language=permit.language,
+            dedupe_key=f"parking:{permit.pk}:{key}:email",
+        )
+    if permit.mobile:
+        notification_enqueue(
+            channel="sms",
+            recipient=permit.mobile,
+            body=sms,
+            language=permit.language,
+            dedupe_key=f"parking:{permit.pk}:{key}:sms",
+        )

@@ -1,0 +1,434 @@
+"""Requests, the rules that decide them, changes to a permit, and the officer's lookup.
+The rules are listed in parking/services/__init__.py."""
+
+import datetime
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from parking import nights as n
+from parking.models import (
+    BlanketNight,
+    ParkingRules,
+    Permit,
+    PermitNight,
+    PlateLock,
+    Refusal,
+)
+from parking.services.bans import ban_for_night
+from parking.services.common import (
+    COUNTED,
+    _format_local,
+    _notify,
+    _refuse,
+    _subject_approved,
+    _subject_cancelled,
+    rules_get,
+)
+from portal.errors import DomainError
+from portal.models import Street
+from portal.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+# --- Requests ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PermitRequest:
+    plate: str
+    plate_state: str
+    vehicle_type: str
+    make: str
+    model: str
+    colour: str
+    street: Street
+    house_number: int
+    reason: str
+    reason_note: str
+    first_night: datetime.date
+    nights: int
+    email: str
+    mobile: str
+    language: str
+
+
+def _check_calendar(
+    *, data: PermitRequest, rules: ParkingRules, zone, now: datetime.datetime
+) -> list[datetime.date]:
+    if not 1 <= data.nights <= rules.max_consecutive_nights:
+        raise _refuse(
+            "too_many_nights",
+            _("You can ask for 1 to %(max)d nights at a time."),
+            max=rules.max_consecutive_nights,
+        )
+    asked = n.nights_from(data.first_night, data.nights)
+    for night in asked:
+        cutoff = n.cutoff_for(night, rules.cutoff_time, zone, rules.lead_time_minutes)
+        if now >= cutoff:
+            raise _refuse(
+                "cutoff_passed",
+                _(
+                    "It is too late to ask for the night of %(night)s: requests had to arrive "
+                    "before %(cutoff)s."
+                ),
+                night=n.night_label(night),
+                cutoff=_format_local(cutoff, zone),
+            )
+    today = now.astimezone(zone).date()
+    if data.first_night > today + datetime.timedelta(days=rules.max_days_ahead):
+        raise _refuse(
+            "too_far_ahead",
+            _("You can ask at most %(days)d days ahead."),
+            days=rules.max_days_ahead,
+        )
+    blanket = BlanketNight.objects.filter(night__in=asked).order_by("night").first()
+    if blanket is not None:
+        raise _refuse(
+            "blanket_night",
+            _(
+                "No permit is needed for the night of %(night)s (%(occasion)s): parking on the "
+                "street is allowed town-wide that night. Ask only for the other nights."
+            ),
+            night=n.night_label(blanket.night),
+            occasion=blanket.name_es if translation.get_language() == "es" else blanket.name_en,
+        )
+    for night in asked:
+        ban = ban_for_night(night=night, rules=rules, zone=zone)
+        if ban is not None:
+            raise _refuse(
+                "parking_ban",
+                _(
+                    "A snow emergency parking ban covers the night of %(night)s: no exemptions "
+                    "are given. Move your car off the street."
+                ),
+                night=n.night_label(night),
+            )
+    return asked
+
+
+def _check_vehicle_and_place(*, data: PermitRequest, rules: ParkingRules) -> None:
+    for block in rules.exclusions.all():
+        if block.covers(street_id=data.street.pk, number=data.house_number):
+            raise _refuse(
+                "street_excluded",
+                _("No overnight exemptions are given on %(place)s."),
+                place=str(block),
+            )
+    if data.vehicle_type in (rules.excluded_vehicle_types or []):
+        from parking.models import VehicleType
+
+        raise _refuse(
+            "vehicle_excluded",
+            _("No overnight exemptions are given for this type of vehicle: %(type)s."),
+            type=VehicleType(data.vehicle_type).label,
+        )
+
+
+def _lock(*keys: str) -> None:
+    """Create the lock rows if missing, then lock them in a fixed order (no deadlocks)."""
+    keys_sorted = sorted(set(keys))
+    PlateLock.objects.bulk_create(
+        [PlateLock(key=key) for key in keys_sorted], ignore_conflicts=True
+    )
+    list(PlateLock.objects.select_for_update().filter(key__in=keys_sorted).order_by("key"))
+
+
+def _check_limits(*, data: PermitRequest, asked: list[datetime.date], rules: ParkingRules) -> None:
+    plate_nights = PermitNight.objects.filter(
+        plate=data.plate, plate_state=data.plate_state, status=COUNTED
+    )
+    reach = max(rules.window_days, rules.max_consecutive_nights + 1)
+    near = set(
+        plate_nights.filter(
+            night__gte=asked[0] - datetime.timedelta(days=reach),
+            night__lte=asked[-1] + datetime.timedelta(days=reach),
+        ).values_list("night", flat=True)
+    )
+    taken = sorted(near.intersection(asked))
+    if taken:
+        raise _refuse(
+            "already_permitted",
+            _("This plate already has a permit for the night of %(night)s."),
+            night=n.night_label(taken[0]),
+        )
+    combined = near.union(asked)
+    run_start = asked[0]
+    while run_start - datetime.timedelta(days=1) in combined:
+        run_start -= datetime.timedelta(days=1)
+    run_end = asked[-1]
+    while run_end + datetime.timedelta(days=1) in combined:
+        run_end += datetime.timedelta(days=1)
+    if (run_end - run_start).days + 1 > rules.max_consecutive_nights:
+        raise _refuse(
+            "max_consecutive",
+            _("A plate can have at most %(max)d nights in a row."),
+            max=rules.max_consecutive_nights,
+        )
+    span = datetime.timedelta(days=rules.window_days - 1)
+    start = asked[0] - span
+    while start <= asked[-1]:
+        count = sum(1 for night in combined if start <= night <= start + span)
+        if count > rules.window_nights:
+            raise _refuse(
+                "rolling_window",
+                _("A plate can have at most %(max)d nights in any %(days)d days."),
+                max=rules.window_nights,
+                days=rules.window_days,
+            )
+        start += datetime.timedelta(days=1)
+    for year, new in Counter(night.year for night in asked).items():
+        used = plate_nights.filter(night__year=year).count()
+        if used + new > rules.nights_per_year:
+            raise _refuse(
+                "yearly_limit",
+                _(
+                    "A plate can have at most %(max)d nights in a calendar year; this plate has "
+                    "%(left)d left in %(year)d."
+                ),
+                max=rules.nights_per_year,
+                left=max(rules.nights_per_year - used, 0),
+                year=year,
+            )
+    months = Counter((night.year, night.month) for night in asked)
+    for (year, month), new in months.items():
+        used = PermitNight.objects.filter(
+            street=data.street,
+            house_number=data.house_number,
+            status=COUNTED,
+            night__year=year,
+            night__month=month,
+        ).count()
+        if used + new > rules.nights_per_address_per_month:
+            raise _refuse(
+                "address_monthly",
+                _("An address can have at most %(max)d permitted nights in a calendar month."),
+                max=rules.nights_per_address_per_month,
+            )
+
+
+def _new_code() -> str:
+    for _attempt in range(10):
+        code = n.code_generate()
+        if not Permit.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("could not draw an unused confirmation code")  # pragma: no cover
+
+
+@transaction.atomic
+def _permit_request(*, data: PermitRequest, now: datetime.datetime) -> Permit:
+    rules = rules_get()
+    zone = n.department_zone()
+    asked = _check_calendar(data=data, rules=rules, zone=zone, now=now)
+    _check_vehicle_and_place(data=data, rules=rules)
+    _lock(
+        f"plate:{data.plate_state}:{data.plate}",
+        f"address:{data.street.pk}:{data.house_number}",
+    )
+    _check_limits(data=data, asked=asked, rules=rules)
+    permit = Permit(
+        code=_new_code(),
+        plate=data.plate,
+        plate_state=data.plate_state,
+        vehicle_type=data.vehicle_type,
+        make=data.make.strip(),
+        model=data.model.strip(),
+        colour=data.colour.strip(),
+        street=data.street,
+        house_number=data.house_number,
+        reason=data.reason,
+        reason_note=data.reason_note.strip(),
+        email=data.email.strip(),
+        mobile=data.mobile.strip(),
+        language=data.language,
+        first_night=asked[0],
+        last_night=asked[-1],
+    )
+    permit.full_clean()
+    permit.save()
+    PermitNight.objects.bulk_create(
+        [
+            PermitNight(
+                permit=permit,
+                night=night,
+                plate=permit.plate,
+                plate_state=permit.plate_state,
+                street=permit.street,
+                house_number=permit.house_number,
+            )
+            for night in asked
+        ]
+    )
+    audit_record(
+        actor=None,
+        actor_label="resident",
+        action="parking.permit.grant",
+        target=permit,
+        detail={"nights": [night.isoformat() for night in asked]},
+    )
+    _notify(permit, "parking/messages/approved.txt", _subject_approved, key="approved")
+    return permit
+
+
+def _within_hourly_quota(client: str, limit: int, now: datetime.datetime) -> bool:
+    """Count this connection's requests in the current hour (a keyed hash, not the address)."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()[:32]
+    key = f"parking:requests:{now:%Y%m%d%H}:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= limit
+
+
+def permit_request(
+    *, data: PermitRequest, now: datetime.datetime | None = None, client: str = ""
+) -> Permit:
+    """Decide a resident's request at once: a permit, or a DomainError naming the rule.
+    `client` identifies the connection for the hourly quota (`too_many_requests`)."""
+    now = now or timezone.now()
+    if client and not _within_hourly_quota(client, rules_get().requests_per_hour, now):
+        refusal_record(data=data, rule="too_many_requests")
+        raise _refuse(
+            "too_many_requests",
+            _(
+                "Too many requests have come from your connection this hour. Try again later, "
+                "or call the non-emergency number."
+            ),
+        )
+    try:
+        return _permit_request(data=data, now=now)
+    except DomainError as error:
+        refusal_record(data=data, rule=error.domain_code)
+        raise
+    except IntegrityError as error:
+        # The unique constraint caught what the lock should have: report it as the rule.
+        refusal_record(data=data, rule="already_permitted")
+        raise _refuse(
+            "already_permitted",
+            _("This plate already has a permit for the night of %(night)s."),
+            night=n.night_label(data.first_night),
+        ) from error
+
+
+def refusal_record(*, data: PermitRequest, rule: str) -> Refusal:
+    return Refusal.objects.create(
+        rule=rule,
+        night=data.first_night,
+        plate=data.plate[:8],
+        plate_state=data.plate_state,
+        street=data.street,
+        language=data.language,
+    )
+
+
+# --- Changes to a permit -----------------------------------------------------------------------
+
+
+def _night_started(night: datetime.date, rules: ParkingRules, zone, now) -> bool:
+    """A night can be cancelled by the resident until its cut-off."""
+    return now >= n.cutoff_for(night, rules.cutoff_time, zone)
+
+
+@transaction.atomic
+def permit_cancel_nights(
+    *, permit: Permit, nights: list[datetime.date], now: datetime.datetime | None = None
+) -> int:
+    """The resident gives back nights still to come. Returns how many were cancelled."""
+    now = now or timezone.now()
+    rules, zone = rules_get(), n.department_zone()
+    permit = Permit.objects.select_for_update().select_related("street").get(pk=permit.pk)
+    wanted = set(nights)
+    to_cancel = [
+        night
+        for night in permit.nights.filter(status=PermitNight.Status.ACTIVE)
+        if night.night in wanted and not _night_started(night.night, rules, zone, now)
+    ]
+    if not to_cancel:
+        raise DomainError(_("Choose at least one night that has not started yet."), code="nothing")
+    PermitNight.objects.filter(pk__in=[night.pk for night in to_cancel]).update(
+        status=PermitNight.Status.CANCELLED
+    )
+    if not permit.nights.filter(status=PermitNight.Status.ACTIVE).exists():
+        permit.status = Permit.Status.CANCELLED
+        permit.status_reason = _("Cancelled by the resident.")
+        permit.save(update_fields=["status", "status_reason"])
+    audit_record(
+        actor=None,
+        actor_label="resident",
+        action="parking.permit.cancel_nights",
+        target=permit,
+        detail={"nights": [night.night.isoformat() for night in to_cancel]},
+    )
+    return len(to_cancel)
+
+
+@transaction.atomic
+def permit_revoke(*, permit: Permit, reason: str, actor) -> Permit:
+    """Staff revoke a permit (every night still to come), telling the holder why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason the holder will read."), code="reason_required")
+    permit = Permit.objects.select_for_update().select_related("street").get(pk=permit.pk)
+    if permit.status == Permit.Status.REVOKED:
+        return permit
+    rules, zone, now = rules_get(), n.department_zone(), timezone.now()
+    future = [
+        night.pk
+        for night in permit.nights.filter(status=PermitNight.Status.ACTIVE)
+        if now < n.night_window(night.night, rules.ban_end, zone)[1]
+    ]
+    PermitNight.objects.filter(pk__in=future).update(status=PermitNight.Status.REVOKED)
+    permit.status = Permit.Status.REVOKED
+    permit.status_reason = reason[:300]
+    permit.full_clean()
+    permit.save(update_fields=["status", "status_reason"])
+    audit_record(
+        actor=actor, action="parking.permit.revoke", target=permit, detail={"reason": reason}
+    )
+    _notify(
+        permit,
+        "parking/messages/revoked.txt",
+        _subject_cancelled,
+        key="revoked",
+        extra={"reason": reason},
+    )
+    return permit
+
+
+# --- Lookups (officers) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plate_lookup(*, actor, plate: str, plate_state: str, night: datetime.date | None = None):
+    """An officer checks a plate: the night's active permit or None. Always audit-logged."""
+    plate = n.normalise_plate(plate)
+    night = night or n.tonight()
+    found = (
+        PermitNight.objects.select_related("permit", "street")
+        .filter(plate=plate, night=night, status=PermitNight.Status.ACTIVE)
+        .filter(Q(plate_state=plate_state) if plate_state else Q())
+        .first()
+    )
+    audit_record(
+        actor=actor,
+        action="parking.plate.lookup",
+        target=found.permit if found else None,
+        detail={
+            "plate": plate,
+            "state": plate_state,
+            "night": night.isoformat(),
+            "permitted": found is not None,
+        },
+    )
+    return found
