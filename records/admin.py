@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,7 +27,7 @@ from solo.admin import SingletonModelAdmin
 from portal import roles
 from portal.admin import AuditedModelAdmin
 from portal.services.audit import audit_record
-from records import services
+from records import release, services
 from records.forms import ATTACHMENT_TYPES, read_upload
 from records.models import (
     ClosureReason,
@@ -38,6 +38,8 @@ from records.models import (
     Message,
     RecordRequest,
     RecordsSettings,
+    Redaction,
+    ReleasePacket,
     Status,
     TimelineEntry,
 )
@@ -212,6 +214,45 @@ class DocumentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class RedactionInline(admin.TabularInline):
+    """Redactions are added here (each through release.redaction_add) and never edited."""
+
+    model = Redaction
+    extra = 1
+    can_delete = False
+    fields = [
+        "document",
+        "page",
+        "whole_page",
+        "left",
+        "top",
+        "width",
+        "height",
+        "exemption",
+        "note",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._parent = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "document":
+            parent = getattr(self, "_parent", None)
+            kwargs["queryset"] = (
+                Document.objects.filter(request=parent, kind=Document.Kind.RESPONSIVE)
+                if parent
+                else Document.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 # --- The request's page --------------------------------------------------------------------------
 
 
@@ -251,8 +292,13 @@ class RecordRequestForm(forms.ModelForm):
     payment_receipt = forms.CharField(
         label=_("Receipt or check number"), max_length=120, required=False
     )
+    responsive_file = forms.FileField(
+        label=_("Upload a responsive record (to redact and release in a packet)"),
+        required=False,
+        help_text=_("A PDF or a scanned page (JPEG or PNG). Kept internal until released."),
+    )
     release_file = forms.FileField(
-        label=_("Upload a document to release"),
+        label=_("Upload a document to release as it is"),
         required=False,
         help_text=_("Shown to the requester once the request is ready and the fees settled."),
     )
@@ -260,6 +306,10 @@ class RecordRequestForm(forms.ModelForm):
     class Meta:
         model = RecordRequest
         fields = ["requester_name", "requester_email", "requester_phone", "sent_at"]
+
+    def clean_responsive_file(self):
+        uploaded = self.cleaned_data.get("responsive_file")
+        return read_upload(uploaded, ATTACHMENT_TYPES, "responsive_file") if uploaded else None
 
     def clean_release_file(self):
         uploaded = self.cleaned_data.get("release_file")
@@ -304,7 +354,7 @@ class RecordRequestAdmin(AuditedModelAdmin):
     paginator = CappedCountPaginator
     list_per_page = 50
     actions = ["assign", "acknowledge", "extend", "close", "export_csv"]
-    inlines = [TimelineInline, MessageInline, FeeInline, DocumentInline]
+    inlines = [TimelineInline, MessageInline, FeeInline, DocumentInline, RedactionInline]
     readonly_fields = [
         "tracking_number",
         "kind",
@@ -331,6 +381,7 @@ class RecordRequestAdmin(AuditedModelAdmin):
         "payment_reference",
         "slot",
         "workflow",
+        "packet_panel",
     ]
     fieldsets = [
         (
@@ -379,7 +430,7 @@ class RecordRequestAdmin(AuditedModelAdmin):
                 ]
             },
         ),
-        (_("Release"), {"fields": ["release_file"]}),
+        (_("Release"), {"fields": ["packet_panel", "responsive_file", "release_file"]}),
         (
             _("Closure"),
             {"fields": ["closed_at", "closure_reason", "exemption", "closure_note"]},
@@ -449,6 +500,10 @@ class RecordRequestAdmin(AuditedModelAdmin):
                     reference=data.get("payment_receipt", ""),
                     actor=request.user,
                 )
+            if data.get("responsive_file"):
+                release.responsive_upload(
+                    record_request=obj, upload=data["responsive_file"], actor=request.user
+                )
             if data.get("release_file"):
                 services.document_release(
                     record_request=obj, upload=data["release_file"], actor=request.user
@@ -459,7 +514,33 @@ class RecordRequestAdmin(AuditedModelAdmin):
                 self.message_user(request, message, messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only; nothing else relates
+        """Only redactions can be added inline, and each goes through the service."""
+        for formset in formsets:
+            if formset.model is not Redaction:
+                continue
+            for inline_form in formset.extra_forms:
+                if not inline_form.has_changed() or not inline_form.is_valid():
+                    continue
+                data = inline_form.cleaned_data
+                try:
+                    release.redaction_add(
+                        document=data["document"],
+                        page=data["page"],
+                        exemption=data.get("exemption", ""),
+                        actor=request.user,
+                        whole_page=data.get("whole_page", False),
+                        region=(
+                            data.get("left"),
+                            data.get("top"),
+                            data.get("width"),
+                            data.get("height"),
+                        ),
+                        note=data.get("note", ""),
+                    )
+                except ValidationError as error:
+                    transaction.set_rollback(True)
+                    for message in error.messages:
+                        self.message_user(request, message, messages.ERROR)
 
     # -- columns ----------------------------------------------------------------------------------
 
@@ -503,10 +584,55 @@ class RecordRequestAdmin(AuditedModelAdmin):
         ]
         return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"
 
+    @admin.display(description=_("release packet"))
+    def packet_panel(self, obj):
+        packet = obj.packets.first()
+        steps = []
+        if packet is None or packet.state in {ReleasePacket.State.READY}:
+            steps.append(("prepare", _("Prepare a release packet")))
+        elif packet.state == ReleasePacket.State.PREPARED:
+            steps.append(("approve", _("Approve the packet (a second person)")))
+        elif packet.state in {ReleasePacket.State.APPROVED, ReleasePacket.State.FAILED}:
+            steps.append(("generate", _("Generate the release packet")))
+        if obj.kind == "record_check":
+            steps.append(("letter", _("Issue the record-check letter")))
+        links = format_html_join(
+            " ",
+            '<a class="button" href="{}">{}</a>',
+            (
+                (reverse("admin:records_recordrequest_packet", args=[obj.pk, step]), label)
+                for step, label in steps
+            ),
+        )
+        if packet is None:
+            return format_html("{} {}", _("No packet yet."), links)
+        return format_html(
+            '<span data-packet-progress="{}" data-packet-state="{}">{}: '
+            '<progress max="100" value="{}">{}%</progress> {}%</span>{} {}',
+            reverse("admin:records_recordrequest_packet_progress", args=[obj.pk]),
+            packet.state,
+            packet.get_state_display(),
+            packet.progress,
+            packet.progress,
+            packet.progress,
+            format_html(" — {} ", packet.error) if packet.error else "",
+            links,
+        )
+
     # -- per-request workflow page ----------------------------------------------------------------
 
     def get_urls(self):
         return [
+            path(
+                "<int:object_id>/packet/<str:step>/",
+                self.admin_site.admin_view(self.packet_view),
+                name="records_recordrequest_packet",
+            ),
+            path(
+                "<int:object_id>/packet-progress/",
+                self.admin_site.admin_view(self.packet_progress_view),
+                name="records_recordrequest_packet_progress",
+            ),
             path(
                 "<int:object_id>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
@@ -552,6 +678,63 @@ class RecordRequestAdmin(AuditedModelAdmin):
             "is_close": action == services.Action.CLOSE,
         }
         return TemplateResponse(request, "admin/records/act.html", context)
+
+    def packet_progress_view(self, request, object_id: int):
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        if not self.has_view_permission(request, record_request):
+            raise PermissionDenied
+        packet = record_request.packets.first()
+        if packet is None:
+            return JsonResponse({"state": None})
+        return JsonResponse(
+            {
+                "state": packet.state,
+                "label": str(packet.get_state_display()),
+                "progress": packet.progress,
+            }
+        )
+
+    def packet_view(self, request, object_id: int, step: str):
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        if not self.has_change_permission(request, record_request) or step not in {
+            "prepare",
+            "approve",
+            "generate",
+            "letter",
+        }:
+            raise PermissionDenied
+        if request.method == "POST":
+            packet = record_request.packets.first()
+            try:
+                if step == "prepare":
+                    release.packet_prepare(record_request=record_request, actor=request.user)
+                elif step == "approve" and packet:
+                    release.packet_approve(packet=packet, actor=request.user)
+                elif step == "generate" and packet:
+                    release.packet_generate(packet=packet, actor=request.user)
+                elif step == "letter":
+                    release.letter_issue(
+                        record_request=record_request,
+                        records_found=request.POST.get("records_found") == "1",
+                        actor=request.user,
+                    )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, _("Done."), messages.SUCCESS)
+            return redirect("admin:records_recordrequest_change", record_request.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": record_request.tracking_number,
+            "record_request": record_request,
+            "step": step,
+        }
+        return TemplateResponse(request, "admin/records/packet.html", context)
+
+    class Media:
+        js = ["records/admin.js"]
 
     # -- bulk actions -----------------------------------------------------------------------------
 

@@ -270,3 +270,11 @@ class RescheduleForm(forms.Form):
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = [(s.pk, s.label) for s in slots]
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("Printed on the letter, for example: K7QM-2XPA-9HTD"),
+    )

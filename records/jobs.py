@@ -242,6 +242,12 @@ def id_documents_purge(*, now: datetime | None = None) -> int:
     return purged
 
 
+def _packets_requeue(*, now: datetime | None = None) -> int:
+    from records.release import packets_requeue
+
+    return packets_requeue(now=now)
+
+
 def deadlines_run(*, now: datetime | None = None) -> dict[str, int]:
     """Everything the deadline beat entry does, each part on its own."""
     results = {}
@@ -250,6 +256,7 @@ def deadlines_run(*, now: datetime | None = None) -> dict[str, int]:
         ("clerk_reminders", clerk_reminders_send),
         ("appointment_reminders", appointment_reminders_send),
         ("overdue_digest", overdue_digest_send),
+        ("packets_requeued", _packets_requeue),
     ]:
         try:
             results[name] = int(job(now=now))

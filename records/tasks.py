@@ -14,3 +14,10 @@ def deadlines_run() -> dict[str, int]:
 @shared_task(ignore_result=True)
 def id_documents_purge() -> int:
     return jobs.id_documents_purge()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def packet_build(packet_id: int) -> bool:
+    from records import release
+
+    return release.packet_build(packet_id=packet_id)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("track/<str:token>/reschedule/", views.track_reschedule, name="track-reschedule"),
     path("track/<str:token>/cancel/", views.track_cancel, name="track-cancel"),
     path("download/<str:token>/", views.download, name="download"),
+    path("verify/", views.verify, name="verify"),
 ]

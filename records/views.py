@@ -22,6 +22,7 @@ from records.forms import (
     LookupForm,
     ReplyForm,
     RescheduleForm,
+    VerifyForm,
 )
 from records.models import RequestKind
 
@@ -235,3 +236,18 @@ def download(request, token: str):
     safe_name = "".join(c for c in document.original_name if c.isalnum() or c in "._- ")
     response["Content-Disposition"] = f'attachment; filename="{safe_name or "document"}"'
     return response
+
+
+def verify(request):
+    """Anyone holding a record-check letter can confirm it here with its code."""
+    from records.release import letter_verify
+
+    form = VerifyForm(request.GET or None)
+    letter = None
+    checked = False
+    if form.is_bound and form.is_valid():
+        checked = True
+        letter = letter_verify(code=form.cleaned_data["code"])
+    return render(
+        request, "records/verify.html", {"form": form, "letter": letter, "checked": checked}
+    )

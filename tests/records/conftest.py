@@ -1,9 +1,23 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from cryptography.fernet import Fernet
 
+# A worker process (tests marked `worker`) reads its settings from the environment when the
+# session starts it: give it the same key and file directory the worker tests use here.
+os.environ.setdefault("RECORDS_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+os.environ.setdefault("RECORDS_FILE_ROOT", tempfile.mkdtemp(prefix="records-files-"))
+
 
 @pytest.fixture(autouse=True)
-def _records_files(settings, tmp_path):
-    """Each test keeps its files in its own directory, encrypted with a key of its own."""
-    settings.RECORDS_FILE_ROOT = tmp_path / "records-files"
-    settings.RECORDS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+def _records_files(settings, tmp_path, request):
+    """Each test keeps its files in its own directory, encrypted with a key of its own (worker
+    tests share the worker's)."""
+    if request.node.get_closest_marker("worker"):
+        settings.RECORDS_FILE_ROOT = Path(os.environ["RECORDS_FILE_ROOT"])
+        settings.RECORDS_ENCRYPTION_KEYS = os.environ["RECORDS_ENCRYPTION_KEYS"].split(",")
+    else:
+        settings.RECORDS_FILE_ROOT = tmp_path / "records-files"
+        settings.RECORDS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
