@@ -1,6 +1,8 @@
 """The parking back office: rules, permits (by night, street, status; revoke with a reason),
 snow emergencies, blanket nights, refusals and the statistics page."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
-from parking import selectors, services
+from parking import nights, selectors, services
 from parking.models import (
     BlanketNight,
     ExcludedBlock,
@@ -118,13 +120,10 @@ class NightFilter(admin.SimpleListFilter):
     parameter_name = "night"
 
     def lookups(self, request, model_admin):
-        rows = (
-            PermitNight.objects.filter(status=PermitNight.Status.ACTIVE)
-            .order_by("-night")
-            .values_list("night", flat=True)
-            .distinct()[:14]
-        )
-        return [(night.isoformat(), night.strftime("%Y-%m-%d")) for night in rows]
+        # Last night, tonight and the coming fortnight: the nights staff ask about.
+        tonight = nights.tonight()
+        days = [tonight + datetime.timedelta(days=offset) for offset in range(-2, 15)]
+        return [(day.isoformat(), nights.night_label(day)) for day in days]
 
     def queryset(self, request, queryset):
         if self.value():
