@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parking import nights as n
-from parking import services
+from parking import selectors, services
 from parking.models import US_STATES, PermitNight
 from parking.serializers import PermitNightSerializer, PlateCheckSerializer
 from portal.services.audit import audit_record
@@ -106,11 +106,16 @@ class PlateCheck(_OfficerAPI, APIView):
         found = services.plate_lookup(
             actor=request.user, plate=plate, plate_state=state, night=night
         )
+        status = selectors.night_status(
+            night=night, rules=services.rules_get(), zone=n.department_zone()
+        )
         data = {
             "plate": plate,
             "plate_state": state,
             "night": night,
             "permitted": found is not None,
             "permit": found,
+            "blanket_night": status["blanket"] is not None,
+            "snow_emergency": status["ban"] is not None,
         }
         return Response(PlateCheckSerializer(data).data)

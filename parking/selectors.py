@@ -99,3 +99,14 @@ def statistics(*, days: int = 30) -> dict:
         .order_by("-count")
     )
     return {"per_night": sorted(per_night.values(), key=lambda r: r["night"]), "by_rule": by_rule}
+
+
+def night_status(*, night: datetime.date, rules: ParkingRules, zone) -> dict:
+    """What holds for everyone on `night`: a blanket night (anyone may park) or a snow
+    emergency (no one may, permit or not). The officer sees it above any plate's answer."""
+    from parking.services import ban_for_night
+
+    return {
+        "blanket": BlanketNight.objects.filter(night=night).first(),
+        "ban": ban_for_night(night=night, rules=rules, zone=zone),
+    }

@@ -35,3 +35,9 @@ class PlateCheckSerializer(serializers.Serializer):
     night = serializers.DateField()
     permitted = serializers.BooleanField()
     permit = PermitNightSerializer(allow_null=True)
+    blanket_night = serializers.BooleanField(
+        help_text="Tonight is a town-wide blanket night: every vehicle may park."
+    )
+    snow_emergency = serializers.BooleanField(
+        help_text="A snow emergency ban covers tonight: no vehicle may park, permit or not."
+    )

@@ -124,6 +124,7 @@ def officer(request):
         "night": night,
         "night_label": n.night_label(night),
         "standalone": True,
+        **selectors.night_status(night=night, rules=services.rules_get(), zone=n.department_zone()),
     }
     return render(request, "parking/officer.html", context)
 

@@ -181,3 +181,30 @@ def test_officer_page_links_tonights_list(officer_client, rules, permitted):
     text = officer_client.get("/parking/officer/").content.decode()
     assert "/parking/list/2026-11-22.pdf" in text
     assert "/parking/list/2026-11-22.csv" in text
+
+
+def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
+    officer_client, client, token, rules, frozen
+):
+    from parking.models import BlanketNight
+
+    BlanketNight.objects.create(night=D(2026, 11, 22), name_en="Holiday eve", name_es="Víspera")
+    text = officer_client.get("/parking/officer/", {"plate": "ZZZ1"}).content.decode()
+    assert "Blanket night (Holiday eve): every vehicle may park" in text
+    body = client.get(
+        "/api/v1/parking/check/", {"plate": "ZZZ1"}, HTTP_AUTHORIZATION=f"Token {token}"
+    ).json()
+    assert body["blanket_night"] is True and body["permitted"] is False
+
+
+def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
+    officer_client, rules, permitted, django_capture_on_commit_callbacks
+):
+    from parking.services import ban_declare
+
+    start = datetime.datetime(2026, 11, 22, 22, 0, tzinfo=datetime.UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        ban_declare(starts_at=start, ends_at=start + datetime.timedelta(hours=12))
+    text = officer_client.get("/parking/officer/", {"plate": "ABC123"}).content.decode()
+    assert "Snow emergency tonight: no vehicle may park" in text
+    assert "No permit" in text  # the ban cancelled the permit
