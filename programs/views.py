@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -57,25 +58,31 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def events(request: HttpRequest) -> HttpResponse:
-    programs = list(selectors.program_list())
-    neighborhoods = list(Neighborhood.objects.all())
-    queryset = selectors.event_list()
-    chosen_program = request.GET.get("program", "")
-    chosen_neighborhood = request.GET.get("neighborhood", "")
-    if chosen_program:
-        queryset = queryset.filter(program__slug=chosen_program)
-    if chosen_neighborhood:
-        queryset = queryset.filter(neighborhood__slug=chosen_neighborhood)
-    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    """The event list. Its rendered list is cached per filter, page and content version, so
+    the queries below are lazy: on a cache hit none of them runs."""
+    chosen_program = request.GET.get("program", "")[:80]
+    chosen_neighborhood = request.GET.get("neighborhood", "")[:80]
+    page_number = request.GET.get("page", "1")[:6]
+
+    def page():
+        queryset = selectors.event_list()
+        if chosen_program:
+            queryset = queryset.filter(program__slug=chosen_program)
+        if chosen_neighborhood:
+            queryset = queryset.filter(neighborhood__slug=chosen_neighborhood)
+        return Paginator(queryset, 20).get_page(page_number)
+
     return render(
         request,
         "programs/events.html",
         {
-            "page": page,
-            "programs": programs,
-            "neighborhoods": neighborhoods,
+            "page": SimpleLazyObject(page),
+            "page_number": page_number,
+            "programs": selectors.program_list(),
+            "neighborhoods": Neighborhood.objects.all(),
             "chosen_program": chosen_program,
             "chosen_neighborhood": chosen_neighborhood,
+            "version": content_version(),
         },
     )
 
@@ -115,6 +122,7 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
             "form": form,
             "places_left": selectors.places_left(event),
             "json_ld": feeds.event_json_ld(request, event),
+            "version": content_version(),
             "translation_missing": _translation_missing(event, ("title", "description")),
         },
         status=400 if form is not None and form.errors else 200,
