@@ -26,7 +26,12 @@ MIN_WORDS = 7
 MIN_BITS = 90
 
 _WORDLISTS = {"en": "wordlist_en_eff.txt", "es": "wordlist_es.txt"}
-_hasher = PasswordHasher()  # Argon2id, the library's current recommended parameters
+# Argon2id with light parameters, on purpose: the slow settings meant for passwords people choose
+# buy nothing against a random 90-bit passphrase (2**90 guesses is out of reach at any hash
+# speed), and they cost ~0.5 s of CPU per tip, which under 50 simultaneous tipsters queued every
+# request for seconds (bench/tips.py). The pepper adds a secret the database does not hold.
+# Hashes keep their parameters, so a later change still verifies older ones.
+_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
 
 @lru_cache(maxsize=4)
