@@ -1,10 +1,14 @@
 """The tip line's part of the demo department: the categories residents choose from, and a few
 tips (in our own words) so the investigators' queue has something to show."""
 
+from django.conf import settings
 from django.db import transaction
 
 from tips import crypto
 from tips.models import Tip, TipCategory
+
+DEMO_NUMBER = "DEM23-45678"
+DEMO_PASSPHRASE = "lantern orbit pebble meadow crisp harbor velvet"  # noqa: S105 - demo only
 
 CATEGORIES = [
     ("guns", "Guns and shootings", "Armas y tiroteos", True),
@@ -61,7 +65,24 @@ def load_demo() -> None:
         categories[slug] = category
     if Tip.objects.exists() or not crypto.available():
         return  # no key in production mode: the categories are enough
+    from tips.models import TipMessage
+    from tips.passphrases import passphrase_hash
     from tips.services import tip_submit
 
-    for slug, what, where in DEMO_TIPS:
-        tip_submit(category=categories[slug], what=what, where=where, language="en")
+    tips = [
+        tip_submit(category=categories[slug], what=what, where=where, language="en").tip
+        for slug, what, where in DEMO_TIPS
+    ]
+    if settings.DEBUG:
+        # A published number and passphrase, so the check-back page can be tried in the demo
+        # (docs/tips.md); only with DEBUG=1, like the demo staff accounts.
+        first = tips[0]
+        first.number = DEMO_NUMBER
+        first.passphrase_hash = passphrase_hash(DEMO_PASSPHRASE)
+        first.status = Tip.Status.REVIEWING
+        first.save(update_fields=["number", "passphrase_hash", "status"])
+        TipMessage.objects.create(
+            tip=first,
+            direction=TipMessage.Direction.INVESTIGATOR,
+            body="Thank you. Are the bikes there during the day too, or only in the evening?",
+        )
