@@ -14,4 +14,5 @@ urlpatterns = [
     path("track/<str:token>/cancel/", views.track_cancel, name="track-cancel"),
     path("download/<str:token>/", views.download, name="download"),
     path("verify/", views.verify, name="verify"),
+    path("figures/", views.figures, name="figures"),
 ]

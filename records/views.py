@@ -251,3 +251,24 @@ def verify(request):
     return render(
         request, "records/verify.html", {"form": form, "letter": letter, "checked": checked}
     )
+
+
+def figures(request):
+    """Aggregate figures only: no names, no request details."""
+    from records.figures import bar_chart, figures_by_month, month_label
+
+    months = figures_by_month()
+    labels = [month_label(m.start) for m in months]
+    context = {
+        "months": [(label, m) for label, m in zip(labels, months, strict=True)],
+        "received_chart": bar_chart(
+            values=[m.received for m in months], labels=labels, title_id="received"
+        ),
+        "median_chart": bar_chart(
+            values=[m.median_days for m in months], labels=labels, title_id="median"
+        ),
+        "on_time_chart": bar_chart(
+            values=[m.on_time_share for m in months], labels=labels, title_id="ontime", unit="%"
+        ),
+    }
+    return render(request, "records/figures.html", context)

@@ -130,3 +130,15 @@ def test_fingerprinting_form_by_keyboard_alone(live_server, page):
     assert booking.slot is not None
     assert booking.details["purpose"] == "employment"
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_figures_and_letter_check_pages_have_no_accessibility_violations(
+    live_server, page, language
+):
+    RecordRequestFactory()
+    base = live_server.url + _prefix(language)
+    for path in ["/records/figures/", "/records/verify/", "/records/verify/?code=AAAA-BBBB-CCCC"]:
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1
+        assert axe_violations(page) == [], path

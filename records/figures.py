@@ -1,0 +1,139 @@
+"""Public aggregate figures for the records page: requests per month, median days to fulfil,
+share answered on time. Counts only, never names; drawn as SVG on our server, with the same
+figures in a table."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from records import services
+from records.models import ClosureReason, RecordRequest, Status
+
+CACHE_SECONDS = 15 * 60
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Month:
+    start: date
+    received: int
+    fulfilled: int
+    median_days: float | None
+    on_time_share: float | None  # of requests due in the month, the share answered in time
+
+
+def _month_starts(today: date) -> list[date]:
+    starts = []
+    year, month = today.year, today.month
+    for _ in range(MONTHS):
+        starts.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(starts))
+
+
+def figures_by_month(*, today: date | None = None) -> list[Month]:
+    today = today or services.local_date(timezone.now())
+    key = f"records:figures:{today.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    starts = _month_starts(today)
+    first = starts[0]
+    index = {(s.year, s.month): i for i, s in enumerate(starts)}
+    received = [0] * MONTHS
+    durations: list[list[float]] = [[] for _ in range(MONTHS)]
+    due = [0] * MONTHS
+    on_time = [0] * MONTHS
+    rows = (
+        RecordRequest.objects.filter(received_at__date__gte=first)
+        .values_list(
+            "received_at", "due_date", "first_response_at", "status", "closed_at", "closure_reason"
+        )
+        .iterator(chunk_size=5000)
+    )
+    fulfilled_reasons = {ClosureReason.FULFILLED, ClosureReason.PARTLY_FULFILLED}
+    for received_at, due_date, first_response_at, status, closed_at, reason in rows:
+        r_local = services.local_date(received_at)
+        i = index.get((r_local.year, r_local.month))
+        if i is not None:
+            received[i] += 1
+            if status == Status.CLOSED and closed_at and reason in fulfilled_reasons:
+                durations[i].append((closed_at - received_at).total_seconds() / 86400)
+        j = index.get((due_date.year, due_date.month))
+        if j is not None and due_date < today:
+            due[j] += 1
+            if first_response_at and services.local_date(first_response_at) <= due_date:
+                on_time[j] += 1
+    months = [
+        Month(
+            start=start,
+            received=received[i],
+            fulfilled=len(durations[i]),
+            median_days=round(statistics.median(durations[i]), 1) if durations[i] else None,
+            on_time_share=round(100 * on_time[i] / due[i]) if due[i] else None,
+        )
+        for i, start in enumerate(starts)
+    ]
+    cache.set(key, months, CACHE_SECONDS)
+    return months
+
+
+def bar_chart(
+    *, values: list[float | None], labels: list[str], title_id: str, unit: str = ""
+) -> SafeString:
+    """A bar chart as SVG markup: presentation attributes only (the CSP allows no inline
+    style), hidden from screen readers, who get the table instead."""
+    width, height, left, bottom, top = 720, 260, 44, 40, 16
+    plot_h = height - bottom - top
+    present = [v for v in values if v is not None]
+    peak = max(present) if present else 0
+    scale_max = peak if peak > 0 else 1
+    step = (width - left - 8) / max(len(values), 1)
+    parts = [
+        f'<svg class="records-chart" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" aria-hidden="true" focusable="false" '
+        f'data-for="{escape(title_id)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 4}" y2="{top + plot_h}" '
+        'stroke="#565c65" stroke-width="1"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="12" '
+        f'fill="#1b1b1b">{escape(_fmt(peak, unit))}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="12" '
+        'fill="#1b1b1b">0</text>',
+    ]
+    for n, (value, label) in enumerate(zip(values, labels, strict=True)):
+        x = left + n * step + step * 0.15
+        bar_w = step * 0.7
+        if value is not None:
+            bar_h = plot_h * value / scale_max
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{bar_w:.1f}" '
+                f'height="{bar_h:.1f}" fill="#1a4480"/>'
+            )
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - bar_h - 4:.1f}" '
+                f'text-anchor="middle" font-size="11" fill="#1b1b1b">'
+                f"{escape(_fmt(value, unit))}</text>"
+            )
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+            f'font-size="11" fill="#1b1b1b">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _fmt(value: float, unit: str) -> str:
+    text = f"{value:g}"
+    return f"{text}{unit}"
+
+
+def month_label(start: date) -> str:
+    return date_format(start, "M y")
