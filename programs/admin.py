@@ -231,7 +231,9 @@ class RegistrationInline(admin.TabularInline):
 
 
 def _editable_events_q(user) -> Q:
-    return Q(program__editors=user) | Q(neighborhood__coordinator__user=user)
+    # Neighborhood meetings are every community officer's work, as the neighborhoods are (the
+    # kernel lets the role change any neighborhood); a program's events follow the program.
+    return Q(program__editors=user) | Q(program__isnull=True)
 
 
 @admin.register(Event)
@@ -338,8 +340,7 @@ class RegistrationAdmin(AuditedModelAdmin):
         if publishing.is_publisher(request.user):
             return queryset
         return queryset.filter(
-            Q(event__program__editors=request.user)
-            | Q(event__neighborhood__coordinator__user=request.user)
+            Q(event__program__editors=request.user) | Q(event__program__isnull=True)
         ).distinct()
 
     def has_add_permission(self, request):
@@ -379,10 +380,7 @@ class ProblemAdmin(AuditedModelAdmin, TranslationAdmin):
     inlines = [ProblemNoteInline]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("neighborhood")
-        if publishing.is_publisher(request.user):
-            return queryset
-        return queryset.filter(neighborhood__coordinator__user=request.user)
+        return super().get_queryset(request).select_related("neighborhood")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

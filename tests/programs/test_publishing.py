@@ -231,3 +231,17 @@ def test_publishing_refreshes_the_cached_program_list(
     with django_capture_on_commit_callbacks(execute=True):
         publishing.program_transition(actor=publisher, program=program, transition="publish")
     assert "Brand new program" in client.get("/programs/").content.decode()
+
+
+def test_officer_sees_the_sign_ups_of_their_programs_events_only(client, officer):
+    from tests.programs.factories import EventFactory, RegistrationFactory
+
+    mine = EventFactory(program=ProgramFactory(editors=[officer]), registration="simple")
+    theirs = EventFactory(registration="simple")
+    RegistrationFactory(event=mine, name="Mine Person")
+    RegistrationFactory(event=theirs, name="Their Person")
+    client.force_login(officer)
+    page = client.get(reverse("admin:programs_registration_changelist")).content.decode()
+    assert "Mine Person" in page and "Their Person" not in page
+    events = client.get(reverse("admin:programs_event_changelist")).content.decode()
+    assert mine.title_en in events and theirs.title_en not in events
