@@ -11,11 +11,9 @@ from portal.models import Neighborhood
 from programs.models import (
     Event,
     NewsItem,
-    Partner,
     Problem,
     ProblemNote,
     Program,
-    ProgramImage,
     Registration,
 )
 from programs.services.publishing import can_edit
@@ -35,15 +33,9 @@ def program_list() -> QuerySet[Program]:
 
 def program_get(*, slug: str, user=None) -> Program:
     """A live program; staff who may edit it also see its draft (the preview)."""
-    program = (
-        Program.objects.select_related("contact_officer")
-        .prefetch_related(
-            Prefetch("images", queryset=ProgramImage.objects.order_by("order", "id")),
-            Prefetch("partners", queryset=Partner.objects.order_by("order", "name")),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    # Images and partners are read by the page's cached fragment only when it is rebuilt
+    # (one query each), so a cache hit costs this one query.
+    program = Program.objects.select_related("contact_officer").filter(slug=slug).first()
     if program is None:
         raise Http404
     if program.is_live():

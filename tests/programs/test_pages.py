@@ -86,3 +86,24 @@ def test_neighborhood_page_query_count_is_the_same_with_5_or_500_meetings(client
     MeetingFactory.create_batch(495, neighborhood=neighborhood)
     ProblemNoteFactory.create_batch(20, problem__neighborhood=neighborhood)
     assert _queries(client, url) == few
+
+
+def test_a_cached_program_page_costs_one_query_and_an_edit_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    from portal import roles
+    from programs.services import publishing
+    from tests.factories import UserFactory
+
+    program = ProgramFactory()
+    EventFactory.create_batch(3, program=program)
+    client.get(program.get_absolute_url())
+    assert _queries(client, program.get_absolute_url()) == 1  # the program itself
+    editor = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
+    program.body_en = "## New timetable"
+    program.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.program_record_save(
+            actor=editor, program=program, created=False, changed_fields=["body_en"]
+        )
+    assert "New timetable" in client.get(program.get_absolute_url()).content.decode()
