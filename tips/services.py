@@ -230,6 +230,11 @@ def tipster_reply(*, tip: Tip, body: str = "", files: list[bytes] | None = None)
             field="body",
         )
     tip = Tip.objects.select_for_update().get(pk=tip.pk)
+    if tip.status == Tip.Status.CLOSED:
+        raise DomainError(
+            gettext_lazy("This tip is closed. To tell us something new, give a new tip."),
+            code="tip_closed",
+        )
     if body:
         TipMessage.objects.create(tip=tip, direction=TipMessage.Direction.TIPSTER, body=body)
     _attachments_add(tip=tip, files=files or [])

@@ -82,3 +82,13 @@ def test_closed_tip_shows_no_reply_form(client):
 def test_reward_status_is_shown_to_the_tipster(client):
     tip = TipFactory(status=Tip.Status.REWARD_ELIGIBLE)
     assert "Eligible for a reward" in _open(client, tip.number).content.decode()
+
+
+def test_a_closed_tip_takes_no_more_replies(client):
+    tip = TipFactory()
+    html = _open(client, tip.number).content.decode()
+    access = re.search(r'name="access" value="([^"]+)"', html).group(1)
+    Tip.objects.filter(pk=tip.pk).update(status=Tip.Status.CLOSED, outcome="acted_on")
+    response = client.post("/tips/check/reply/", {"access": access, "body": "One more thing"})
+    assert "This tip is closed" in response.content.decode()
+    assert not TipMessage.objects.exists()
