@@ -73,8 +73,9 @@ def town_map(neighborhoods) -> TownMap | None:
         xs, ys = [], []
         for ring in rings:
             projected = [project(lon, lat) for lon, lat, *_ in ring]
-            xs += [x for x, _ in projected]
-            ys += [y for _, y in projected]
+            corners = projected[:-1] if projected[0] == projected[-1] else projected
+            xs += [x for x, _ in corners]  # the closing point would pull the label off centre
+            ys += [y for _, y in corners]
             parts.append("M" + " L".join(f"{x} {y}" for x, y in projected) + " Z")
         shapes.append(
             MapShape(
