@@ -142,3 +142,10 @@ def test_progress_bar_shows_only_with_javascript_and_files(demo, page, tmp_path)
     page.wait_for_selector("[data-testid=passphrase]")
     tip = Tip.objects.get(number=page.locator("[data-testid=tip-number]").inner_text().strip())
     assert tip.attachments.count() == 1
+
+
+def test_resident_switches_the_tip_form_to_spanish_from_the_page(demo, page):
+    page.goto(demo.url + "/tips/")
+    page.get_by_role("link", name="Esta página en español").click()
+    page.wait_for_url(demo.url + "/es/tips/")
+    assert page.locator("html").get_attribute("lang") == "es"
