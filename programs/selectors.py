@@ -94,6 +94,18 @@ def places_left(event: Event) -> int | None:
     return event.places_left
 
 
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first person waiting, and so on; None if not on the waiting list."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=Registration.Status.WAITING,
+        created_at__lt=registration.created_at,
+    ).count()
+    return ahead + 1
+
+
 def news_list(*, program: Program | None = None) -> QuerySet[NewsItem]:
     queryset = NewsItem.objects.filter(is_published=True, published_at__lte=timezone.now()).filter(
         _live_q("program__")

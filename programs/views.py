@@ -164,6 +164,7 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
         {
             "registration": current,
             "event": current.event,
+            "position": selectors.waiting_position(current),
             "token": token,
             "error": error,
             "statuses": Registration.Status,

@@ -301,3 +301,14 @@ def test_changing_the_time_in_admin_reschedules_and_tells_those_signed_up(client
     notice = Notification.objects.get(subject__startswith="New date")
     assert "The gym is being painted." in notice.body
     assert AuditEntry.objects.filter(action="programs.event.reschedule", actor=officer).exists()
+
+
+def test_the_waiting_list_page_tells_people_their_place_in_line(client):
+    event = EventFactory(registration=Event.Registration.SIMPLE, capacity=1)
+    _sign_up(event, 1)
+    _sign_up(event, 2)
+    third = _sign_up(event, 3)
+    page = client.get(
+        reverse("programs:registration", args=[registrations.registration_token(third)])
+    )
+    assert "You are number 2 in line." in page.content.decode()
