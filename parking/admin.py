@@ -273,6 +273,7 @@ class PermitAdmin(AuditedModelAdmin):
 
 @admin.register(PermitNight)
 class PermitNightAdmin(AuditedModelAdmin):
+    audit_views = True
     list_display = ["night", "plate", "plate_state", "house_number", "street", "status", "code"]
     list_filter = ["status", "street"]
     date_hierarchy = "night"
@@ -305,7 +306,8 @@ class PermitNightAdmin(AuditedModelAdmin):
 
 
 @admin.register(Refusal)
-class RefusalAdmin(admin.ModelAdmin):
+class RefusalAdmin(AuditedModelAdmin):
+    audit_views = True
     list_display = ["at", "rule", "night", "plate", "plate_state", "street", "language"]
     list_filter = ["rule", "language"]
     date_hierarchy = "at"
@@ -356,7 +358,7 @@ class BlanketNightAdmin(AuditedModelAdmin):
 
 
 @admin.register(NightlyList)
-class NightlyListAdmin(admin.ModelAdmin):
+class NightlyListAdmin(AuditedModelAdmin):
     list_display = ["night", "vehicles", "sent_to", "generated_at", "downloads"]
     date_hierarchy = "night"
     readonly_fields = ["night", "vehicles", "sent_to", "generated_at"]
