@@ -6,9 +6,12 @@ What it measures, and prints:
    (overdue, unassigned, a type, "due today"), rendered in-process by Django's test client
    against PostgreSQL with DEBUG=0: the median time of BENCH_RECORDS_RUNS renders and the number
    of queries, with 1,000 requests in the table and then with 500,000. The target: with 500,000
-   under twice the time with 1,000, and the same number of queries.
+   under twice the time with 1,000, and the same number of queries. (A filter that shows a
+   handful of rows with 1,000 requests and a full page of 50 with 500,000 renders more HTML;
+   such rows are printed but not held to the ratio.)
 2. The release packet: worker time (release.packet_build) of a packet of 10 pages: a cover
-   letter, an 8-page PDF and a scanned page with one area blacked out. Target: under 2 s.
+   letter, a 7-page PDF, a scanned page with one area blacked out and the redaction log.
+   Target: under 2 s.
 
 Run it from the repository root: `.venv/bin/python bench/records.py`. It needs PostgreSQL and
 uses its own database (created if missing):
@@ -84,6 +87,7 @@ def setup_django(database_url: str) -> None:
             "SECRET_KEY": "bench-" + "x7Qp2" * 12,
             "ALLOWED_HOSTS": "testserver,127.0.0.1",
             "STAFF_REQUIRE_2FA": "0",
+            "EMAIL_URL": "locmemmail://",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
@@ -133,8 +137,9 @@ def measure_queue(client, runs: int) -> list[tuple[str, float, int]]:
             times.append(time.perf_counter() - started)
             assert response.status_code == 200, response.status_code
         with CaptureQueriesContext(connection) as queries:
-            client.get(QUEUE + query)
-        rows.append((label, statistics.median(times) * 1000, len(queries)))
+            response = client.get(QUEUE + query)
+        shown = response.content.decode().count('class="action-select"')
+        rows.append((label, statistics.median(times) * 1000, len(queries), shown))
     return rows
 
 
@@ -148,7 +153,7 @@ def measure_packet() -> tuple[float, int]:
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
-    for n in range(8):
+    for n in range(7):
         for line in range(40):
             pdf.drawString(60, 760 - line * 17, f"Page {n + 1}, line {line + 1}: narrative text.")
         pdf.showPage()
@@ -178,7 +183,7 @@ def measure_packet() -> tuple[float, int]:
         actor=None,
         region=(10, 10, 40, 5),
     )
-    assert narrative.pages == 8
+    assert narrative.pages == 7
     packet = ReleasePacket.objects.create(request=record_request, state=ReleasePacket.State.QUEUED)
     started = time.process_time()
     wall = time.perf_counter()
@@ -218,16 +223,20 @@ def main() -> int:
         results[count] = measure_queue(client, runs)
 
     print()
-    print(f"{'admin queue view':<24}{small:>10,} rows{large:>12,} rows{'ratio':>8}  queries")
+    print(
+        f"{'admin queue view':<24}{small:>10,} rows{large:>12,} rows{'ratio':>8}  queries"
+        "  rows on the page"
+    )
     worst = 0.0
-    for (label, t_small, q_small), (_, t_large, q_large) in zip(
+    for (label, t_small, q_small, n_small), (_, t_large, q_large, n_large) in zip(
         results[small], results[large], strict=True
     ):
         ratio = t_large / t_small
-        worst = max(worst, ratio)
+        if n_small == n_large:  # a fuller page costs more to render, whatever the table size
+            worst = max(worst, ratio)
         print(
             f"{label:<24}{t_small:>11.1f} ms{t_large:>13.1f} ms{ratio:>7.2f}x  "
-            f"{q_small} / {q_large}"
+            f"{q_small} / {q_large}   {n_small} / {n_large}"
         )
     fill(0, user.pk)
     seconds, pages = measure_packet()

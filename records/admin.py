@@ -175,8 +175,13 @@ class TransitionForm(forms.Form):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Part of a request's page: whoever may see the request sees it."""
+
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("records.view_recordrequest")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -235,8 +240,11 @@ class RedactionInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("records.view_recordrequest")
+
     def has_add_permission(self, request, obj=None):
-        return obj is not None and super().has_add_permission(request, obj)
+        return obj is not None and request.user.has_perm("records.change_recordrequest")
 
     def get_formset(self, request, obj=None, **kwargs):
         self._parent = obj
@@ -516,6 +524,9 @@ class RecordRequestAdmin(AuditedModelAdmin):
     def save_related(self, request, form, formsets, change):
         """Only redactions can be added inline, and each goes through the service."""
         for formset in formsets:
+            # Nothing is saved through the formsets themselves; admin's change message reads
+            # these lists.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             if formset.model is not Redaction:
                 continue
             for inline_form in formset.extra_forms:
@@ -550,7 +561,7 @@ class RecordRequestAdmin(AuditedModelAdmin):
             return "—"
         days = services.business_days_left(record_request=obj)
         if obj.is_paused:
-            return format_html("⏸ {}", days)
+            return format_html("{} ({})", days, _("paused"))
         if days < 0:
             return format_html('<strong class="records-overdue">{}</strong>', days)
         return days

@@ -306,9 +306,9 @@ def _cover_letter(record_request, documents, total_pages, redactions, language) 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=letter)
     pdf.setTitle(f"{record_request.tracking_number}")
-    y = _letterhead(pdf, department)
     width = letter[0] - 2 * inch
     with translation.override(language):
+        y = _letterhead(pdf, department)
         today = date_format(services.local_date(timezone.now()), "DATE_FORMAT")
         total = services.fees_total(record_request=record_request)
         settled = services.fees_settled(record_request=record_request)
@@ -338,7 +338,7 @@ def _cover_letter(record_request, documents, total_pages, redactions, language) 
         body.append("")
         body.append(_("Records enclosed:"))
         for document in documents:
-            body.append(f"  • {document.original_name} ({document.pages or 1})")
+            body.append(f"  - {document.original_name} ({document.pages or 1})")
         body.append("")
         if redactions:
             body.append(
@@ -626,8 +626,8 @@ def _letter_pdf(letter_row: RecordCheckLetter) -> bytes:
     record_request = letter_row.request
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=letter)
-    y = _letterhead(pdf, department)
     with translation.override(record_request.language):
+        y = _letterhead(pdf, department)
         issued = date_format(services.local_date(timezone.now()), "DATE_FORMAT")
         subject = letter_row.subject_name
         if letter_row.date_of_birth:

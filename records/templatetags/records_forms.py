@@ -7,8 +7,9 @@ register = template.Library()
 _CLASSES = {
     "select": "usa-select",
     "textarea": "usa-textarea",
-    "clearablefile": "usa-file-input",
-    "file": "usa-file-input",
+    # File inputs stay native: USWDS's enhanced file input writes English text with its script.
+    "clearablefile": "records-file",
+    "file": "records-file",
     "checkbox": "usa-checkbox__input",
     "radioselect": "usa-radio__input",
 }

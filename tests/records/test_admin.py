@@ -167,7 +167,7 @@ def _change(client, record_request, **data):
         "sent_at_1": record_request.sent_at.strftime("%H:%M:%S"),
         "fee_quantity": "1",
     }
-    for prefix in ["timeline", "messages", "fees", "documents"]:
+    for prefix in ["timeline", "messages", "fees", "documents", "redactions"]:
         base.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return client.post(f"{QUEUE}{record_request.pk}/change/", {**base, **data})
 
