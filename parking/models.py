@@ -210,7 +210,8 @@ class Permit(models.Model):
 
     @property
     def vehicle(self) -> str:
-        return f"{self.colour} {self.make} {self.model}".strip()
+        # Make and model, then the colour: reads the same in English and Spanish.
+        return f"{self.make} {self.model}, {self.colour}".strip(" ,")
 
 
 class PermitNight(models.Model):

@@ -97,3 +97,15 @@ def test_staff_download_the_list_as_csv_and_pdf(client, two_streets):
 
 def test_residents_cannot_download_the_list(client, two_streets):
     assert client.get("/parking/list/2026-11-23.csv").status_code == 302
+
+
+def test_beat_runs_the_nightly_list_and_the_ban_sweep():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"parking.tasks.nightly_list_send", "parking.tasks.ban_sweep"} <= tasks
+    app.loader.import_default_modules()
+    assert "parking.tasks.nightly_list_send" in app.tasks
+    assert "parking.tasks.ban_sweep" in app.tasks

@@ -43,7 +43,7 @@ def test_officer_sees_permitted_tonight_with_code_address_and_vehicle(
     assert "Permitted tonight" in text
     assert permitted.display_code in text
     assert "41 Chapel Street" in text
-    assert "Grey Toyota Corolla" in text
+    assert "Toyota Corolla, Grey" in text
 
 
 def test_officer_sees_no_permit_for_a_plate_without_one(officer_client, rules, permitted):
