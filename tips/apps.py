@@ -8,7 +8,6 @@ class TipsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry, roles
-        from tips import crypto  # noqa: F401 - registers the encryption key check
         from tips.demo import load_demo
 
         registry.services.register(

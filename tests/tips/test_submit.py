@@ -174,3 +174,10 @@ def test_submissions_from_one_address_are_throttled(client, category, settings):
 
 def test_passphrase_normalisation_ignores_case_spacing_and_accents():
     assert normalize("  Ábaco-BOTE  niño ") == "abaco bote niño"
+
+
+def test_giving_contact_details_is_said_plainly_to_end_anonymity(client, category):
+    html = _post(client, category, contact="Ana, 860 555 0199").content.decode()
+    assert "this tip is not anonymous" in html
+    plain = _post(client, category).content.decode()
+    assert "this tip is not anonymous" not in plain
