@@ -1,11 +1,14 @@
 """Public pages of programs and events. Thin: parse, call one selector or service, render."""
 
+from datetime import date, datetime, time
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -63,9 +66,18 @@ def events(request: HttpRequest) -> HttpResponse:
     chosen_program = request.GET.get("program", "")[:80]
     chosen_neighborhood = request.GET.get("neighborhood", "")[:80]
     page_number = request.GET.get("page", "1")[:6]
+    chosen_from = request.GET.get("from", "")[:10]
+    from_error = ""
+    start = None
+    if chosen_from:
+        try:
+            day = date.fromisoformat(chosen_from)
+            start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        except ValueError:
+            from_error = _("Enter a date such as 2025-06-30.")  # what they typed stays
 
     def page():
-        queryset = selectors.event_list()
+        queryset = selectors.event_list(start=start)
         if chosen_program:
             queryset = queryset.filter(program__slug=chosen_program)
         if chosen_neighborhood:
@@ -82,8 +94,11 @@ def events(request: HttpRequest) -> HttpResponse:
             "neighborhoods": Neighborhood.objects.all(),
             "chosen_program": chosen_program,
             "chosen_neighborhood": chosen_neighborhood,
+            "chosen_from": chosen_from,
+            "from_error": from_error,
             "version": content_version(),
         },
+        status=400 if from_error else 200,
     )
 
 

@@ -107,3 +107,19 @@ def test_a_cached_program_page_costs_one_query_and_an_edit_shows_at_once(
             actor=editor, program=program, created=False, changed_fields=["body_en"]
         )
     assert "New timetable" in client.get(program.get_absolute_url()).content.decode()
+
+
+def test_event_list_shows_events_from_a_chosen_date_and_explains_a_bad_date(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = EventFactory(starts_at=timezone.now() + timedelta(days=1))
+    later = EventFactory(starts_at=timezone.now() + timedelta(days=30))
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    page = client.get("/events/", {"from": day}).content.decode()
+    assert later.title_en in page and soon.title_en not in page
+    bad = client.get("/events/", {"from": "next tuesday"})
+    assert bad.status_code == 400
+    assert "Enter a date such as 2025-06-30." in bad.content.decode()
+    assert 'aria-describedby="filter-from-error filter-from-hint"' in bad.content.decode()
