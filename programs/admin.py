@@ -106,11 +106,11 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
         if change and not publishing.can_edit(request.user, Program.objects.get(pk=obj.pk)):
             raise PermissionDenied
         obj.save()
-        self._pending = (obj, not change, list(form.changed_data))
+        request._program_save = (obj, not change, list(form.changed_data))  # per request
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        obj, created, changed = self._pending
+        obj, created, changed = request._program_save
         if created and not publishing.is_publisher(request.user):
             obj.editors.add(request.user)  # whoever writes a page may go on editing it
         for formset in formsets:
