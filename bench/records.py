@@ -87,7 +87,7 @@ def setup_django(database_url: str) -> None:
             "SECRET_KEY": "bench-" + "x7Qp2" * 12,
             "ALLOWED_HOSTS": "testserver,127.0.0.1",
             "STAFF_REQUIRE_2FA": "0",
-            "EMAIL_URL": "locmemmail://",
+            "EMAIL_URL": "dummymail://",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),

@@ -935,8 +935,9 @@ def fee_waive(*, fee: Fee, actor, reason: str) -> Fee:
 
 
 class PaymentProvider:
-    """Where an online payment provider plugs in: `charge` takes the amount due and returns the
-    provider's reference, or raises. Configure with RECORDS_PAYMENT_PROVIDER (a dotted path)."""
+    """Where an online payment provider plugs in: a subclass's `charge` takes the amount due
+    and returns the provider's reference, or raises; `payment_online` then records it. No
+    provider is wired to the public pages yet: residents pay at the window or by mail."""
 
     method = "online"
 

@@ -273,3 +273,38 @@ def test_download_links_expire(client, settings):
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert client.get(link).status_code == 404
     assert client.get(link).status_code == 200
+
+
+def test_tracking_page_query_count_does_not_grow_with_messages_and_steps(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from records.models import TimelineEntry
+
+    record_request = RecordRequestFactory(status=Status.READY)
+    path = _track_path(record_request)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            message = Message.objects.create(
+                request=record_request, author=Message.Author.REQUESTER, body=f"Note {i}"
+            )
+            _store_document(
+                record_request=record_request,
+                kind=Document.Kind.REQUESTER_UPLOAD,
+                upload=Upload(name=f"{i}.pdf", content_type="application/pdf", data=b"%PDF"),
+                message=message,
+            )
+            TimelineEntry.objects.create(
+                request=record_request, action="requester_message", status=Status.READY
+            )
+            _released(record_request)
+
+    add(1)
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+    add(12)
+    with CaptureQueriesContext(connection) as many:
+        client.get(path)
+    assert len(many) == len(few)
