@@ -100,7 +100,12 @@ def main() -> int:
         print("Preparing the portal (DEBUG=0)")
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
-        manage(env, "demo_setup")
+        try:
+            manage(env, "demo_setup")
+        except BenchError as exc:
+            # Another app's demo loader failing must not stop this benchmark: load ours alone.
+            print(f"  demo_setup failed, loading the programs demo alone:\n{str(exc)[-300:]}")
+            manage(env, "shell", "-c", "from programs.demo import load_demo; load_demo()")
         manage(env, "shell", "-c", MAKE_BIG_PROGRAM)
         port = free_port()
         log_path = RESULTS_DIR / "gunicorn-programs.log"
