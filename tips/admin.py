@@ -4,8 +4,10 @@ show it) and every change is audit-logged; changes go through tips/services.py."
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from portal import roles
 from portal.admin import AuditedModelAdmin
 from portal.services.audit import audit_record
 from tips import selectors, services
@@ -105,6 +108,18 @@ class TipTriageForm(forms.ModelForm):
         model = Tip
         fields = ["category", "status", "priority", "neighborhood", "assigned_to", "outcome"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assigned_to" in self.fields:
+            # Only tip investigators (and site superusers) can be given a tip.
+            self.fields["assigned_to"].queryset = (
+                get_user_model()
+                .objects.filter(is_active=True)
+                .filter(Q(groups__name=roles.TIP_INVESTIGATORS) | Q(is_superuser=True))
+                .distinct()
+                .order_by("username")
+            )
+
     def _other(self, field):
         number = self.cleaned_data.get(field, "").strip()
         if not number:
@@ -144,7 +159,7 @@ class TipAdmin(AuditedModelAdmin):
         "status",
         "priority",
         "neighborhood",
-        "assigned_to",
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
         ("received_at", admin.DateFieldListFilter),
     ]
     search_fields = ["number"]
