@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -215,8 +215,18 @@ class FeeInline(ReadOnlyInline):
 
 class DocumentInline(ReadOnlyInline):
     model = Document
-    fields = ["kind", "original_name", "content_type", "size", "pages", "uploaded_at", "purged_at"]
+    fields = ["kind", "open_link", "content_type", "size", "pages", "uploaded_at", "purged_at"]
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def open_link(self, obj):
+        if obj.purged_at:
+            return obj.original_name
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:records_recordrequest_document", args=[obj.request_id, obj.pk]),
+            obj.original_name,
+        )
 
 
 class RedactionInline(admin.TabularInline):
@@ -640,6 +650,11 @@ class RecordRequestAdmin(AuditedModelAdmin):
                 name="records_recordrequest_packet",
             ),
             path(
+                "<int:object_id>/document/<int:document_id>/",
+                self.admin_site.admin_view(self.document_view),
+                name="records_recordrequest_document",
+            ),
+            path(
                 "<int:object_id>/packet-progress/",
                 self.admin_site.admin_view(self.packet_progress_view),
                 name="records_recordrequest_packet_progress",
@@ -689,6 +704,27 @@ class RecordRequestAdmin(AuditedModelAdmin):
             "is_close": action == services.Action.CLOSE,
         }
         return TemplateResponse(request, "admin/records/act.html", context)
+
+    def document_view(self, request, object_id: int, document_id: int):
+        """Open a request's file (decrypted); each opening is in the audit log."""
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        if not self.has_view_permission(request, record_request):
+            raise PermissionDenied
+        document = get_object_or_404(
+            Document, pk=document_id, request=record_request, purged_at__isnull=True
+        )
+        data = services.document_read(document=document)
+        audit_record(
+            actor=request.user,
+            action="records.document.view",
+            target=record_request,
+            detail={"document": document.pk, "kind": document.kind},
+        )
+        response = HttpResponse(data, content_type=document.content_type)
+        safe = "".join(c for c in document.original_name if c.isalnum() or c in "._- ")
+        response["Content-Disposition"] = f'attachment; filename="{safe or "document"}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def packet_progress_view(self, request, object_id: int):
         record_request = get_object_or_404(RecordRequest, pk=object_id)
@@ -888,11 +924,46 @@ class FeeScheduleItemAdmin(AuditedModelAdmin):
     list_filter = ["kind", "active"]
 
 
+class RepeatForm(forms.Form):
+    weeks = forms.IntegerField(label=_("For how many weeks"), min_value=1, max_value=12, initial=4)
+
+
 @admin.register(FingerprintSlot)
 class FingerprintSlotAdmin(AuditedModelAdmin):
     list_display = ["starts_at", "ends_at", "capacity", "booked"]
     readonly_fields = ["booked"]
     date_hierarchy = "starts_at"
+    actions = ["repeat_weekly"]
+
+    @admin.action(description=_("Repeat the selected times every week"), permissions=["add"])
+    def repeat_weekly(self, request, queryset):
+        if "apply" in request.POST:
+            form = RepeatForm(request.POST)
+            if form.is_valid():
+                made = services.slots_repeat(
+                    slots=list(queryset), weeks=form.cleaned_data["weeks"], actor=request.user
+                )
+                self.message_user(
+                    request,
+                    ngettext("%(count)d time added.", "%(count)d times added.", made)
+                    % {"count": made},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = RepeatForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Repeat the selected times every week"),
+            "form": form,
+            "queryset": queryset,
+            "action": "repeat_weekly",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+            "changelist_url": "admin:records_fingerprintslot_changelist",
+        }
+        return TemplateResponse(request, "admin/records/bulk.html", context)
 
     def get_queryset(self, request):
         return (

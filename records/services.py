@@ -1026,3 +1026,29 @@ def pdf_page_count(data: bytes) -> int | None:
         return len(PdfReader(io.BytesIO(data)).pages)
     except Exception:  # noqa: BLE001 - an unreadable PDF simply has no page count
         return None
+
+
+@transaction.atomic
+def slots_repeat(*, slots: list[FingerprintSlot], weeks: int, actor) -> int:
+    """Copy fingerprinting times to the same weekday and hour for the next `weeks` weeks
+    (times that already exist are left alone). Returns how many were made."""
+    if not 1 <= weeks <= 12:
+        raise DomainError(_("Repeat for 1 to 12 weeks."), code="bad_weeks")
+    made = 0
+    for slot in slots:
+        for week in range(1, weeks + 1):
+            starts = slot.starts_at + timedelta(weeks=week)
+            _slot, created = FingerprintSlot.objects.get_or_create(
+                starts_at=starts,
+                defaults={
+                    "ends_at": slot.ends_at + timedelta(weeks=week),
+                    "capacity": slot.capacity,
+                },
+            )
+            made += int(created)
+    audit_record(
+        actor=actor,
+        action="records.fingerprintslot.repeat",
+        detail={"slots": [s.pk for s in slots], "weeks": weeks, "made": made},
+    )
+    return made

@@ -229,3 +229,38 @@ def test_clerk_enters_a_mailed_request(client, clerk):
     record_request = RecordRequest.objects.get(requester_email="ruth@example.org")
     assert record_request.tracking_number.startswith("R")
     assert record_request.sent_at.date().isoformat() == "2026-11-18"
+
+
+def test_clerk_opens_an_identity_document_and_the_opening_is_audited(client, clerk):
+    from records.models import Document
+    from records.services import Upload, _store_document
+
+    record_request = RecordRequestFactory(kind="record_check")
+    document = _store_document(
+        record_request=record_request,
+        kind=Document.Kind.ID_DOCUMENT,
+        upload=Upload(name="licence.png", content_type="image/png", data=b"\x89PNG-id"),
+    )
+    page = client.get(f"{QUEUE}{record_request.pk}/change/").content.decode()
+    link = f"{QUEUE}{record_request.pk}/document/{document.pk}/"
+    assert link in page
+    response = client.get(link)
+    assert response.content == b"\x89PNG-id"
+    assert AuditEntry.objects.filter(action="records.document.view").count() == 1
+    other = RecordRequestFactory()
+    assert client.get(f"{QUEUE}{other.pk}/document/{document.pk}/").status_code == 404
+
+
+def test_clerk_repeats_fingerprinting_times_weekly_without_duplicates(client, clerk):
+    from records.models import FingerprintSlot
+    from tests.records.factories import FingerprintSlotFactory
+
+    slot = FingerprintSlotFactory(capacity=3)
+    url = "/admin/records/fingerprintslot/"
+    data = {"action": "repeat_weekly", ACTION_CHECKBOX_NAME: [slot.pk], "apply": "1", "weeks": 3}
+    client.post(url, data)
+    client.post(url, data)
+    starts = sorted(FingerprintSlot.objects.values_list("starts_at", flat=True))
+    assert len(starts) == 4
+    assert starts[-1] - starts[0] == timedelta(weeks=3)
+    assert FingerprintSlot.objects.filter(capacity=3).count() == 4
