@@ -197,6 +197,12 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("body"))
     language = models.CharField(_("language"), max_length=8, default="en")
+    headers = models.JSONField(
+        _("extra e-mail headers"),
+        default=dict,
+        blank=True,
+        help_text=_("For example List-Unsubscribe for a subscription message."),
+    )
     dedupe_key = models.CharField(
         _("de-duplication key"),
         max_length=200,

@@ -45,8 +45,10 @@ def notification_enqueue(
     subject: str = "",
     language: str | None = None,
     dedupe_key: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Notification:
-    """Queue one message. Call it inside the transaction of the change it reports."""
+    """Queue one message. Call it inside the transaction of the change it reports.
+    `headers` are extra e-mail headers (List-Unsubscribe, say); they cannot replace ours."""
     if dedupe_key:
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -58,6 +60,7 @@ def notification_enqueue(
         body=body,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
         dedupe_key=dedupe_key or None,
+        headers={str(k): str(v) for k, v in (headers or {}).items()},
         next_attempt_at=timezone.now(),
     )
     notification.full_clean()
@@ -104,6 +107,7 @@ def _send(notification: Notification) -> None:
             body=notification.body,
             to=[notification.recipient],
             headers={
+                **notification.headers,
                 # A stable Message-ID lets a mail server drop a duplicate we could not prevent.
                 "Message-ID": f"<{notification.pk}@{domain}>",
                 "Auto-Submitted": "auto-generated",

@@ -129,3 +129,16 @@ def test_sweep_hands_over_only_messages_past_their_grace_period(settings):
     assert notification_sweep() == 1
     assert Notification.objects.get(pk=stale.pk).status == "sent"
     assert Notification.objects.get(pk=fresh.pk).status == "pending"
+
+
+def test_extra_headers_such_as_list_unsubscribe_reach_the_e_mail(
+    django_capture_on_commit_callbacks,
+):
+    unsubscribe = "<https://portal.example.org/unsubscribe/abc/>"
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _email(
+            headers={"List-Unsubscribe": unsubscribe, "Message-ID": "<forged@example.org>"}
+        )
+    headers = mail.outbox[0].extra_headers
+    assert headers["List-Unsubscribe"] == unsubscribe
+    assert headers["Message-ID"].startswith(f"<{notification.pk}@")  # ours cannot be replaced

@@ -248,11 +248,14 @@ class Command(BaseCommand):
                     name=street, defaults={"neighborhood": neighborhood}
                 )
 
+        if users:
+            # Before the feature apps' loaders, so they can assign work to the demo staff.
+            self._create_users()
         for loader in registry.demo_loaders.all():
             loader.load()
         self.stdout.write(self.style.SUCCESS("Demo department loaded: Eastbrook, CT."))
         if users:
-            self._create_users()
+            self._print_users()
 
     def _create_users(self):
         User = get_user_model()
@@ -272,6 +275,8 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.add(Group.objects.get(name=role))
+
+    def _print_users(self):
         self.stdout.write(f"Demo staff accounts (password: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<13} {role}")
