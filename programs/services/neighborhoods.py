@@ -50,6 +50,11 @@ def _url(name: str, token: str, language: str) -> str:
 
 def _send(subscription: Subscription, kind: str, subject: str, context: dict, dedupe: str | None):
     with translation.override(subscription.language):
+        unsubscribe_url = _url(
+            "programs:unsubscribe",
+            subscription_token(subscription, "unsubscribe"),
+            subscription.language,
+        )
         body = render_to_string(
             "programs/email/subscription.txt",
             {
@@ -61,11 +66,7 @@ def _send(subscription: Subscription, kind: str, subject: str, context: dict, de
                     subscription_token(subscription, "confirm"),
                     subscription.language,
                 ),
-                "unsubscribe_url": _url(
-                    "programs:unsubscribe",
-                    subscription_token(subscription, "unsubscribe"),
-                    subscription.language,
-                ),
+                "unsubscribe_url": unsubscribe_url,
                 "tz": department_get().time_zone,
                 **context,
             },
@@ -77,6 +78,11 @@ def _send(subscription: Subscription, kind: str, subject: str, context: dict, de
             body=body,
             language=subscription.language,
             dedupe_key=dedupe,
+            # RFC 2369 and RFC 8058: mail clients offer their own one-click unsubscribe.
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal.models import Notification
@@ -48,7 +49,11 @@ def test_subscription_needs_confirming_and_every_message_can_stop_it_with_one_cl
     notice = Notification.objects.get(subject__endswith="New meeting")
     assert meeting.title_en in notice.body
     stop = _link(notice.body, "stop")
-    assert client.get(stop).status_code == 200
+    assert notice.headers["List-Unsubscribe"].endswith(f"{stop}>")
+    assert notice.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A mail client's one-click unsubscribe is a POST without our CSRF token (RFC 8058).
+    one_click = Client(enforce_csrf_checks=True)
+    assert one_click.post(stop, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert not Subscription.objects.exists()
     assert client.get(stop).status_code == 200  # a second click is harmless
 
