@@ -37,6 +37,7 @@ bench: install-dev assets  ## load figures for the home page beside a bare view 
 
 deploy-check: install  ## what production mode says about itself
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 messages: install-dev  ## refresh the translation catalogs after changing strings

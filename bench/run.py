@@ -128,12 +128,31 @@ def load_config() -> Config:
     )
 
 
+def bench_secrets() -> dict[str, str]:
+    """A secret key and a tip-line encryption key for the bench database, made once and kept in
+    bench/results/ (gitignored): data written by one run must stay readable by the next."""
+    import base64
+    import json
+
+    path = Path(__file__).resolve().parent / "results" / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    made = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(made))
+    path.chmod(0o600)
+    return made
+
+
 def portal_env(config: Config, static_root: Path) -> dict[str, str]:
     """The portal in production mode, as far as a plain-HTTP run on 127.0.0.1 allows."""
     env = dict(os.environ)
     env.update(
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
+        **bench_secrets(),
         ALLOWED_HOSTS=f"{HOST},localhost",
         SECURE_SSL_REDIRECT="0",
         SECURE_COOKIES="0",

@@ -19,8 +19,25 @@ from tests.factories import UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def _production(**overrides) -> dict[str, str]:
+    """What production mode needs: a real secret key, host names, the tip line's key."""
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "portal.example.org",
+        "FIELD_ENCRYPTION_KEYS": _fernet_key(),
+        **overrides,
+    }
+
+
 def _manage(*args, **env):
-    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEYS")
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -33,27 +50,21 @@ def _manage(*args, **env):
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
-    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="portal.example.org")
+    production = _production()
+    del production["SECRET_KEY"]
+    result = _manage("check", **production)
     assert result.returncode != 0
     assert "needs a real SECRET_KEY" in result.stderr
 
 
 def test_production_mode_refuses_to_start_without_allowed_hosts():
-    result = _manage("check", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="")
+    result = _manage("check", **_production(ALLOWED_HOSTS=""))
     assert result.returncode != 0
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
 def test_check_deploy_is_clean_in_production_mode():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="portal.example.org",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **_production())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
@@ -144,13 +155,6 @@ def test_idle_staff_session_expires(client, settings):
 def test_static_files_collect_for_production(tmp_path):
     """The manifest storage refuses a stylesheet that names a missing file: catch it here, not
     in a deploy."""
-    result = _manage(
-        "collectstatic",
-        "--noinput",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="portal.example.org",
-        STATIC_ROOT=str(tmp_path),
-    )
+    result = _manage("collectstatic", "--noinput", **_production(STATIC_ROOT=str(tmp_path)))
     assert result.returncode == 0, result.stderr[-2000:]
     assert list(tmp_path.glob("vendor/uswds/css/uswds.min.*.css"))
