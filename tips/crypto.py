@@ -9,8 +9,8 @@ Rules:
   with the newest key, after which the old key can be dropped.
 - In development (DEBUG=1) with no key configured, a key is derived from SECRET_KEY and a warning
   is logged. With DEBUG=0 and no key, storing or reading a tip raises ImproperlyConfigured that
-  says which variable to set; `check_encryption_keys` (tips.E001/E002) is the system check for
-  it, ready to register once the kernel's deploy check passes a key (see below).
+  says which variable to set, and the system check `check_encryption_keys` (tips.E001/E002)
+  stops every manage.py command before that.
 """
 
 import base64
@@ -118,10 +118,8 @@ def newest_key_id() -> bytes:
     return hashlib.sha256(keys[0].encode()).digest()[:4]
 
 
-# Not registered yet: tests/portal/test_security.py requires `check --deploy` in production mode
-# to be clean with no FIELD_ENCRYPTION_KEYS in its environment (the Makefile's deploy-check too).
-# Until those pass a key, a missing key is refused when a tip is stored or read
-# (ImproperlyConfigured). To turn the check on: register(check_encryption_keys, "security").
+# Registered in TipsConfig.ready(): with DEBUG=0 and no key, every manage.py command (migrate,
+# check --deploy) stops and names the variable to set; storing or reading a tip refuses too.
 def check_encryption_keys(app_configs=None, **kwargs):
     errors = []
     try:

@@ -86,3 +86,13 @@ def test_development_without_a_key_derives_one_and_says_so(settings, caplog):
 def test_an_invalid_key_is_named_by_the_check(settings):
     settings.FIELD_ENCRYPTION_KEYS = ["not-a-key"]
     assert [e.id for e in crypto.check_encryption_keys()] == ["tips.E002"]
+
+
+def test_production_mode_refuses_to_run_without_the_tip_line_key():
+    from tests.portal.test_security import _manage, _production
+
+    production = _production()
+    del production["FIELD_ENCRYPTION_KEYS"]
+    result = _manage("check", "--deploy", **production)
+    assert result.returncode != 0
+    assert "tips.E001" in result.stderr and "FIELD_ENCRYPTION_KEYS" in result.stderr
