@@ -36,6 +36,7 @@ from records.models import (
     FeeScheduleItem,
     FingerprintSlot,
     Message,
+    RecordCheckLetter,
     RecordRequest,
     RecordsSettings,
     Redaction,
@@ -974,6 +975,60 @@ class FingerprintSlotAdmin(AuditedModelAdmin):
         if obj is not None and obj.booked:
             return False  # people are booked: move them first
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(RecordCheckLetter)
+class RecordCheckLetterAdmin(AuditedModelAdmin):
+    """Letters are issued from a request's page; here they are looked up and withdrawn."""
+
+    list_display = ["code", "request", "subject_name", "records_found", "issued_at", "revoked_at"]
+    search_fields = ["=code", "=request__tracking_number"]
+    list_select_related = ["request"]
+    readonly_fields = [
+        "code",
+        "request",
+        "subject_name",
+        "date_of_birth",
+        "records_found",
+        "issued_at",
+        "issued_by",
+        "revoked_at",
+    ]
+    exclude = ["document"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Withdraw the selected letters"), permissions=["change"])
+    def revoke(self, request, queryset):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                for letter_row in queryset:
+                    release.letter_revoke(
+                        letter_row=letter_row,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                self.message_user(request, _("Done."), messages.SUCCESS)
+                return None
+        else:
+            form = ReasonForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Withdraw the selected letters"),
+            "form": form,
+            "queryset": queryset,
+            "action": "revoke",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/records/bulk.html", context)
 
 
 @admin.register(RecordsSettings)

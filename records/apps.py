@@ -31,6 +31,8 @@ class RecordsConfig(AppConfig):
             "records.change_fingerprintslot",
             "records.delete_fingerprintslot",
             "records.view_recordssettings",
+            "records.view_recordcheckletter",
+            "records.change_recordcheckletter",
         )
         roles.grant(
             roles.SITE_ADMINISTRATORS,

@@ -677,3 +677,21 @@ def letter_verify(*, code: str) -> RecordCheckLetter | None:
         .select_related("request")
         .first()
     )
+
+
+@transaction.atomic
+def letter_revoke(*, letter_row: RecordCheckLetter, actor, reason: str) -> RecordCheckLetter:
+    """Withdraw a letter (issued in error, say): /records/verify/ stops confirming it."""
+    if not reason.strip():
+        raise DomainError(_("Give a reason."), code="reason_required", field="reason")
+    letter_row = RecordCheckLetter.objects.select_for_update().get(pk=letter_row.pk)
+    if letter_row.revoked_at is None:
+        letter_row.revoked_at = timezone.now()
+        letter_row.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="records.letter.revoke",
+            target=letter_row.request,
+            detail={"code": letter_row.code, "reason": reason.strip()},
+        )
+    return letter_row

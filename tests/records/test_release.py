@@ -137,3 +137,23 @@ def test_record_check_letter_can_be_verified_by_anyone(client):
     assert record_request.requester_name in page
     page = client.get("/records/verify/", {"code": "AAAA-BBBB-CCCC"}).content.decode()
     assert "No letter has this code" in page
+
+
+def test_a_withdrawn_letter_is_no_longer_confirmed(client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from portal import roles
+
+    record_request = RecordRequestFactory(kind=RequestKind.RECORD_CHECK)
+    letter = release.letter_issue(
+        record_request=record_request, records_found=True, actor=UserFactory()
+    )
+    client.force_login(UserFactory(roles=[roles.RECORDS_CLERKS]))
+    client.post(
+        "/admin/records/recordcheckletter/",
+        {"action": "revoke", ACTION_CHECKBOX_NAME: [letter.pk], "apply": "1", "reason": "Typo"},
+    )
+    letter.refresh_from_db()
+    assert letter.revoked_at is not None
+    page = client.get("/records/verify/", {"code": letter.code}).content.decode()
+    assert "No letter has this code" in page
