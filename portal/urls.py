@@ -6,7 +6,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
@@ -26,7 +25,7 @@ api_patterns = [
 urlpatterns = [
     path("healthz/live", views.health_live, name="health-live"),
     path("healthz/ready", views.health_ready, name="health-ready"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("language/<str:language>/", views.language_switch, name="language-switch"),
     path("admin/", admin.site.urls),
     path("", include(two_factor_urls)),
     path("api/v1/", include((api_patterns, "api"))),

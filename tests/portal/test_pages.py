@@ -50,13 +50,28 @@ def test_spanish_pages_are_in_spanish(client):
 
 
 def test_chosen_language_is_remembered_for_printed_urls(client):
-    response = client.post(reverse("set_language"), {"language": "es", "next": "/es/"})
+    response = client.get(reverse("language-switch", args=["es"]), {"next": "/contact/"})
     assert response.status_code == 302
+    assert response["Location"] == "/es/contact/"
     followed = client.get("/tips/")
     assert followed.status_code == 302
     assert followed["Location"] == "/es/tips/"
     # The API and admin are not language-prefixed and are left alone.
     assert client.get("/api/v1/neighborhoods/").status_code == 200
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.get(
+        reverse("language-switch", args=["es"]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/es/"
+    assert client.get(reverse("language-switch", args=["fr"])).status_code == 404
+
+
+def test_public_pages_carry_no_csrf_token_so_they_can_be_cached(client):
+    response = client.get("/")
+    assert b"csrfmiddlewaretoken" not in response.content
+    assert "csrftoken" not in response.cookies
 
 
 def test_home_puts_the_tip_line_first_and_shows_what_feature_apps_register(client):
