@@ -327,6 +327,24 @@ VAR_DIR.mkdir(exist_ok=True)
 SOLO_CACHE = "default"
 SOLO_CACHE_TIMEOUT = 60 * 60
 
+# --- records ---
+# Fernet keys for files attached to record requests (identity documents above all), comma
+# separated, newest first. Unset with DEBUG=1: a key derived from SECRET_KEY (demo only); unset
+# with DEBUG=0: storing or reading such a file fails (ImproperlyConfigured).
+RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
+# Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
+RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
+# Deadline jobs (deemed denials, clerk reminders, fingerprinting reminders, the supervisor's
+# daily digest) and the retention purge of identity documents. Each is idempotent.
+CELERY_BEAT_SCHEDULE["records-deadlines"] = {
+    "task": "records.tasks.deadlines_run",
+    "schedule": env.float("RECORDS_DEADLINES_SECONDS", default=900.0),
+}
+CELERY_BEAT_SCHEDULE["records-id-purge"] = {
+    "task": "records.tasks.id_documents_purge",
+    "schedule": env.float("RECORDS_PURGE_SECONDS", default=3600.0),
+}
+# --- end records ---
 
 # --- tips ---
 # The tip line (tips/). Passphrases are hashed with this pepper on top of Argon2id; it lives
@@ -397,22 +415,3 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     }
 )
 # --- end programs ---
-
-# --- records ---
-# Fernet keys for files attached to record requests (identity documents above all), comma
-# separated, newest first. Unset with DEBUG=1: a key derived from SECRET_KEY (demo only); unset
-# with DEBUG=0: storing or reading such a file fails (ImproperlyConfigured).
-RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
-# Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
-RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
-# Deadline jobs (deemed denials, clerk reminders, fingerprinting reminders, the supervisor's
-# daily digest) and the retention purge of identity documents. Each is idempotent.
-CELERY_BEAT_SCHEDULE["records-deadlines"] = {
-    "task": "records.tasks.deadlines_run",
-    "schedule": env.float("RECORDS_DEADLINES_SECONDS", default=900.0),
-}
-CELERY_BEAT_SCHEDULE["records-id-purge"] = {
-    "task": "records.tasks.id_documents_purge",
-    "schedule": env.float("RECORDS_PURGE_SECONDS", default=3600.0),
-}
-# --- end records ---
