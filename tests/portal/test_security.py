@@ -26,12 +26,14 @@ def _fernet_key() -> str:
 
 
 def _production(**overrides) -> dict[str, str]:
-    """What production mode needs: a real secret key, host names, the tip line's key."""
+    """What production mode needs: a real secret key, host names, the tip line's key. The
+    database is out of reach on purpose: these checks must not need one."""
     return {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example.org",
         "FIELD_ENCRYPTION_KEYS": _fernet_key(),
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
         **overrides,
     }
 
