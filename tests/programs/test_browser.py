@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from portal import roles
 from programs.models import Program, Registration
@@ -80,14 +81,14 @@ def test_resident_finds_an_event_signs_up_a_child_and_cancels_by_keyboard(demo, 
     with page.expect_navigation():
         page.get_by_label("E-mail").press("Enter")
     assert page.get_by_role("alert").is_visible()
-    assert "This activity is for ages 10 to 14." in page.content()
+    expect(page.locator("body")).to_contain_text("This activity is for ages 10 to 14.")
     assert page.get_by_label("Young person's full name").input_value() == "Sam Lee"
     assert axe_violations(page) == []
 
     page.get_by_label("Young person's age").fill("12")
     page.get_by_label("Young person's age").press("Enter")
     page.wait_for_url(re.compile(r".*/events/signup/.+/"))
-    assert "Sam Lee has a place." in page.content()
+    expect(page.locator("body")).to_contain_text("Sam Lee has a place.")
     assert axe_violations(page) == []
     registration = Registration.objects.get(email="ana@example.org")
     assert registration.status == Registration.Status.CONFIRMED
@@ -98,7 +99,7 @@ def test_resident_finds_an_event_signs_up_a_child_and_cancels_by_keyboard(demo, 
     cancel.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Your sign-up is cancelled" in page.content()
+    expect(page.locator("body")).to_contain_text("Your sign-up is cancelled")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
     assert csp == []
@@ -130,13 +131,13 @@ def test_officer_writes_a_draft_and_a_publisher_publishes_it_in_admin(demo, page
     page.locator("#id_summary_es").fill("Congregaciones y agentes junto a las familias.")
     page.get_by_role("button", name="Save and continue editing").click()
     page.get_by_role("button", name="Send for review").click()
-    assert "is now: In review" in page.content()
+    expect(page.locator("body")).to_contain_text("is now: In review")
     assert page.get_by_role("button", name="Approve and publish").count() == 0
     assert Program.objects.get(pk=program.pk).status == Program.Status.REVIEW
 
     sign_in(publisher)
     page.goto(demo.url + f"/admin/programs/program/{program.pk}/change/")
     page.get_by_role("button", name="Approve and publish").click()
-    assert "is now: Published" in page.content()
+    expect(page.locator("body")).to_contain_text("is now: Published")
     page.goto(demo.url + "/programs/")
     assert page.get_by_role("link", name="Faith partners").is_visible()

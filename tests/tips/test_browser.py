@@ -4,6 +4,7 @@ with and without JavaScript, and zero axe-core violations on every page on the w
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser import axe_violations
 from tips import services
@@ -95,7 +96,7 @@ def _dialogue(page, base: str, language: str, *, axe: bool = True) -> None:
     page.locator("#id_passphrase").press("Enter")
     page.wait_for_selector("[data-testid=status]")
     assert page.locator("[data-testid=status]").inner_text() == text["status"]
-    assert "What colour are the bikes?" in page.content()
+    expect(page.locator("body")).to_contain_text("What colour are the bikes?")
     _check_axe(page)
     page.locator("#id_body").fill("Red and black, with no plates.")
     page.get_by_role("button", name=text["reply"], exact=True).click()
