@@ -125,7 +125,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            # One prefix per database by default: cached rows (django-solo's settings, say) of
+            # one database must never be read by a portal running on another.
+            "KEY_PREFIX": env.str(
+                "CACHE_KEY_PREFIX",
+                default=f"portal:{DATABASES['default']['NAME']}".replace(" ", "_"),
+            ),
         }
     }
 else:

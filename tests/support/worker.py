@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,6 +35,9 @@ class WorkerProcess:
             "DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{db['NAME']}",
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "0",
+            # The worker shares this process's cache namespace (the default prefix follows the
+            # database name, which differs here: the test database).
+            "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
             "EMAIL_URL": "filemail://",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "SMS_BACKEND": "portal.sms.ConsoleSMSBackend",
