@@ -54,7 +54,7 @@ class WorkerProcess:
             "-m",
             "celery",
             "-A",
-            "portal",
+            "tests.support.celery_worker_app",
             "worker",
             "--beat",
             "--schedule",
