@@ -58,11 +58,26 @@ def night_window(
     )
 
 
-def tonight(now: datetime.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None):
-    """The night an officer on the street is in: before noon it is still last night."""
+def tonight(
+    now: datetime.datetime | None = None,
+    zone: zoneinfo.ZoneInfo | None = None,
+    ban_end: datetime.time | None = None,
+) -> datetime.date:
+    """The night an officer on the street is in. Until the nightly ban ends in the morning it
+    is the night that started the previous evening; once the ban has ended, the coming night.
+    The end of the ban is a wall-clock time (ParkingRules.ban_end, read when not given) turned
+    into an instant for today's date, so the switch stays at 06:00 on the days the clocks
+    change."""
     zone = zone or department_zone()
-    local = (now or timezone.now()).astimezone(zone)
-    return local.date() if local.time() >= NOON else local.date() - datetime.timedelta(days=1)
+    if ban_end is None:
+        from parking.models import ParkingRules
+
+        ban_end = ParkingRules.get_solo().ban_end
+    now = now or timezone.now()
+    today = now.astimezone(zone).date()
+    if now < local_at(today, ban_end, zone):
+        return today - datetime.timedelta(days=1)
+    return today
 
 
 def first_open_night(cutoff: datetime.time, zone, lead_minutes: int = 0, now=None):

@@ -4,6 +4,7 @@ every lookup in the audit log."""
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -29,9 +30,19 @@ def officer_client(client, officer):
     return client
 
 
+# 03:00 on 23 November 2026 in Eastbrook (08:00 UTC), during the nightly ban: the officer on
+# the street is in the night of the 22nd.
+AT_THREE = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(AT_THREE, tick=False) as traveller:
+        yield traveller
+
+
 @pytest.fixture
 def permitted(street, frozen):
-    # At 10:00 on the 23rd an officer is still in the night of the 22nd.
     return hold_nights("ABC123", [D(2026, 11, 22)], street=street, house_number=41)
 
 
