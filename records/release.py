@@ -5,10 +5,14 @@ Rules:
 - Every redaction cites the statutory exemption it relies on (C.G.S. §1-210(b)); the packet
   ends with a redaction log listing each one, so the requester knows what was withheld and why
   (§1-210 requires a denial, in part or whole, to say so).
-- Redaction is done in the pixels: a scanned page's region is blacked out in the image before it
-  goes into the PDF, and a withheld page is replaced by a notice page, so nothing withheld can be
-  recovered from the file. PDF pages (text) can only be withheld whole: an overlay box would
-  leave the text underneath.
+- Redaction is done in the pixels (records/redact.py): a page with an area to black out, scanned
+  or PDF, is rasterized and the area painted black before it goes into the packet, so none of
+  the page's text, images, annotations or metadata survives; a withheld page is replaced by a
+  notice page. Pages without redactions are copied as they are, without the source file's
+  document metadata. Clerks mark areas on a preview, by coordinates, or by a search term that
+  finds every occurrence of a name or number in a PDF's text.
+- Changing what will be released (a record, a redaction) after approval voids the approval: the
+  packet waits for a second person again.
 - Four eyes: the person who approves a packet is not the person who prepared it (department
   policy for releases).
 - The build is idempotent (a packet that is not queued or building is left alone), reports its
@@ -27,7 +31,6 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import inch
@@ -37,7 +40,7 @@ from reportlab.pdfgen import canvas
 from portal.errors import DomainError
 from portal.selectors import department_get
 from portal.services.audit import audit_record
-from records import services
+from records import redact, services
 from records.models import (
     Document,
     RecordCheckLetter,
@@ -73,6 +76,7 @@ def responsive_upload(*, record_request: RecordRequest, upload: services.Upload,
     )
     document.pages = pages
     document.save(update_fields=["pages"])
+    _void_approval(record_request=record_request, actor=actor)
     audit_record(
         actor=actor,
         action="records.document.responsive",
@@ -120,14 +124,6 @@ def redaction_add(
                 _("The area must lie within the page (percentages from 0 to 100)."),
                 code="bad_region",
             )
-        if document.content_type not in IMAGE_TYPES:
-            raise DomainError(
-                _(
-                    "Areas can be blacked out on scanned images only. In a PDF, withhold the "
-                    "whole page."
-                ),
-                code="pdf_region",
-            )
     else:
         left = top = width = height = None
     redaction = Redaction(
@@ -145,13 +141,108 @@ def redaction_add(
     )
     redaction.full_clean()
     redaction.save()
+    _void_approval(record_request=document.request, actor=actor)
     audit_record(
         actor=actor,
         action="records.redaction.add",
         target=document.request,
-        detail={"document": document.pk, "page": page, "exemption": redaction.exemption},
+        detail={
+            "redaction": redaction.pk,
+            "document": document.pk,
+            "page": page,
+            "whole_page": whole_page,
+            "region": [str(v) for v in (left, top, width, height)] if not whole_page else None,
+            "exemption": redaction.exemption,
+        },
     )
     return redaction
+
+
+@transaction.atomic
+def redaction_for_term(
+    *, document: Document, term: str, exemption: str, actor, note: str = ""
+) -> list[Redaction]:
+    """Black out every occurrence of a word or number in a PDF's text, each occurrence one
+    redaction citing the exemption. The term itself is not recorded anywhere the requester
+    sees (it is often the very name withheld)."""
+    if document.kind != Document.Kind.RESPONSIVE:
+        raise DomainError(_("Only responsive records are redacted."), code="not_responsive")
+    if document.content_type != "application/pdf":
+        raise DomainError(
+            _("A scanned image has no text to search: mark the area on the page instead."),
+            code="no_text",
+            field="term",
+        )
+    term = term.strip()
+    if len(term) < 2:
+        raise DomainError(
+            _("Give a word or number of at least 2 characters."), code="term_short", field="term"
+        )
+    if not exemption.strip():
+        raise DomainError(
+            _("Cite the exemption for this redaction."),
+            code="exemption_required",
+            field="exemption",
+        )
+    hits = redact.find_term(services.document_read(document=document), term)
+    if not hits:
+        raise DomainError(
+            _("That text was not found in this document's text layer."),
+            code="term_not_found",
+            field="term",
+        )
+    return [
+        redaction_add(
+            document=document,
+            page=hit.page,
+            exemption=exemption,
+            actor=actor,
+            region=(hit.box.left, hit.box.top, hit.box.width, hit.box.height),
+            note=note,
+        )
+        for hit in hits
+    ]
+
+
+@transaction.atomic
+def redaction_remove(*, redaction: Redaction, actor, reason: str = "") -> None:
+    """Take back a redaction marked in error (before the packet is built again)."""
+    redaction = Redaction.objects.select_for_update().select_related("request").get(pk=redaction.pk)
+    record_request = redaction.request
+    detail = {
+        "redaction": redaction.pk,
+        "document": redaction.document_id,
+        "page": redaction.page,
+        "exemption": redaction.exemption,
+        "reason": reason.strip(),
+    }
+    redaction.delete()
+    _void_approval(record_request=record_request, actor=actor)
+    audit_record(
+        actor=actor, action="records.redaction.remove", target=record_request, detail=detail
+    )
+
+
+def _void_approval(*, record_request: RecordRequest, actor) -> None:
+    """What was approved changed: the latest packet needs a second person's approval again."""
+    packet = (
+        ReleasePacket.objects.select_for_update()
+        .filter(request=record_request, state=ReleasePacket.State.APPROVED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if packet is None:
+        return
+    packet.state = ReleasePacket.State.PREPARED
+    packet.approved_by = None
+    packet.approved_at = None
+    packet.save(update_fields=["state", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor,
+        action="records.packet.approval_void",
+        target=record_request,
+        detail={"packet": packet.pk},
+    )
 
 
 def _preparers(record_request: RecordRequest) -> set[int]:
@@ -377,37 +468,8 @@ def _notice_page(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _image_page(data: bytes, redactions: list[Redaction]) -> bytes:
-    """The scan as one PDF page, with each redacted area blacked out in the pixels."""
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    image = image.convert("RGB")  # drops any EXIF, layers and transparency
-    draw = ImageDraw.Draw(image)
-    w, h = image.size
-    for r in redactions:
-        box = (
-            float(r.left) / 100 * w,
-            float(r.top) / 100 * h,
-            float(r.left + r.width) / 100 * w,
-            float(r.top + r.height) / 100 * h,
-        )
-        draw.rectangle(box, fill=(0, 0, 0))
-    flat = io.BytesIO()
-    image.save(flat, "PNG")
-    buffer = io.BytesIO()
-    page_w, page_h = letter
-    scale = min((page_w - inch) / w, (page_h - inch) / h)
-    pdf = canvas.Canvas(buffer, pagesize=letter)
-    pdf.drawImage(
-        ImageReader(io.BytesIO(flat.getvalue())),
-        (page_w - w * scale) / 2,
-        (page_h - h * scale) / 2,
-        w * scale,
-        h * scale,
-    )
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+def _percent(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _redaction_log(record_request, redactions, language) -> bytes:
@@ -421,7 +483,20 @@ def _redaction_log(record_request, redactions, language) -> bytes:
             "",
         ]
         for n, r in enumerate(redactions, 1):
-            what = _("whole page withheld") if r.whole_page else _("area blacked out")
+            what = (
+                _("whole page withheld")
+                if r.whole_page
+                else _(
+                    "area blacked out (%(width)s%% wide, %(height)s%% high, at %(left)s%% from "
+                    "the left and %(top)s%% from the top)"
+                )
+                % {
+                    "left": _percent(r.left),
+                    "top": _percent(r.top),
+                    "width": _percent(r.width),
+                    "height": _percent(r.height),
+                }
+            )
             lines.append(
                 f"{n}. {r.document.original_name}, "
                 + _("page %(page)d") % {"page": r.page}
@@ -527,6 +602,10 @@ def _assemble(packet: ReleasePacket) -> tuple[bytes, int]:
         withheld = {r.page: r for r in own if r.whole_page}
         with translation.override(language):
             notice = _("Page withheld under %(exemption)s. See the redaction log.")
+        boxes: dict[int, list[redact.Box]] = {}
+        for r in own:
+            if not r.whole_page:
+                boxes.setdefault(r.page, []).append(redact.Box(r.left, r.top, r.width, r.height))
         if document.content_type == "application/pdf":
             reader = PdfReader(io.BytesIO(data))
             for number, page in enumerate(reader.pages, 1):
@@ -538,14 +617,22 @@ def _assemble(packet: ReleasePacket) -> tuple[bytes, int]:
                             )
                         )
                     )
+                elif number in boxes:
+                    body.append(
+                        PdfReader(io.BytesIO(redact.redacted_pdf_page(data, number, boxes[number])))
+                    )
                 else:
-                    body.add_page(page)
+                    added = body.add_page(page)
+                    for key in ("/Metadata", "/PieceInfo"):
+                        if key in added:
+                            del added[key]
         elif 1 in withheld:
             body.append(
                 PdfReader(io.BytesIO(_notice_page(notice % {"exemption": withheld[1].exemption})))
             )
         else:
-            body.append(PdfReader(io.BytesIO(_image_page(data, own))))
+            image = redact.black_out(redact.render_image(data), boxes.get(1, []))
+            body.append(PdfReader(io.BytesIO(redact.image_page_pdf(image))))
         _progress(packet.pk, int(80 * index / steps))
     if redactions:
         body.append(PdfReader(io.BytesIO(_redaction_log(record_request, redactions, language))))

@@ -67,19 +67,6 @@ def test_a_redaction_must_cite_an_exemption():
         release.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
 
 
-def test_a_pdf_page_can_only_be_withheld_whole():
-    clerk = UserFactory()
-    record_request = RecordRequestFactory()
-    narrative = release.responsive_upload(
-        record_request=record_request, upload=_pdf(2), actor=clerk
-    )
-    with pytest.raises(ValidationError) as refused:
-        release.redaction_add(
-            document=narrative, page=1, exemption="§1-210(b)(2)", actor=clerk, region=(1, 1, 5, 5)
-        )
-    assert refused.value.domain_code == "pdf_region"
-
-
 def test_the_preparer_cannot_approve_their_own_packet():
     clerk, supervisor = UserFactory(), UserFactory()
     packet = _prepared(RecordRequestFactory(status=Status.IN_REVIEW), clerk)
