@@ -107,7 +107,8 @@ def find(request):
 def officer(request):
     form = LookupForm(request.GET or None)
     result = None
-    night = n.tonight()
+    rules, zone = services.rules_and_zone()
+    night = n.tonight(zone=zone, ban_end=rules.ban_end)
     if request.GET and form.is_valid():
         result = {
             "found": services.plate_lookup(
@@ -124,7 +125,7 @@ def officer(request):
         "night": night,
         "night_label": n.night_label(night),
         "standalone": True,
-        **selectors.night_status(night=night, rules=services.rules_get(), zone=n.department_zone()),
+        **selectors.night_status(night=night, rules=rules, zone=zone),
     }
     return render(request, "parking/officer.html", context)
 

@@ -38,6 +38,7 @@ from parking.services.common import (
     permit_from_token,
     permit_token,
     permit_url,
+    rules_and_zone,
     rules_get,
 )
 from parking.services.lists import (
@@ -78,5 +79,6 @@ __all__ = [
     "permit_url",
     "plate_lookup",
     "refusal_record",
+    "rules_and_zone",
     "rules_get",
 ]

@@ -219,3 +219,65 @@ def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
     text = officer_client.get("/parking/officer/", {"plate": "ABC123"}).content.decode()
     assert "Snow emergency tonight: no vehicle may park" in text
     assert "No permit" in text  # the ban cancelled the permit
+
+
+def test_api_check_answers_what_the_serializer_describes(client, token, rules, permitted):
+    from parking.models import PermitNight
+    from parking.serializers import PermitNightSerializer
+
+    body = client.get(
+        "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
+    ).json()
+    night = PermitNight.objects.get(permit=permitted)
+    assert body["permit"] == dict(PermitNightSerializer(night).data)
+    assert set(body) == {
+        "plate",
+        "plate_state",
+        "night",
+        "permitted",
+        "permit",
+        "blanket_night",
+        "snow_emergency",
+    }
+
+
+def test_api_lookup_audit_entry_names_the_officer_and_the_permit(
+    client, officer, token, rules, permitted
+):
+    client.get("/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}")
+    entry = AuditEntry.objects.get(action="parking.plate.lookup")
+    assert entry.actor == officer
+    assert entry.actor_label == "night.officer"
+    assert entry.target_id == str(permitted.pk)
+    assert entry.target_label == str(permitted)
+    assert entry.target_type.model_class().__name__ == "Permit"
+    assert entry.detail == {
+        "plate": "ABC123",
+        "state": "",
+        "night": "2026-11-22",
+        "permitted": True,
+    }
+
+
+def test_each_api_lookup_writes_its_own_audit_entry_with_a_cached_token(
+    client, token, rules, permitted
+):
+    for _ in range(3):
+        client.get(
+            "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
+        )
+    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 3
+
+
+def test_api_lookup_needs_no_query_for_the_token_once_it_is_known(client, token, rules, permitted):
+    def check():
+        return client.get(
+            "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
+        )
+
+    check()
+    with CaptureQueriesContext(connection) as queries:
+        assert check().status_code == 200
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "authtoken_token" not in sql
+    assert "auth_permission" not in sql
