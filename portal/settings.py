@@ -368,6 +368,11 @@ CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
     "task": "tips.tasks.attachment_sweep",
     "schedule": env.float("TIPS_ATTACHMENT_SWEEP_SECONDS", default=300.0),
 }
+# New-tip notices whose task was lost (broker down when the tip came in).
+CELERY_BEAT_SCHEDULE["tips-notice-sweep"] = {
+    "task": "tips.tasks.tip_notify_sweep",
+    "schedule": env.float("TIPS_NOTICE_SWEEP_SECONDS", default=60.0),
+}
 # The tip line's choice sets get their own names in the OpenAPI schema (other apps have a
 # "status" too).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(

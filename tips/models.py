@@ -146,6 +146,10 @@ class Tip(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     packet = models.FileField(_("case packet"), upload_to=random_file_name, blank=True)
     packet_built_at = models.DateTimeField(_("case packet built"), null=True, blank=True)
+    # A flag, not a time: an exact time of submission could be matched with a phone's records.
+    notice_pending = models.BooleanField(
+        _("investigators not yet told"), default=False, editable=False
+    )
 
     class Meta:
         ordering = ["priority", "-received_at"]

@@ -26,12 +26,25 @@ MIN_WORDS = 7
 MIN_BITS = 90
 
 _WORDLISTS = {"en": "wordlist_en_eff.txt", "es": "wordlist_es.txt"}
-# Argon2id with light parameters, on purpose: the slow settings meant for passwords people choose
-# buy nothing against a random 90-bit passphrase (2**90 guesses is out of reach at any hash
-# speed), and they cost ~0.5 s of CPU per tip, which under 50 simultaneous tipsters queued every
-# request for seconds (bench/tips.py). The pepper adds a secret the database does not hold.
-# Hashes keep their parameters, so a later change still verifies older ones.
-_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+# Argon2id sized for a high-entropy secret, not for a password a person picks.
+#
+# The slow, memory-hard settings recommended for passwords (RFC 9106: 64 MiB or more, several
+# passes) exist to make each guess at a *weak* secret expensive. This secret is not weak: the
+# server draws it with `secrets` from a diceware list, at least 90 bits (MIN_BITS). Searching
+# 2**90 candidates is out of reach at any hash speed: even at 10**12 guesses a second (a large
+# GPU farm on plain SHA-256) it takes about 39 million years, and every guess must also go
+# through HMAC with the pepper (TIPS_PASSPHRASE_PEPPER), which lives in the settings, not in the
+# database, so a stolen dump alone cannot be guessed at all. A costly hash therefore buys nothing
+# here, while it is paid on every submission and every check-in: at the library's defaults
+# (64 MiB, 3 passes) about 0.5 s of CPU a tip, at 8 MiB and one pass still ~7 ms, which with 50
+# tipsters at once queued every request behind the others (bench/tips.py). So: one pass over
+# 256 KiB, about 0.2 ms. Argon2id is kept (the issue names it, and its encoded form records the
+# parameters): hashes made with older parameters still verify, and `passphrase_needs_rehash`
+# tells tip_authenticate to store a fresh hash after a successful check.
+TIME_COST = 1
+MEMORY_COST_KIB = 256
+PARALLELISM = 1
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
 
 
 @lru_cache(maxsize=4)
@@ -97,3 +110,11 @@ def passphrase_verify(stored_hash: str | None, passphrase: str) -> bool:
         return _hasher.verify(stored_hash, _peppered(passphrase)) and real
     except (VerificationError, InvalidHashError):
         return False
+
+
+def passphrase_needs_rehash(stored_hash: str) -> bool:
+    """True when `stored_hash` was made with other parameters than today's (an older tip)."""
+    try:
+        return _hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True

@@ -91,16 +91,30 @@ def private_page(view):
     return wrapper
 
 
-def throttle_hit(*, scope: str, client: str, limit: int, window: int) -> bool:
-    """Count one event; True while the client is within `limit` events per `window` seconds."""
-    key = f"tips:throttle:{scope}:{client}"
+# INCR, and start the window's clock on the first event: one atomic round trip to Redis.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+def _count(key: str, window: int) -> int:
+    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if redis_client is not None:  # django's RedisCache: one round trip instead of add + incr
+        full_key = cache.make_and_validate_key(key)
+        return int(redis_client(full_key, write=True).eval(_COUNT_SCRIPT, 1, full_key, window))
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def throttle_hit(*, scope: str, client: str, limit: int, window: int) -> bool:
+    """Count one event; True while the client is within `limit` events per `window` seconds."""
+    return _count(f"tips:throttle:{scope}:{client}", window) <= limit
 
 
 def _number_key(number: str) -> str:
@@ -115,12 +129,7 @@ def lockout_active(number: str) -> bool:
 
 
 def lockout_fail(number: str) -> None:
-    key = _number_key(number)
-    cache.add(key, 0, timeout=settings.TIPS_CHECK_LOCKOUT_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.TIPS_CHECK_LOCKOUT_SECONDS)
+    _count(_number_key(number), settings.TIPS_CHECK_LOCKOUT_SECONDS)
 
 
 def lockout_clear(number: str) -> None:

@@ -6,7 +6,9 @@
 - The tipster gets a random tip number and a diceware passphrase (tips/passphrases.py), shown
   once; only a peppered Argon2id hash is kept.
 - Investigators on duty for the category are told a tip arrived through the outbox, with the
-  number, category, priority and a link only: never anything the tipster wrote.
+  number, category, priority and a link only: never anything the tipster wrote. The tip row
+  records that the notice is owed (`notice_pending`, in the tip's transaction); a task writes
+  the outbox rows after commit, and a beat sweep catches any whose task was lost.
 - Urgent categories start at urgent priority. The first time staff move a tip out of
   "received" (or assign it), the time of first triage is recorded.
 - Every staff change and every decryption is audit-logged in the same transaction.
@@ -183,13 +185,56 @@ def tip_submit(
         language=language,
         priority=Tip.Priority.URGENT if category.urgent else Tip.Priority.NORMAL,
         passphrase_hash=passphrases.passphrase_hash(passphrase),
+        notice_pending=True,
         **values,
     )
-    tip.full_clean()
+    # The category and neighborhood are instances the form already read, and the number's
+    # uniqueness is the database's unique constraint (a clash among 30**10 random numbers is
+    # vanishingly rare, and would roll the whole tip back): no queries to check them again.
+    tip.full_clean(exclude=["category", "neighborhood"], validate_unique=False)
     tip.save(force_insert=True)
     _attachments_add(tip=tip, files=files or [])
-    _notify_investigators(tip)
+    # The investigators' notice is work owed by this transaction: `notice_pending` records it in
+    # the tip's own row, and after commit a task writes the outbox rows (tip_notify). If the
+    # broker is down, the beat sweep (tip_notify_sweep) finds the tip and does it later.
+    transaction.on_commit(lambda: _dispatch_notice(tip_id=tip.pk))
     return Submitted(tip=tip, passphrase=passphrase)
+
+
+def _dispatch_notice(*, tip_id: int) -> None:
+    from tips.tasks import tip_notify_task
+
+    try:
+        tip_notify_task.delay(tip_id)
+    except Exception:  # noqa: BLE001 - broker down: the beat sweep sends the notice later
+        import logging
+
+        logging.getLogger(__name__).warning("Notice for tip %s left for the sweep", tip_id)
+
+
+@transaction.atomic
+def tip_notify(*, tip_id: int) -> bool:
+    """Queue the new-tip notice for the investigators on duty (outbox rows), once: the tip row is
+    locked, the notice written and `notice_pending` cleared in one transaction, and the outbox's
+    dedupe keys make even a repeat harmless. False when there was nothing (left) to do."""
+    tip = (
+        Tip.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("category")
+        .filter(pk=tip_id, notice_pending=True)
+        .first()
+    )
+    if tip is None:
+        return False
+    _notify_investigators(tip)
+    tip.notice_pending = False
+    tip.save(update_fields=["notice_pending"])
+    return True
+
+
+def tip_notify_sweep() -> int:
+    """Send the notices whose task was lost (broker down at the time of the tip)."""
+    pending = Tip.objects.filter(notice_pending=True).values_list("pk", flat=True)[:200]
+    return sum(1 for pk in list(pending) if tip_notify(tip_id=pk))
 
 
 def tip_authenticate(*, number: str, passphrase: str) -> Tip:
@@ -213,6 +258,10 @@ def tip_authenticate(*, number: str, passphrase: str) -> Tip:
         privacy.lockout_fail(number)
         raise refused
     privacy.lockout_clear(number)
+    if passphrases.passphrase_needs_rehash(tip.passphrase_hash):
+        # Made with older Argon2id parameters: store today's while the passphrase is at hand.
+        tip.passphrase_hash = passphrases.passphrase_hash(passphrase)
+        Tip.objects.filter(pk=tip.pk).update(passphrase_hash=tip.passphrase_hash)
     return tip
 
 

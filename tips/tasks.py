@@ -16,6 +16,16 @@ def attachment_sweep() -> int:
 
 
 @shared_task(ignore_result=True, acks_late=True)
+def tip_notify_task(tip_id: int) -> bool:
+    return services.tip_notify(tip_id=tip_id)
+
+
+@shared_task(ignore_result=True)
+def tip_notify_sweep() -> int:
+    return services.tip_notify_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True)
 def packet_build_task(tip_id: int, actor_id: int | None = None) -> bool:
     from tips import packets
 

@@ -92,3 +92,20 @@ def test_a_closed_tip_takes_no_more_replies(client):
     response = client.post("/tips/check/reply/", {"access": access, "body": "One more thing"})
     assert "This tip is closed" in response.content.decode()
     assert not TipMessage.objects.exists()
+
+
+def test_checking_in_with_an_older_hash_stores_a_fresh_one(client):
+    from argon2 import PasswordHasher
+
+    from tips import passphrases
+
+    tip = TipFactory()
+    old = PasswordHasher(time_cost=2, memory_cost=8 * 1024, parallelism=1)
+    Tip.objects.filter(pk=tip.pk).update(
+        passphrase_hash=old.hash(passphrases._peppered(PASSPHRASE))
+    )
+    assert "Received" in _open(client, tip.number).content.decode()
+    tip.refresh_from_db()
+    assert not passphrases.passphrase_needs_rehash(tip.passphrase_hash)
+    assert passphrases.passphrase_verify(tip.passphrase_hash, PASSPHRASE)
+    assert REFUSED in _open(client, tip.number, "wrong words").content.decode()

@@ -41,3 +41,25 @@ def test_hash_is_argon2id_and_depends_on_the_pepper(settings):
 
 def test_missing_hash_never_verifies():
     assert not passphrases.passphrase_verify(None, "anything at all")
+
+
+def test_hash_parameters_are_sized_for_a_random_secret():
+    from argon2 import extract_parameters
+
+    stored = passphrases.passphrase_hash(passphrases.passphrase_generate(language="en"))
+    parameters = extract_parameters(stored)
+    assert parameters.type.name == "ID"
+    assert parameters.memory_cost == passphrases.MEMORY_COST_KIB
+    assert parameters.time_cost == passphrases.TIME_COST
+    assert not passphrases.passphrase_needs_rehash(stored)
+
+
+def test_a_hash_made_with_older_heavier_parameters_still_verifies():
+    from argon2 import PasswordHasher
+
+    phrase = passphrases.passphrase_generate(language="es")
+    old = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    stored = old.hash(passphrases._peppered(phrase))
+    assert passphrases.passphrase_verify(stored, phrase)
+    assert not passphrases.passphrase_verify(stored, phrase + " extra")
+    assert passphrases.passphrase_needs_rehash(stored)

@@ -136,14 +136,19 @@ def test_neighborhood_is_optional_and_kept(client, category):
     assert Tip.objects.get().neighborhood == neighborhood
 
 
-def test_investigators_are_told_without_any_tip_content(client, category):
+def test_investigators_are_told_without_any_tip_content(
+    client, category, django_capture_on_commit_callbacks
+):
     from django.contrib.auth.models import Group
 
     from portal import roles
 
     investigator = UserFactory(username="ivy", email="ivy@example.org")
     investigator.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
-    _post(client, category, where="MARKER-WHERE", people="MARKER-PEOPLE", contact="MARKER-CONTACT")
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(
+            client, category, where="MARKER-WHERE", people="MARKER-PEOPLE", contact="MARKER-CONTACT"
+        )
     tip = Tip.objects.get()
     notice = Notification.objects.get(recipient="ivy@example.org")
     text = notice.subject + notice.body
@@ -155,12 +160,40 @@ def test_investigators_are_told_without_any_tip_content(client, category):
     assert "blue garage" not in text
 
 
-def test_on_duty_investigators_of_the_category_are_the_ones_told(client, category):
+def test_on_duty_investigators_of_the_category_are_the_ones_told(
+    client, category, django_capture_on_commit_callbacks
+):
     on_duty = UserFactory(username="duty", email="duty@example.org")
     UserFactory(username="offduty", email="off@example.org")
     category.on_duty.add(on_duty)
-    _post(client, category)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, category)
     assert list(Notification.objects.values_list("recipient", flat=True)) == ["duty@example.org"]
+    assert not Tip.objects.get().notice_pending
+
+
+def test_the_notice_is_owed_in_the_tips_own_transaction_and_swept_if_its_task_is_lost(
+    client, category, django_capture_on_commit_callbacks
+):
+    from tips.services import tip_notify, tip_notify_sweep
+
+    category.on_duty.add(UserFactory(username="duty", email="duty@example.org"))
+    with django_capture_on_commit_callbacks(execute=False):  # the broker never got the task
+        _post(client, category)
+    tip = Tip.objects.get()
+    assert tip.notice_pending
+    assert not Notification.objects.exists()
+    assert tip_notify_sweep() == 1
+    assert Notification.objects.get().recipient == "duty@example.org"
+    assert not tip_notify(tip_id=tip.pk)  # a late duplicate task does nothing
+    assert tip_notify_sweep() == 0
+    assert Notification.objects.count() == 1
+
+
+def test_a_failed_submission_owes_no_notice(client, category):
+    _post(client, category, what="")
+    assert not Tip.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_submissions_from_one_address_are_throttled(client, category, settings):

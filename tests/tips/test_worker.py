@@ -45,13 +45,17 @@ def test_investigators_get_an_email_with_no_tip_content(
     )
     assert response.status_code == 200
     tip = Tip.objects.get()
-    notice = Notification.objects.get(recipient="onduty@example.org")
+    # The worker writes the outbox row (tip_notify_task), then delivers it.
+    notice = celery_worker.wait_for(
+        lambda: Notification.objects.filter(recipient="onduty@example.org").first()
+    )
     celery_worker.wait_for(lambda: Notification.objects.get(pk=notice.pk).status == "sent")
     mails = [m for m in celery_worker.mails() if f"<{notice.pk}@" in m]
     assert len(mails) == 1
     assert tip.number in mails[0]
     assert f"/admin/tips/tip/{tip.pk}/change/" in mails[0]
     assert MARKER not in mails[0]
+    assert not Tip.objects.get(pk=tip.pk).notice_pending
 
 
 def test_the_worker_cleans_photos_after_the_tip_is_saved(
