@@ -33,12 +33,16 @@ class Service:
 @dataclass(frozen=True)
 class Panel:
     """A block on a site-wide page. `context(request, **kwargs)` returns the template context,
-    or None to show nothing (no events to list, say)."""
+    or None to show nothing (no events to list, say).
+
+    `cacheable`: the owning app invalidates the page cache (portal.services.page_cache)
+    whenever what the panel shows changes. A page with a panel that is not is never cached."""
 
     key: str
     template: str
     context: Callable[..., dict[str, Any] | None]
     order: int = 100
+    cacheable: bool = False
 
 
 @dataclass
@@ -74,8 +78,12 @@ neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")
 
 def render_panels(registry: Registry[Panel], request: HttpRequest, **kwargs) -> list[dict]:
     """The panels that have something to show, each as {"template": ..., "context": ...}."""
+    from portal.services.page_cache import page_cache_skip
+
     shown = []
     for panel in registry.all():
+        if not panel.cacheable:
+            page_cache_skip(request)
         context = panel.context(request, **kwargs)
         if context is not None:
             shown.append({"key": panel.key, "template": panel.template, "context": context})

@@ -21,3 +21,21 @@ def _audit_logout(sender, request, user, **kwargs):
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     audit_record(actor=None, action="auth.login_failed", actor_label=username)
+
+
+def _watch_public_content() -> None:
+    """What the public pages show of the kernel: a change in admin shows on the next visit
+    (the whole-page cache starts a new generation)."""
+    from portal import models
+    from portal.services import page_cache
+
+    page_cache.watch(
+        models.DepartmentSettings,
+        models.Division,
+        models.Officer,
+        models.Neighborhood,
+        models.Street,
+    )
+
+
+_watch_public_content()

@@ -14,10 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import maps, registry, selectors
+from portal.services.page_cache import page_cached
 
 logger = logging.getLogger(__name__)
 
 
+@page_cached
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -28,10 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cached
 def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/contact.html", {"divisions": selectors.division_list()})
 
 
+@page_cached
 def neighborhood_list(request: HttpRequest) -> HttpResponse:
     """The neighborhoods, their map, and "which neighborhood is my address in?"."""
     neighborhoods = list(selectors.neighborhood_list())
@@ -49,6 +53,7 @@ def neighborhood_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cached
 def neighborhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
     neighborhood = selectors.neighborhood_get(slug=slug)
     return render(

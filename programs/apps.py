@@ -8,8 +8,22 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry, roles
-        from programs import panels
+        from portal.services import page_cache
+        from programs import models, panels
         from programs.demo import load_demo
+
+        # Public pages are cached whole; any change to what they show starts a new generation
+        # (services also invalidate explicitly, for bulk updates that send no signal).
+        page_cache.watch(
+            models.Program,
+            models.ProgramImage,
+            models.Partner,
+            models.NewsItem,
+            models.Event,
+            models.Registration,
+            models.Problem,
+            models.ProblemNote,
+        )
 
         registry.services.register(
             registry.Service(
@@ -42,6 +56,7 @@ class ProgramsConfig(AppConfig):
                 template="programs/panels/home_events.html",
                 context=panels.home_upcoming_events,
                 order=20,
+                cacheable=True,
             )
         )
         registry.neighborhood_panels.register(
@@ -50,6 +65,7 @@ class ProgramsConfig(AppConfig):
                 template="programs/panels/neighborhood_meetings.html",
                 context=panels.neighborhood_meetings,
                 order=20,
+                cacheable=True,
             )
         )
         registry.neighborhood_panels.register(
@@ -58,6 +74,7 @@ class ProgramsConfig(AppConfig):
                 template="programs/panels/neighborhood_problems.html",
                 context=panels.neighborhood_problems,
                 order=30,
+                cacheable=True,
             )
         )
         registry.neighborhood_panels.register(
@@ -66,6 +83,7 @@ class ProgramsConfig(AppConfig):
                 template="programs/panels/neighborhood_subscribe.html",
                 context=panels.neighborhood_subscribe,
                 order=40,
+                cacheable=True,
             )
         )
         registry.demo_loaders.register(registry.DemoLoader(key="programs", load=load_demo))

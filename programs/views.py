@@ -13,6 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from portal.models import Neighborhood
+from portal.public_forms import public_form
+from portal.services.page_cache import page_cached
 from programs import feeds, selectors
 from programs.forms import RegistrationForm
 from programs.models import Event, Registration
@@ -32,6 +34,7 @@ def _translation_missing(obj, fields=("title", "summary", "body")) -> bool:
     return False
 
 
+@page_cached
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -40,6 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cached
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.program_get(slug=slug, user=request.user)
     preview = getattr(program, "is_preview", False)
@@ -60,6 +64,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@page_cached
 def events(request: HttpRequest) -> HttpResponse:
     """The event list. Its rendered list is cached per filter, page and content version, so
     the queries below are lazy: on a cache hit none of them runs."""
@@ -102,6 +107,8 @@ def events(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_form
+@page_cached
 @require_http_methods(["GET", "POST"])
 def event_detail(request: HttpRequest, key: str) -> HttpResponse:
     if key.isdigit():
@@ -228,6 +235,7 @@ def event_flyer(request: HttpRequest, key: str) -> HttpResponse:
 # --- Neighborhoods: subscriptions ---------------------------------------------------------------
 
 
+@public_form
 @require_http_methods(["POST"])
 def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     from programs.forms import SubscriptionForm

@@ -16,17 +16,16 @@ Rules (department policy for public web content):
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
 from portal.services.audit import audit_record
+from portal.services.page_cache import page_cache_generation, page_cache_invalidate
 from programs.models import Program, ProgramRevision
 
 PUBLISH_PERMISSION = "programs.publish_program"
-CONTENT_CACHE_VERSION_KEY = "programs:content-version"
 
 # Fields kept in each revision and restored by a revert.
 REVISION_FIELDS = [
@@ -63,15 +62,13 @@ TRANSITIONS = {
 
 
 def content_changed() -> None:
-    """Public program and event pages are cached; any change makes a new cache generation."""
-    try:
-        cache.incr(CONTENT_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CONTENT_CACHE_VERSION_KEY, 1, None)
+    """Public pages are cached whole (portal.services.page_cache) and program pages' fragments
+    by content version: any change starts a new generation of both."""
+    page_cache_invalidate()
 
 
 def content_version() -> int:
-    return cache.get_or_set(CONTENT_CACHE_VERSION_KEY, 1, None)
+    return page_cache_generation()
 
 
 def is_publisher(user) -> bool:

@@ -134,12 +134,15 @@ def test_neighborhood_list_takes_the_same_queries_for_3_or_30(client, django_ass
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from portal.services.page_cache import page_cache_invalidate
+
+    page_cache_invalidate()  # count the queries of building the page, not of a cache hit
     with CaptureQueriesContext(connection) as few:
         client.get("/neighborhoods/")
     NeighborhoodFactory.create_batch(27)
     with CaptureQueriesContext(connection) as many:
-        client.get("/neighborhoods/")
-    assert len(few) == len(many)
+        client.get("/neighborhoods/")  # the new neighborhoods started a new generation
+    assert len(few) == len(many) > 0
 
 
 def test_missing_page_says_what_to_do(client):

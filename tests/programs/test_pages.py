@@ -82,13 +82,16 @@ def test_neighborhood_page_query_count_is_the_same_with_5_or_500_meetings(client
     MeetingFactory.create_batch(4, neighborhood=neighborhood)
     url = f"/neighborhoods/{neighborhood.slug}/"
     client.get(url)
+    content_changed()  # measure the page as built, not served whole from the cache
     few = _queries(client, url)
+    assert _queries(client, url) == 0  # and then served whole from the cache
     MeetingFactory.create_batch(495, neighborhood=neighborhood)
     ProblemNoteFactory.create_batch(20, problem__neighborhood=neighborhood)
+    content_changed()
     assert _queries(client, url) == few
 
 
-def test_a_cached_program_page_costs_one_query_and_an_edit_shows_at_once(
+def test_a_cached_program_page_costs_no_query_and_an_edit_shows_at_once(
     client, django_capture_on_commit_callbacks
 ):
     from portal import roles
@@ -98,7 +101,7 @@ def test_a_cached_program_page_costs_one_query_and_an_edit_shows_at_once(
     program = ProgramFactory()
     EventFactory.create_batch(3, program=program)
     client.get(program.get_absolute_url())
-    assert _queries(client, program.get_absolute_url()) == 1  # the program itself
+    assert _queries(client, program.get_absolute_url()) == 0  # served whole from the cache
     editor = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
     program.body_en = "## New timetable"
     program.save()
