@@ -1,10 +1,11 @@
 """The shape of what residents and officers type; the rules are in services.py."""
 
 import datetime
+from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -21,15 +22,35 @@ class FastSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(key), mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(key))}"'
+            f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        # Every key and label is escaped above.
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
+
+
+class FastInputMixin:
+    """An <input> built in Python, for the same reason as FastSelect: the form has eight of
+    them, and Django renders each through two templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["type"] = self.input_type
+        final["name"] = name
+        formatted = self.format_value(value)
+        if formatted is not None:
+            final["value"] = formatted
+        return format_html("<input{}>", flatatt(final))
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastEmailInput(FastInputMixin, forms.EmailInput):
+    pass
 
 
 class PlateField(forms.CharField):
@@ -41,6 +62,7 @@ class PermitRequestForm(forms.Form):
     plate = PlateField(
         label=_("Plate number"),
         max_length=12,
+        widget=FastTextInput,
         validators=[plate_validator],
         help_text=_("Letters and digits as on the plate; spaces and dashes do not matter."),
     )
@@ -53,11 +75,15 @@ class PermitRequestForm(forms.Form):
         initial=VehicleType.CAR,
         widget=FastSelect,
     )
-    make = forms.CharField(label=_("Make"), max_length=40, help_text=_("For example: Toyota"))
-    model = forms.CharField(label=_("Model"), max_length=40, help_text=_("For example: Corolla"))
-    colour = forms.CharField(label=_("Colour"), max_length=30)
+    make = forms.CharField(
+        label=_("Make"), max_length=40, help_text=_("For example: Toyota"), widget=FastTextInput
+    )
+    model = forms.CharField(
+        label=_("Model"), max_length=40, help_text=_("For example: Corolla"), widget=FastTextInput
+    )
+    colour = forms.CharField(label=_("Colour"), max_length=30, widget=FastTextInput)
     house_number = forms.IntegerField(
-        label=_("House number"), min_value=1, max_value=99999, widget=forms.TextInput
+        label=_("House number"), min_value=1, max_value=99999, widget=FastTextInput
     )
     street = forms.ModelChoiceField(
         label=_("Street"),
@@ -69,7 +95,9 @@ class PermitRequestForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[("", _("- Choose -")), *Reason.choices], widget=FastSelect
     )
-    reason_note = forms.CharField(label=_("If other, tell us why"), max_length=300, required=False)
+    reason_note = forms.CharField(
+        label=_("If other, tell us why"), max_length=300, required=False, widget=FastTextInput
+    )
     first_night = forms.TypedChoiceField(
         label=_("First night"),
         coerce=datetime.date.fromisoformat,
@@ -82,16 +110,24 @@ class PermitRequestForm(forms.Form):
         choices=[(1, "1"), (2, "2"), (3, "3")],
         widget=FastSelect,
     )
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, widget=FastEmailInput)
     mobile = forms.CharField(
         label=_("Mobile number for a text message"),
         max_length=25,
         required=False,
+        widget=FastTextInput,
         validators=[phone_validator],
     )
 
     def __init__(self, *args, max_nights: int = 3, night_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        street = self.fields["street"]
+        # The list of streets in one plain query (a ModelChoiceField iterates its queryset
+        # through a server-side cursor each time it renders: three round trips).
+        street.widget.choices = [
+            ("", street.empty_label),
+            *street.queryset.values_list("pk", "name"),
+        ]
         self.fields["first_night"].choices = night_choices
         self.fields["nights"].choices = [(i, str(i)) for i in range(1, max_nights + 1)]
 

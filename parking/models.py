@@ -251,6 +251,12 @@ class PermitNight(models.Model):
         indexes = [
             models.Index(fields=["plate", "night"], name="parking_night_plate"),
             models.Index(fields=["night", "street", "house_number"], name="parking_night_street"),
+            # The address's monthly limit: one address's active nights in a month.
+            models.Index(
+                fields=["street", "house_number", "night"],
+                name="parking_night_address",
+                condition=models.Q(status="active"),
+            ),
         ]
 
     def __str__(self) -> str:

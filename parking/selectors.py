@@ -25,7 +25,7 @@ def public_notices(*, rules: ParkingRules, zone) -> dict:
     today = now.astimezone(zone).date()
     blankets = list(
         BlanketNight.objects.filter(
-            night__gte=n.tonight(now, zone),
+            night__gte=n.tonight(now, zone, rules.ban_end),
             night__lte=today + datetime.timedelta(days=rules.max_days_ahead),
         )
     )

@@ -1,12 +1,14 @@
 """Thin views: parse input, call one service or selector, render."""
 
 import datetime
+import functools
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +23,12 @@ def _night_choices(rules, zone):
     first = n.first_open_night(rules.cutoff_time, zone, rules.lead_time_minutes)
     today = timezone.now().astimezone(zone).date()
     last = today + datetime.timedelta(days=rules.max_days_ahead)
+    return _night_choices_between(first, last, translation.get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _night_choices_between(first: datetime.date, last: datetime.date, language: str):
+    """The labels depend only on the dates and the language: made once a day per language."""
     choices, night = [], first
     while night <= last:
         label = _("the night of %(date)s") % {"date": n.night_label(night)}
@@ -28,12 +36,33 @@ def _night_choices(rules, zone):
             label = _("Tonight: %(label)s") % {"label": label}
         choices.append((night.isoformat(), label))
         night += datetime.timedelta(days=1)
-    return choices
+    return tuple(choices)
+
+
+_BLANK_FORMS: dict[tuple, str] = {}
+
+
+def _request_fields_html(form: PermitRequestForm) -> str:
+    """The form's fields as HTML. Most requests are a first visit, with a blank form whose HTML
+    depends only on the language and the lists it offers (nights, streets, how many nights):
+    that HTML is made once per process and list, instead of 14 field templates each time."""
+    if form.is_bound:
+        return render_to_string("parking/_request_fields.html", {"form": form})
+    key = (
+        translation.get_language(),
+        *(tuple(form.fields[name].widget.choices) for name in ("first_night", "nights", "street")),
+    )
+    html = _BLANK_FORMS.get(key)
+    if html is None:
+        if len(_BLANK_FORMS) >= 32:
+            _BLANK_FORMS.clear()
+        html = _BLANK_FORMS[key] = render_to_string("parking/_request_fields.html", {"form": form})
+    return html
 
 
 @require_http_methods(["GET", "POST"])
 def index(request):
-    rules, zone = services.rules_get(), n.department_zone()
+    rules, zone = services.rules_and_zone()
     kwargs = {
         "max_nights": rules.max_consecutive_nights,
         "night_choices": _night_choices(rules, zone),
@@ -52,6 +81,7 @@ def index(request):
             return redirect(url + "?new=1")
     context = {
         "form": decorate(form),
+        "fields_html": _request_fields_html(form),
         "refusal": refusal,
         "rules": rules,
         **selectors.public_notices(rules=rules, zone=zone),

@@ -88,17 +88,20 @@ def _subject_cancelled() -> str:
     return _("Overnight parking permit cancelled")
 
 
-def _notify(permit: Permit, template: str, subject, *, key: str, extra=None) -> None:
-    """The holder's message, in their language, by e-mail and/or text, through the outbox."""
+def _notify(permit: Permit, template: str, subject, *, key: str, extra=None, nights=None) -> None:
+    """The holder's message, in their language, by e-mail and/or text, through the outbox.
+    `nights`: the permit's active nights, when the caller has them at hand."""
+    if nights is None:
+        nights = [
+            night.night
+            for night in permit.nights.all()
+            if night.status == PermitNight.Status.ACTIVE
+        ]
     with translation.override(permit.language):
         context = {
             "permit": permit,
             "url": permit_url(permit),
-            "nights": [
-                n.night_label(night.night)
-                for night in permit.nights.all()
-                if night.status == PermitNight.Status.ACTIVE
-            ],
+            "nights": [n.night_label(night) for night in nights],
             **(extra or {}),
         }
         body = render_to_string(template, context).strip()

@@ -32,6 +32,7 @@ from parking.services.common import (
     _refuse,
     _subject_approved,
     _subject_cancelled,
+    rules_and_zone,
     rules_get,
 )
 from portal.errors import DomainError
@@ -187,7 +188,9 @@ def _check_limits(*, data: PermitRequest, asked: list[datetime.date], rules: Par
             )
         start += datetime.timedelta(days=1)
     for year, new in Counter(night.year for night in asked).items():
-        used = plate_nights.filter(night__year=year).count()
+        used = plate_nights.filter(
+            night__gte=datetime.date(year, 1, 1), night__lte=datetime.date(year, 12, 31)
+        ).count()
         if used + new > rules.nights_per_year:
             raise _refuse(
                 "yearly_limit",
@@ -201,12 +204,14 @@ def _check_limits(*, data: PermitRequest, asked: list[datetime.date], rules: Par
             )
     months = Counter((night.year, night.month) for night in asked)
     for (year, month), new in months.items():
+        first = datetime.date(year, month, 1)
+        after = (first + datetime.timedelta(days=31)).replace(day=1)
         used = PermitNight.objects.filter(
             street=data.street,
             house_number=data.house_number,
             status=COUNTED,
-            night__year=year,
-            night__month=month,
+            night__gte=first,
+            night__lt=after,
         ).count()
         if used + new > rules.nights_per_address_per_month:
             raise _refuse(
@@ -225,9 +230,7 @@ def _new_code() -> str:
 
 
 @transaction.atomic
-def _permit_request(*, data: PermitRequest, now: datetime.datetime) -> Permit:
-    rules = rules_get()
-    zone = n.department_zone()
+def _permit_request(*, data: PermitRequest, now: datetime.datetime, rules, zone) -> Permit:
     asked = _check_calendar(data=data, rules=rules, zone=zone, now=now)
     _check_vehicle_and_place(data=data, rules=rules)
     _lock(
@@ -253,8 +256,10 @@ def _permit_request(*, data: PermitRequest, now: datetime.datetime) -> Permit:
         first_night=asked[0],
         last_night=asked[-1],
     )
-    permit.full_clean()
-    permit.save()
+    # The code was drawn unused just now (the unique index has the last word) and the street
+    # came from the form's list of streets: no need to look either up again.
+    permit.full_clean(exclude=["street"], validate_unique=False)
+    permit.save(force_insert=True)
     PermitNight.objects.bulk_create(
         [
             PermitNight(
@@ -275,7 +280,9 @@ def _permit_request(*, data: PermitRequest, now: datetime.datetime) -> Permit:
         target=permit,
         detail={"nights": [night.isoformat() for night in asked]},
     )
-    _notify(permit, "parking/messages/approved.txt", _subject_approved, key="approved")
+    _notify(
+        permit, "parking/messages/approved.txt", _subject_approved, key="approved", nights=asked
+    )
     return permit
 
 
@@ -298,7 +305,8 @@ def permit_request(
     """Decide a resident's request at once: a permit, or a DomainError naming the rule.
     `client` identifies the connection for the hourly quota (`too_many_requests`)."""
     now = now or timezone.now()
-    if client and not _within_hourly_quota(client, rules_get().requests_per_hour, now):
+    rules, zone = rules_and_zone()
+    if client and not _within_hourly_quota(client, rules.requests_per_hour, now):
         refusal_record(data=data, rule="too_many_requests")
         raise _refuse(
             "too_many_requests",
@@ -308,7 +316,7 @@ def permit_request(
             ),
         )
     try:
-        return _permit_request(data=data, now=now)
+        return _permit_request(data=data, now=now, rules=rules, zone=zone)
     except DomainError as error:
         refusal_record(data=data, rule=error.domain_code)
         raise
