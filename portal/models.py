@@ -203,6 +203,15 @@ class Notification(models.Model):
         blank=True,
         help_text=_("For example List-Unsubscribe for a subscription message."),
     )
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Files made when the e-mail is sent (each named by its generator), so every "
+            "attempt attaches them again."
+        ),
+    )
     dedupe_key = models.CharField(
         _("de-duplication key"),
         max_length=200,

@@ -1,5 +1,5 @@
 """The nightly list per street: CSV, PDF, and the e-mail to the shift supervisor before the
-ban starts."""
+ban starts, with the CSV and the PDF attached (made by the outbox when it sends the e-mail)."""
 
 import csv
 import datetime
@@ -21,7 +21,7 @@ from parking.models import (
 )
 from parking.services.common import rules_get
 from portal.services.audit import audit_record
-from portal.services.notifications import notification_enqueue
+from portal.services.notifications import Attachment, attachment_generator, notification_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,24 @@ def nightly_pdf(*, night: datetime.date, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def _list_title(night: datetime.date) -> str:
+    return _("Overnight parking: the night of %(night)s") % {"night": n.night_label(night)}
+
+
+@attachment_generator
+def nightly_csv_attachment(*, night: str) -> bytes:
+    """The CSV attached to the supervisor's e-mail, made when the e-mail is sent."""
+    return nightly_csv(night=datetime.date.fromisoformat(night)).encode()
+
+
+@attachment_generator
+def nightly_pdf_attachment(*, night: str, language: str) -> bytes:
+    """The PDF attached to the supervisor's e-mail, made when the e-mail is sent."""
+    day = datetime.date.fromisoformat(night)
+    with translation.override(language):
+        return nightly_pdf(night=day, title=_list_title(day))
+
+
 def nightly_list_export(*, actor, night: datetime.date, as_pdf: bool) -> bytes:
     """A staff member downloads a night's list (CSV or PDF); the download is audit-logged."""
     audit_record(
@@ -119,8 +137,7 @@ def nightly_list_export(*, actor, night: datetime.date, as_pdf: bool) -> bytes:
         detail={"night": night.isoformat(), "as": "pdf" if as_pdf else "csv"},
     )
     if as_pdf:
-        title = _("Overnight parking: the night of %(night)s") % {"night": n.night_label(night)}
-        return nightly_pdf(night=night, title=title)
+        return nightly_pdf(night=night, title=_list_title(night))
     return nightly_csv(night=night).encode()
 
 
@@ -165,13 +182,28 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
             subject = _("Overnight parking list for the night of %(night)s") % {
                 "night": n.night_label(night)
             }
+        day = night.isoformat()
         notification_enqueue(
             channel="email",
             recipient=rules.supervisor_email,
             subject=subject,
             body=body,
             language=settings.LANGUAGE_CODE,
-            dedupe_key=f"parking:list:{night.isoformat()}",
+            dedupe_key=f"parking:list:{day}",
+            attachments=[
+                Attachment(
+                    filename=f"parking-{day}.csv",
+                    mimetype="text/csv",
+                    generator="parking.services.lists.nightly_csv_attachment",
+                    kwargs={"night": day},
+                ),
+                Attachment(
+                    filename=f"parking-{day}.pdf",
+                    mimetype="application/pdf",
+                    generator="parking.services.lists.nightly_pdf_attachment",
+                    kwargs={"night": day, "language": settings.LANGUAGE_CODE},
+                ),
+            ],
         )
     audit_record(
         actor=None,

@@ -12,13 +12,20 @@ Rules:
 - Failures are retried with exponential back-off up to NOTIFICATION_MAX_ATTEMPTS, then the
   message is marked failed and stays visible in admin.
 - `dedupe_key` makes "tell them exactly once" notices safe to queue from jobs that may run twice.
+- E-mails may carry attachments. The row names each file's generator (a function marked with
+  `@attachment_generator`) and its keyword arguments, not the bytes: the file is made when the
+  message is sent, on every attempt, so a retry attaches it again and the outbox stays small.
+  A generator that fails counts as a failed delivery and is retried like one.
 """
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -37,6 +44,40 @@ class DeliveryResult:
     retry_in: int | None = None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file an e-mail carries, made at delivery by `generator` (the dotted path of a function
+    marked with @attachment_generator) called with `kwargs` (JSON values). It returns the
+    file's content, bytes or text."""
+
+    filename: str
+    mimetype: str
+    generator: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "generator": self.generator,
+            "kwargs": self.kwargs,
+        }
+
+
+def attachment_generator(function: Callable[..., bytes | str]) -> Callable[..., bytes | str]:
+    """Mark a function as one the outbox may call to make an attachment. Only marked
+    functions are called: a row cannot name just any importable callable."""
+    function.outbox_attachment = True
+    return function
+
+
+def _generator(path: str) -> Callable[..., bytes | str]:
+    function = import_string(path)
+    if not getattr(function, "outbox_attachment", False):
+        raise ValueError(f"{path} is not marked with @attachment_generator")
+    return function
+
+
 def notification_enqueue(
     *,
     channel: str,
@@ -46,9 +87,15 @@ def notification_enqueue(
     language: str | None = None,
     dedupe_key: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> Notification:
     """Queue one message. Call it inside the transaction of the change it reports.
-    `headers` are extra e-mail headers (List-Unsubscribe, say); they cannot replace ours."""
+    `headers` are extra e-mail headers (List-Unsubscribe, say); they cannot replace ours.
+    `attachments` (e-mail only) are made when the message is sent, on every attempt."""
+    if attachments and channel != Notification.Channel.EMAIL:
+        raise ValidationError("Only e-mails carry attachments.", code="attachments")
+    for attachment in attachments or ():
+        _generator(attachment.generator)  # a wrong name fails now, not at 3 a.m.
     if dedupe_key:
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -61,6 +108,7 @@ def notification_enqueue(
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
         dedupe_key=dedupe_key or None,
         headers={str(k): str(v) for k, v in (headers or {}).items()},
+        attachments=[attachment.as_json() for attachment in attachments or ()],
         next_attempt_at=timezone.now(),
     )
     # Uniqueness is not checked here: the id is new, and a dedupe_key taken meanwhile is
@@ -116,6 +164,9 @@ def _send(notification: Notification) -> None:
                 "Content-Language": notification.language,
             },
         )
+        for attachment in notification.attachments:
+            content = _generator(attachment["generator"])(**attachment.get("kwargs", {}))
+            message.attach(attachment["filename"], content, attachment["mimetype"])
         message.send(fail_silently=False)
     elif notification.channel == Notification.Channel.SMS:
         backend = import_string(settings.SMS_BACKEND)()

@@ -73,6 +73,28 @@ def test_list_goes_to_the_supervisor_once_before_the_ban(two_streets):
     assert AuditEntry.objects.filter(action="parking.list.send").count() == 1
 
 
+def test_the_supervisor_gets_the_csv_and_the_pdf_attached(two_streets):
+    from django.core import mail
+
+    from portal.services.notifications import notification_deliver
+
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 45, tzinfo=NY), tick=False):
+        services.nightly_list_send()
+        message = Notification.objects.get(recipient="supervisor@example.org")
+        assert notification_deliver(notification_id=message.pk).sent
+    [sent] = mail.outbox
+    files = {name: (content, mimetype) for name, content, mimetype in sent.attachments}
+    assert set(files) == {"parking-2026-11-23.csv", "parking-2026-11-23.pdf"}
+    csv_text, csv_type = files["parking-2026-11-23.csv"]
+    assert csv_type == "text/csv"
+    plates = [row[3] for row in csv.reader(io.StringIO(csv_text))][1:]
+    assert plates == ["CHAP1", "CHAP2", "OAK1"]
+    pdf, pdf_type = files["parking-2026-11-23.pdf"]
+    assert pdf_type == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "the night of November 23" in text and "Oak Street" in text and "OAK1" in text
+
+
 def test_list_is_sent_on_the_night_clocks_fall_back(rules, street):
     rules.supervisor_email = "supervisor@example.org"
     rules.save()

@@ -142,3 +142,92 @@ def test_extra_headers_such_as_list_unsubscribe_reach_the_e_mail(
     headers = mail.outbox[0].extra_headers
     assert headers["List-Unsubscribe"] == unsubscribe
     assert headers["Message-ID"].startswith(f"<{notification.pk}@")  # ours cannot be replaced
+
+
+# --- Attachments -------------------------------------------------------------------------------
+
+
+def _with_files(**overrides):
+    from portal.services.notifications import Attachment
+
+    return _email(
+        attachments=[
+            Attachment(
+                "hello.txt", "text/plain", "tests.support.attachments.greeting", {"name": "Ana"}
+            ),
+            Attachment(
+                "data.bin",
+                "application/octet-stream",
+                "tests.support.attachments.binary",
+                {"size": 300},
+            ),
+        ],
+        **overrides,
+    )
+
+
+def test_attachments_are_made_and_attached_when_the_e_mail_is_sent():
+    from tests.support.attachments import binary
+
+    notification = _with_files()
+    assert notification.attachments[0]["generator"] == "tests.support.attachments.greeting"
+    assert notification_deliver(notification_id=notification.pk).sent
+    [sent] = mail.outbox
+    assert [(name, mimetype) for name, _content, mimetype in sent.attachments] == [
+        ("hello.txt", "text/plain"),
+        ("data.bin", "application/octet-stream"),
+    ]
+    assert sent.attachments[0][1] == "Hello, Ana.\n"
+    assert sent.attachments[1][1] == binary(size=300)
+    assert b"hello.txt" in sent.message().as_bytes()
+
+
+def test_a_failed_attachment_is_retried_and_attached_again(settings):
+    from django.core.cache import cache
+
+    from portal.services.notifications import Attachment
+    from tests.support.attachments import FAIL_KEY
+
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 60
+    cache.set(FAIL_KEY, True)
+    notification = _email(
+        attachments=[
+            Attachment("r.txt", "text/plain", "tests.support.attachments.flaky", {"name": "Bo"})
+        ]
+    )
+    result = notification_deliver(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert (result.sent, result.retry_in, notification.attempts) == (False, 60, 1)
+    assert "report store is unavailable" in notification.last_error
+    assert mail.outbox == []
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert notification_deliver(notification_id=notification.pk).sent
+        assert not notification_deliver(notification_id=notification.pk).sent  # once only
+    [sent] = mail.outbox
+    assert sent.attachments == [("r.txt", "Made for Bo.\n", "text/plain")]
+
+
+def test_only_marked_generators_may_make_attachments():
+    from django.core.exceptions import ValidationError
+
+    from portal.services.notifications import Attachment
+
+    with pytest.raises(ValueError, match="attachment_generator"):
+        _email(
+            attachments=[Attachment("x.txt", "text/plain", "tests.support.attachments.unmarked")]
+        )
+    with pytest.raises(ValidationError):
+        notification_enqueue(
+            channel="sms",
+            recipient="+12035550100",
+            body="Hi",
+            attachments=[Attachment("x.txt", "text/plain", "tests.support.attachments.greeting")],
+        )
+    assert not Notification.objects.exists()
+
+
+def test_messages_without_attachments_are_unchanged(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _email()
+    assert notification.attachments == []
+    assert mail.outbox[0].attachments == []

@@ -60,3 +60,80 @@ def test_submission_survives_a_broker_outage_and_the_message_goes_out_later(
     # No one hands it over again by hand: the worker reconnects and beat's sweep finds it.
     celery_worker.wait_for(lambda: _status(notification) == "sent", timeout=90)
     assert _copies(celery_worker, notification) == 1
+
+
+def _with_files(recipient: str) -> Notification:
+    from portal.services.notifications import Attachment
+
+    with transaction.atomic():
+        return notification_enqueue(
+            channel="email",
+            recipient=recipient,
+            subject="Tonight's list",
+            body="Attached.",
+            attachments=[
+                Attachment(
+                    "hello.txt", "text/plain", "tests.support.attachments.greeting", {"name": "Ana"}
+                ),
+                Attachment(
+                    "data.bin",
+                    "application/octet-stream",
+                    "tests.support.attachments.binary",
+                    {"size": 300},
+                ),
+            ],
+        )
+
+
+def _mail_of(worker, notification: Notification):
+    import email
+
+    [raw] = [m for m in worker.mails() if f"<{notification.pk}@" in m]
+    return email.message_from_string(raw.strip())
+
+
+def test_worker_sends_an_e_mail_with_its_attachments_once(celery_worker):
+    from tests.support.attachments import binary
+
+    notification = _with_files("files@example.org")
+    for _ in range(3):
+        deliver_notification.delay(str(notification.pk))
+    celery_worker.wait_for(lambda: _status(notification) == "sent")
+    time.sleep(2)  # let the duplicate hand-overs reach the worker
+    assert _copies(celery_worker, notification) == 1
+    parts = {
+        part.get_filename(): part
+        for part in _mail_of(celery_worker, notification).walk()
+        if part.get_filename()
+    }
+    assert set(parts) == {"hello.txt", "data.bin"}
+    assert parts["hello.txt"].get_payload(decode=True) == b"Hello, Ana.\n"
+    assert parts["data.bin"].get_content_type() == "application/octet-stream"
+    assert parts["data.bin"].get_payload(decode=True) == binary(size=300)
+
+
+def test_worker_retries_a_failed_attachment_and_attaches_it_on_the_retry(celery_worker):
+    from django.core.cache import cache
+
+    from portal.services.notifications import Attachment
+    from tests.support.attachments import FAIL_KEY
+
+    cache.set(FAIL_KEY, True)  # the worker shares this cache: its first attempt fails
+    with transaction.atomic():
+        notification = notification_enqueue(
+            channel="email",
+            recipient="retry-files@example.org",
+            subject="Report",
+            body="Attached.",
+            attachments=[
+                Attachment("r.txt", "text/plain", "tests.support.attachments.flaky", {"name": "Bo"})
+            ],
+        )
+    # The worker's back-off is one second and its beat sweeps every second.
+    celery_worker.wait_for(lambda: _status(notification) == "sent", timeout=60)
+    stored = Notification.objects.get(pk=notification.pk)
+    assert stored.attempts == 2 and "report store is unavailable" in stored.last_error
+    assert _copies(celery_worker, notification) == 1
+    [part] = [p for p in _mail_of(celery_worker, notification).walk() if p.get_filename()]
+    assert part.get_filename() == "r.txt"
+    assert part.get_payload(decode=True) == b"Made for Bo.\n"
