@@ -35,9 +35,13 @@ format: install-dev
 bench: install-dev assets  ## load figures for the home page beside a bare view (needs PostgreSQL, wrk)
 	$(BIN)/python bench/run.py
 
+# Production mode with throwaway values for everything it requires: SECRET_KEY, ALLOWED_HOSTS, each
+# feature's encryption keys and the tip line's passphrase pepper (portal/services/encryption.py).
+FERNET_KEY := $(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'
 deploy-check: install  ## what production mode says about itself
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
+	FIELD_ENCRYPTION_KEYS=$$($(FERNET_KEY)) RECORDS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
+	TIPS_PASSPHRASE_PEPPER=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 messages: install-dev  ## refresh the translation catalogs after changing strings

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,11 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry, roles, signals  # noqa: F401 - connects the receivers
+        from portal.services.encryption import check_encryption_config
+
+        # Production refuses to run while a feature's encryption keys or required secrets are
+        # missing or malformed (every keyring and secret the apps register).
+        checks.register(check_encryption_config, checks.Tags.security)
 
         registry.services.register(
             registry.Service(

@@ -354,8 +354,11 @@ CELERY_BEAT_SCHEDULE["records-id-purge"] = {
 # --- tips ---
 # The tip line (tips/). Passphrases are hashed with this pepper on top of Argon2id; it lives
 # outside the database like the encryption keys. With DEBUG=1 and none given, one is derived
-# from SECRET_KEY.
-TIPS_PASSPHRASE_PEPPER = env.str("TIPS_PASSPHRASE_PEPPER", default="") or f"pepper:{SECRET_KEY}"
+# from SECRET_KEY; DEBUG=0 requires it (system check portal.E104), since changing SECRET_KEY
+# would otherwise lock every tipster out.
+TIPS_PASSPHRASE_PEPPER = env.str("TIPS_PASSPHRASE_PEPPER", default="") or (
+    f"pepper:{SECRET_KEY}" if DEBUG else ""
+)
 # Wrong passphrases for one tip number before it is locked, and for how long (seconds).
 TIPS_CHECK_MAX_FAILURES = env.int("TIPS_CHECK_MAX_FAILURES", default=5)
 TIPS_CHECK_LOCKOUT_SECONDS = env.int("TIPS_CHECK_LOCKOUT_SECONDS", default=30 * 60)

