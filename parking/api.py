@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parking import nights as n
-from parking import selectors, services
+from parking import services
 from parking.models import US_STATES, PermitNight
 from parking.serializers import PermitNightSerializer, PlateCheckSerializer
 from portal.services.audit import audit_record
@@ -143,10 +143,10 @@ class PlateCheck(_OfficerAPI, APIView):
             raise ValidationError({"plate": ["This parameter is required."]}, code="required")
         rules, zone = services.rules_and_zone()
         night = n.tonight(zone=zone, ban_end=rules.ban_end)
-        found = services.plate_lookup(
-            actor=request.user, plate=plate, plate_state=state, night=night
+        check = services.plate_check(
+            actor=request.user, plate=plate, plate_state=state, night=night, rules=rules, zone=zone
         )
-        blanket, ban = selectors.night_flags(night=night, rules=rules, zone=zone)
+        found = check.found
         # The answer is built by hand, field for field as PlateCheckSerializer (the schema)
         # describes it: the serializer machinery cost more than the rest of the answer.
         return Response(
@@ -156,8 +156,8 @@ class PlateCheck(_OfficerAPI, APIView):
                 "night": night.isoformat(),
                 "permitted": found is not None,
                 "permit": permit_night_data(found) if found is not None else None,
-                "blanket_night": blanket,
-                "snow_emergency": ban,
+                "blanket_night": check.blanket_night,
+                "snow_emergency": check.snow_emergency,
             }
         )
 

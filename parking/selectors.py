@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -111,18 +110,3 @@ def night_status(*, night: datetime.date, rules: ParkingRules, zone) -> dict:
         "blanket": BlanketNight.objects.filter(night=night).first(),
         "ban": ban_for_night(night=night, rules=rules, zone=zone),
     }
-
-
-def night_flags(*, night: datetime.date, rules: ParkingRules, zone) -> tuple[bool, bool]:
-    """(blanket night, snow emergency) for `night`, as night_status finds them, in one round
-    trip and without building two querysets: the officer's API asks this on every lookup."""
-    start, end = n.night_window(night, rules.ban_end, zone)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {BlanketNight._meta.db_table} WHERE night = %s), "  # noqa: S608 - table names from the models
-            f"EXISTS (SELECT 1 FROM {SnowEmergency._meta.db_table} "
-            "WHERE starts_at < %s AND ends_at > %s)",
-            [night, end, start],
-        )
-        blanket, ban = cursor.fetchone()
-    return bool(blanket), bool(ban)

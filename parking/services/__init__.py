@@ -48,18 +48,19 @@ from parking.services.lists import (
     nightly_pdf,
     nightly_rows,
 )
+from parking.services.lookups import PlateCheck, plate_check, plate_lookup
 from parking.services.permits import (
     PermitRequest,
     permit_cancel_nights,
     permit_request,
     permit_revoke,
-    plate_lookup,
     refusal_record,
 )
 from portal.services.audit import audit_record
 
 __all__ = [
     "PermitRequest",
+    "PlateCheck",
     "audit_record",
     "ban_apply",
     "ban_declare",
@@ -77,6 +78,7 @@ __all__ = [
     "permit_revoke",
     "permit_token",
     "permit_url",
+    "plate_check",
     "plate_lookup",
     "refusal_record",
     "rules_and_zone",

@@ -1,5 +1,5 @@
-"""Requests, the rules that decide them, changes to a permit, and the officer's lookup.
-The rules are listed in parking/services/__init__.py."""
+"""Requests, the rules that decide them, and changes to a permit. The rules are listed in
+parking/services/__init__.py; the officer's lookup is in lookups.py."""
 
 import datetime
 import hashlib
@@ -8,10 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,7 +34,7 @@ from parking.services.common import (
     rules_get,
 )
 from portal.errors import DomainError
-from portal.models import AuditEntry, Street
+from portal.models import Street
 from portal.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -413,53 +411,3 @@ def permit_revoke(*, permit: Permit, reason: str, actor) -> Permit:
         extra={"reason": reason},
     )
     return permit
-
-
-# --- Lookups (officers) ------------------------------------------------------------------------
-
-
-def _lookup_commit_asynchronously() -> None:
-    """The lookup's transaction commits without waiting for the write-ahead log to reach the
-    disk (PostgreSQL's synchronous_commit, for this transaction only). The trade-off, chosen
-    for the officer's 3 a.m. lookups and for nothing else: if PostgreSQL itself crashes, the
-    audit rows of the last fraction of a second of lookups may be lost; the database stays
-    consistent, and nothing that changes a permit is written this way. Waiting for the disk
-    was most of the lookup's cost."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-@transaction.atomic
-def plate_lookup(*, actor, plate: str, plate_state: str, night: datetime.date | None = None):
-    """An officer checks a plate: the night's active permit or None. Always audit-logged: one
-    append-only AuditEntry per lookup, in the lookup's own transaction."""
-    plate = n.normalise_plate(plate)
-    night = night or n.tonight()
-    _lookup_commit_asynchronously()
-    found = (
-        PermitNight.objects.select_related("permit", "street")
-        .filter(plate=plate, night=night, status=PermitNight.Status.ACTIVE)
-        .filter(Q(plate_state=plate_state) if plate_state else Q())
-        .first()
-    )
-    # audit_record() with its full_clean() costs two existence checks and a savepoint per
-    # lookup; everything here is known to be valid (the actor is the signed-in user, the
-    # target the row just read), so the entry is inserted directly.
-    entry = AuditEntry(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor.get_username()[:150] if getattr(actor, "is_authenticated", False) else "",
-        action="parking.plate.lookup",
-        detail={
-            "plate": plate,
-            "state": plate_state,
-            "night": night.isoformat(),
-            "permitted": found is not None,
-        },
-    )
-    if found is not None:
-        entry.target_type = ContentType.objects.get_for_model(Permit, for_concrete_model=False)
-        entry.target_id = str(found.permit.pk)
-        entry.target_label = str(found.permit)[:200]
-    entry.save(force_insert=True)
-    return found
