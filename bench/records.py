@@ -92,6 +92,7 @@ def setup_django(database_url: str) -> None:
             "SECURE_COOKIES": "0",
             "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "TIPS_PASSPHRASE_PEPPER": "bench-pepper-" + "q8Rz1" * 8,  # required with DEBUG=0
             "RECORDS_FILE_ROOT": tempfile.mkdtemp(prefix="records-bench-"),
         }
     )

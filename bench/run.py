@@ -129,21 +129,30 @@ def load_config() -> Config:
 
 
 def bench_secrets() -> dict[str, str]:
-    """A secret key and a tip-line encryption key for the bench database, made once and kept in
-    bench/results/ (gitignored): data written by one run must stay readable by the next."""
+    """Every secret production mode requires (a secret key, each feature's encryption keys, the
+    tip line's passphrase pepper) for the bench database, made once and kept in bench/results/
+    (gitignored): data written by one run must stay readable by the next. A file from an older
+    run gets the secrets it lacks added."""
     import base64
     import json
 
-    path = Path(__file__).resolve().parent / "results" / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    made = {
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    def fernet_key() -> str:
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+    wanted = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEYS": fernet_key,
+        "RECORDS_ENCRYPTION_KEYS": fernet_key,
+        "TIPS_PASSPHRASE_PEPPER": lambda: secrets.token_urlsafe(32),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(made))
-    path.chmod(0o600)
+    path = Path(__file__).resolve().parent / "results" / "secrets.json"
+    made = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: make() for name, make in wanted.items() if name not in made}
+    if missing:
+        made.update(missing)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(made))
+        path.chmod(0o600)
     return made
 
 
