@@ -43,10 +43,13 @@ COPY . .
 COPY --from=assets /build/static/vendor static/vendor
 
 # The only places the portal user may write:
-#   var/    settings.py creates it at import; beat keeps its schedule here (a volume in compose)
-#   media/  uploads: department logo, officer photos (a volume in compose)
-RUN mkdir -p var media \
- && chown portal:portal var media
+#   var/          settings.py creates it at import; beat keeps its schedule here (a volume in
+#                 compose)
+#   var/records/  record requests' encrypted files (RECORDS_FILE_ROOT; a volume in compose, which
+#                 takes this directory's owner when Docker first creates it)
+#   media/        uploads: department logo, officer photos (a volume in compose)
+RUN mkdir -p var/records media \
+ && chown portal:portal var var/records media
 
 # Static files are collected into the image (STATIC_ROOT=/app/staticfiles) and served by
 # WhiteNoise with hashed, compressed names. DEBUG=0 is needed so the manifest storage is used;
