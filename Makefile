@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: run test test-browser lint format bench assets messages deploy-check install install-dev clean
+.PHONY: run test test-browser lint format bench bench-all bench-tips bench-parking bench-records \
+	bench-programs assets messages deploy-check install install-dev clean
 
 run: install assets  ## a working portal with demo data on http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --noinput
@@ -34,6 +35,16 @@ format: install-dev
 
 bench: install-dev assets  ## load figures for the home page beside a bare view (needs PostgreSQL, wrk)
 	$(BIN)/python bench/run.py
+	@echo "Each feature has its own benchmark: make $(addprefix bench-,$(BENCH_APPS))"
+	@echo "(or make bench-all for this one and all of them; see bench/README.md)"
+
+# The feature apps' benchmarks (bench/<app>.py), one target each; bench-all runs them all in turn,
+# after `make bench`, and stops at the first that fails (make -k bench-all goes on).
+BENCH_APPS := tips parking records programs
+$(addprefix bench-,$(BENCH_APPS)): bench-%: install-dev assets
+	$(BIN)/python bench/$*.py
+
+bench-all: bench $(addprefix bench-,$(BENCH_APPS))
 
 # Production mode with throwaway values for everything it requires: SECRET_KEY, ALLOWED_HOSTS, each
 # feature's encryption keys and the tip line's passphrase pepper (portal/services/encryption.py).
