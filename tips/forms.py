@@ -147,6 +147,10 @@ class TipForm(DescribedForm):
         error_messages={"max_length": _("Please keep this under %(limit_value)d characters.")},
     )
 
+    # Sent only by the "Send it as it is" button of the warning about identifying words
+    # (tips/cues.py): the resident has read it and sends the tip unchanged.
+    send_as_is = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         return [f.read() for f in files]

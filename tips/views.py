@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from tips import crypto, privacy, scrub, selectors, services
+from tips import crypto, cues, privacy, scrub, selectors, services
 from tips.forms import CheckForm, ConfirmForm, ReplyForm, TipForm
 from tips.models import Tip
 
@@ -86,6 +86,12 @@ def index(request):
                     "again later, or call the tip line."
                 ),
             )
+        elif form.is_valid() and (found := _cues(form)):
+            # Words that could identify the tipster: ask before sending (tips/cues.py). The form
+            # comes back with everything typed; files cannot be put back into a file field.
+            return _tip_form(
+                request, form, found=found, files_dropped=len(form.cleaned_data["attachments"])
+            )
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -117,11 +123,42 @@ def index(request):
                 )
     else:
         form = TipForm()
+    return _tip_form(request, form)
+
+
+def _cues(form) -> list[dict]:
+    """The identifying words in a valid tip, as the warning lists them; none once the resident
+    chose to send it as it is."""
+    if form.cleaned_data.get("send_as_is"):
+        return []
+    return [
+        {
+            "id": form[found.field].auto_id,
+            "label": form[found.field].label,
+            "phrase": found.cue.phrase,
+            "reason": found.cue.reason,
+        }
+        for found in cues.cues_in_tip(form.cleaned_data)
+    ]
+
+
+def _tip_form(request, form, *, found: list[dict] | None = None, files_dropped: int = 0):
     return render(
         request,
         "tips/index.html",
-        {"form": form, **_limits_context(), "categories": selectors.category_list()},
+        {
+            "form": form,
+            **_limits_context(),
+            "categories": selectors.category_list(),
+            "cues": found or [],
+            "files_dropped": files_dropped,
+            "cue_rules": cues_script_data(),
+        },
     )
+
+
+def cues_script_data() -> dict:
+    return {"fields": list(cues.SEARCHED_FIELDS), "rules": cues.patterns_for_script()}
 
 
 def _unseal(sealed: str) -> tuple[Tip, str] | None:
