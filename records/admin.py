@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,8 +27,8 @@ from solo.admin import SingletonModelAdmin
 from portal import roles
 from portal.admin import AuditedModelAdmin
 from portal.services.audit import audit_record
-from records import release, services
-from records.forms import ATTACHMENT_TYPES, read_upload
+from records import redact, release, selectors, services
+from records.forms import ATTACHMENT_TYPES, FORMS, FingerprintingForm, read_upload
 from records.models import (
     ClosureReason,
     Document,
@@ -41,6 +41,7 @@ from records.models import (
     RecordsSettings,
     Redaction,
     ReleasePacket,
+    RequestKind,
     Status,
     TimelineEntry,
 )
@@ -160,6 +161,49 @@ class CloseForm(ReasonForm):
     )
 
 
+class RedactionForm(forms.Form):
+    exemption = forms.CharField(
+        label=_("Exemption cited"),
+        max_length=200,
+        help_text=_("For example: C.G.S. §1-210(b)(3)(A) (identity of an uninvolved witness)."),
+    )
+    note = forms.CharField(
+        label=_("What is withheld (shown in the redaction log)"), max_length=200, required=False
+    )
+
+
+def _percent_field(label):
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class AreaForm(RedactionForm):
+    left = _percent_field(_("From the left edge (%)"))
+    top = _percent_field(_("From the top edge (%)"))
+    width = _percent_field(_("Width (% of the page width)"))
+    height = _percent_field(_("Height (% of the page height)"))
+    field_order = ["left", "top", "width", "height", "exemption", "note"]
+
+
+class WholePageForm(RedactionForm):
+    pass
+
+
+class TermForm(RedactionForm):
+    term = forms.CharField(
+        label=_("Word, name or number"),
+        max_length=200,
+        help_text=_("Every occurrence in the whole document, on every page, is blacked out."),
+    )
+    field_order = ["term", "exemption", "note"]
+
+
 class TransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -180,6 +224,7 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    template = "admin/records/readonly_inline.html"
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("records.view_recordrequest")
@@ -223,62 +268,61 @@ class DocumentInline(ReadOnlyInline):
     def open_link(self, obj):
         if obj.purged_at:
             return obj.original_name
-        return format_html(
+        link = format_html(
             '<a href="{}">{}</a>',
             reverse("admin:records_recordrequest_document", args=[obj.request_id, obj.pk]),
             obj.original_name,
         )
+        if obj.kind != Document.Kind.RESPONSIVE:
+            return link
+        return format_html(
+            '{} — <a href="{}">{}</a>',
+            link,
+            reverse("admin:records_recordrequest_redact", args=[obj.request_id, obj.pk]),
+            _("Redact"),
+        )
 
 
-class RedactionInline(admin.TabularInline):
-    """Redactions are added here (each through release.redaction_add) and never edited."""
+class RedactionInline(ReadOnlyInline):
+    """The redactions marked so far; they are marked on each record's redaction page."""
 
     model = Redaction
-    extra = 1
-    can_delete = False
-    fields = [
-        "document",
-        "page",
-        "whole_page",
-        "left",
-        "top",
-        "width",
-        "height",
-        "exemption",
-        "note",
-    ]
+    fields = ["document", "page", "area", "exemption", "note", "created_by", "created_at"]
+    readonly_fields = fields
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("records.view_recordrequest")
-
-    def has_add_permission(self, request, obj=None):
-        return obj is not None and request.user.has_perm("records.change_recordrequest")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        self._parent = obj
-        return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "document":
-            parent = getattr(self, "_parent", None)
-            kwargs["queryset"] = (
-                Document.objects.filter(request=parent, kind=Document.Kind.RESPONSIVE)
-                if parent
-                else Document.objects.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description=_("area"))
+    def area(self, obj):
+        if obj.whole_page:
+            return _("whole page")
+        return _("%(width)s%% × %(height)s%% at %(left)s%%, %(top)s%%") % {
+            "left": obj.left,
+            "top": obj.top,
+            "width": obj.width,
+            "height": obj.height,
+        }
 
 
 # --- The request's page --------------------------------------------------------------------------
+
+
+# One labelled control (the admin's split date and time inputs have no labels of their own).
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _sent_at_field(required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=_("sent"),
+        required=required,
+        widget=LOCAL_DATETIME,
+        help_text=_("When the requester sent it (postmark, e-mail or web form)."),
+    )
 
 
 class RecordRequestForm(forms.ModelForm):
     """Besides the few editable fields: a message to the requester, an internal note, a fee, a
     payment, a released document. Each is applied through the services on save."""
 
+    sent_at = _sent_at_field()
     message = forms.CharField(
         label=_("Message to the requester (e-mailed)"),
         required=False,
@@ -325,6 +369,7 @@ class RecordRequestForm(forms.ModelForm):
     class Meta:
         model = RecordRequest
         fields = ["requester_name", "requester_email", "requester_phone", "sent_at"]
+        widgets = {"sent_at": LOCAL_DATETIME}
 
     def clean_responsive_file(self):
         uploaded = self.cleaned_data.get("responsive_file")
@@ -335,21 +380,32 @@ class RecordRequestForm(forms.ModelForm):
         return read_upload(uploaded, ATTACHMENT_TYPES, "release_file") if uploaded else None
 
 
-class AddRecordRequestForm(forms.ModelForm):
-    """A request that came by mail, e-mail or at the window."""
+class ClerkEntryMixin(forms.Form):
+    """What a clerk adds to a resident's typed form when entering a request that came by mail,
+    phone or at the window: the requester's language and when it was sent."""
 
-    class Meta:
-        model = RecordRequest
-        fields = [
-            "kind",
-            "requester_name",
-            "requester_email",
-            "requester_phone",
-            "language",
-            "description",
-            "sent_at",
-        ]
-        widgets = {"language": forms.Select(choices=[("en", "English"), ("es", "Español")])}
+    language = forms.ChoiceField(
+        label=_("The requester's language (for every e-mail and letter)"),
+        choices=[("en", "English"), ("es", "Español")],
+    )
+    sent_at = _sent_at_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requester_name"].label = _("Requester's full name")
+        self.fields["requester_email"].label = _("Requester's e-mail")
+        self.fields["requester_email"].help_text = _(
+            "The tracking number and every answer go here."
+        )
+        self.fields["requester_phone"].label = _("Requester's phone (optional)")
+        self.fields["sent_at"].help_text = _(
+            "When the requester sent it (postmark or e-mail); empty: now."
+        )
+
+
+def clerk_entry_form(form_class: type[forms.Form]) -> type[forms.Form]:
+    """The public form of that type, with the clerk's fields: the same checks as online."""
+    return type(f"Clerk{form_class.__name__}", (ClerkEntryMixin, form_class), {})
 
 
 @admin.register(RecordRequest)
@@ -459,35 +515,73 @@ class RecordRequestAdmin(AuditedModelAdmin):
     # -- forms ------------------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = RecordRequestForm if obj is not None else AddRecordRequestForm
+        kwargs["form"] = RecordRequestForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return [(None, {"fields": AddRecordRequestForm.Meta.fields})]
-        return self.fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+    def add_view(self, request, form_url="", extra_context=None):
+        """Enter a request that came by mail, phone or at the window: choose its type, then
+        fill that type's form (the residents' form, with the same checks), saved in one
+        transaction by services.request_submit, which writes the audit entry."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form_class = FORMS.get(request.GET.get("kind", ""))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Enter a request"),
+            "kinds": [(slug, RequestKind(form.kind).label) for slug, form in FORMS.items()],
+            "form": None,
+        }
+        if form_class is None:
+            return TemplateResponse(request, "admin/records/add.html", context)
+        kwargs = {}
+        if form_class is FingerprintingForm:
+            kwargs["slots"] = selectors.slot_list_open()
+        entry_class = clerk_entry_form(form_class)
+        if request.method == "POST":
+            form = entry_class(request.POST, request.FILES, **kwargs)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    created = services.request_submit(
+                        kind=form.kind,
+                        requester_name=data["requester_name"],
+                        requester_email=data["requester_email"],
+                        requester_phone=data["requester_phone"],
+                        language=data["language"],
+                        details=form.details(),
+                        description=form.description(),
+                        id_document=data.get("id_document"),
+                        slot_id=data.get("slot"),
+                        sent_at=data.get("sent_at"),
+                        actor=request.user,
+                    )
+                except ValidationError as error:
+                    if hasattr(error, "error_dict"):
+                        for field, errs in error.error_dict.items():
+                            form.add_error(field if field in form.fields else None, errs)
+                    else:
+                        form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        _("Request %(number)s entered.") % {"number": created.tracking_number},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:records_recordrequest_change", created.pk)
+        else:
+            form = entry_class(initial={"language": "en"}, **kwargs)
+        context.update(
+            {
+                "title": _("Enter a request: %(kind)s") % {"kind": RequestKind(form.kind).label},
+                "form": form,
+                "kind_label": RequestKind(form.kind).label,
+                "no_slots": form_class is FingerprintingForm and not kwargs["slots"],
+            }
+        )
+        return TemplateResponse(request, "admin/records/add.html", context)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            created = services.request_submit(
-                kind=obj.kind,
-                requester_name=obj.requester_name,
-                requester_email=obj.requester_email,
-                requester_phone=obj.requester_phone,
-                language=obj.language,
-                description=obj.description,
-                sent_at=obj.sent_at,
-                actor=request.user,
-            )
-            obj.pk = created.pk
-            obj.__dict__.update(created.__dict__)
-            return
         data = form.cleaned_data
         if form.changed_data and set(form.changed_data) & set(RecordRequestForm.Meta.fields):
             super().save_model(request, obj, form, change)
@@ -533,36 +627,10 @@ class RecordRequestAdmin(AuditedModelAdmin):
                 self.message_user(request, message, messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
-        """Only redactions can be added inline, and each goes through the service."""
+        """Every inline is read-only: nothing is saved through the formsets (admin's change
+        message reads these lists)."""
         for formset in formsets:
-            # Nothing is saved through the formsets themselves; admin's change message reads
-            # these lists.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            if formset.model is not Redaction:
-                continue
-            for inline_form in formset.extra_forms:
-                if not inline_form.has_changed() or not inline_form.is_valid():
-                    continue
-                data = inline_form.cleaned_data
-                try:
-                    release.redaction_add(
-                        document=data["document"],
-                        page=data["page"],
-                        exemption=data.get("exemption", ""),
-                        actor=request.user,
-                        whole_page=data.get("whole_page", False),
-                        region=(
-                            data.get("left"),
-                            data.get("top"),
-                            data.get("width"),
-                            data.get("height"),
-                        ),
-                        note=data.get("note", ""),
-                    )
-                except ValidationError as error:
-                    transaction.set_rollback(True)
-                    for message in error.messages:
-                        self.message_user(request, message, messages.ERROR)
 
     # -- columns ----------------------------------------------------------------------------------
 
@@ -656,6 +724,16 @@ class RecordRequestAdmin(AuditedModelAdmin):
                 name="records_recordrequest_document",
             ),
             path(
+                "<int:object_id>/document/<int:document_id>/redact/",
+                self.admin_site.admin_view(self.redact_view),
+                name="records_recordrequest_redact",
+            ),
+            path(
+                "<int:object_id>/document/<int:document_id>/page/<int:page>.png",
+                self.admin_site.admin_view(self.page_image_view),
+                name="records_recordrequest_page_image",
+            ),
+            path(
                 "<int:object_id>/packet-progress/",
                 self.admin_site.admin_view(self.packet_progress_view),
                 name="records_recordrequest_packet_progress",
@@ -727,6 +805,151 @@ class RecordRequestAdmin(AuditedModelAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
+    def _responsive(self, request, object_id: int, document_id: int):
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        if not self.has_view_permission(request, record_request):
+            raise PermissionDenied
+        document = get_object_or_404(
+            Document,
+            pk=document_id,
+            request=record_request,
+            kind=Document.Kind.RESPONSIVE,
+            purged_at__isnull=True,
+        )
+        return record_request, document
+
+    def page_image_view(self, request, object_id: int, document_id: int, page: int):
+        """A page of a responsive record as an image, its redactions shaded and numbered as in
+        the list beside it. Each look is in the audit log."""
+        record_request, document = self._responsive(request, object_id, document_id)
+        if not 1 <= page <= (document.pages or 1):
+            raise Http404
+        data = services.document_read(document=document)
+        if document.content_type == "application/pdf":
+            image = redact.render_pdf_page(data, page, dpi=redact.PREVIEW_DPI)
+        else:
+            image = redact.render_image(data)
+        numbered = [
+            (number, redact.Box(r.left, r.top, r.width, r.height))
+            for number, r in enumerate(document.redactions.all(), 1)
+            if r.page == page and not r.whole_page
+        ]
+        audit_record(
+            actor=request.user,
+            action="records.document.view",
+            target=record_request,
+            detail={"document": document.pk, "kind": document.kind, "page": page},
+        )
+        response = HttpResponse(redact.preview_png(image, numbered), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def redact_view(self, request, object_id: int, document_id: int):
+        """Mark redactions on one page of a responsive record: drag a box on the page (with a
+        mouse), type its coordinates (keyboard), withhold the page, or black out every
+        occurrence of a word or number; remove one marked in error."""
+        record_request, document = self._responsive(request, object_id, document_id)
+        pages = document.pages or 1
+        try:
+            page = min(max(int(request.GET.get("page", 1)), 1), pages)
+        except ValueError:
+            page = 1
+        is_pdf = document.content_type == "application/pdf"
+        forms_by_name = {
+            "area": AreaForm(prefix="area"),
+            "page": WholePageForm(prefix="page"),
+            "term": TermForm(prefix="term") if is_pdf else None,
+        }
+        if request.method == "POST":
+            if not self.has_change_permission(request, record_request):
+                raise PermissionDenied
+            do = request.POST.get("do", "")
+            try:
+                if do == "remove":
+                    redaction = get_object_or_404(
+                        Redaction, pk=request.POST.get("redaction"), document=document
+                    )
+                    release.redaction_remove(redaction=redaction, actor=request.user)
+                    self.message_user(request, _("The redaction was removed."), messages.SUCCESS)
+                    return redirect(f"{request.path}?page={page}")
+                form = forms_by_name.get(do)
+                if form is None:
+                    raise PermissionDenied
+                form = type(form)(request.POST, prefix=do)
+                forms_by_name[do] = form
+                if form.is_valid():
+                    data = form.cleaned_data
+                    if do == "area":
+                        release.redaction_add(
+                            document=document,
+                            page=page,
+                            exemption=data["exemption"],
+                            note=data["note"],
+                            actor=request.user,
+                            region=(data["left"], data["top"], data["width"], data["height"]),
+                        )
+                        done = _("The area is marked for blacking out.")
+                    elif do == "page":
+                        release.redaction_add(
+                            document=document,
+                            page=page,
+                            exemption=data["exemption"],
+                            note=data["note"],
+                            actor=request.user,
+                            whole_page=True,
+                        )
+                        done = _("The page is marked to be withheld.")
+                    else:
+                        found = release.redaction_for_term(
+                            document=document,
+                            term=data["term"],
+                            exemption=data["exemption"],
+                            note=data["note"],
+                            actor=request.user,
+                        )
+                        done = ngettext(
+                            "%(count)d occurrence is marked for blacking out.",
+                            "%(count)d occurrences are marked for blacking out.",
+                            len(found),
+                        ) % {"count": len(found)}
+                    self.message_user(request, done, messages.SUCCESS)
+                    return redirect(f"{request.path}?page={page}")
+            except ValidationError as error:
+                form = forms_by_name.get(request.POST.get("do", ""))
+                if form is not None and hasattr(error, "error_dict"):
+                    for field, errs in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                elif form is not None:
+                    form.add_error(None, error)
+                else:
+                    for message in error.messages:
+                        self.message_user(request, message, messages.ERROR)
+        redactions = list(document.redactions.all())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Redact %(name)s, page %(page)d of %(pages)d")
+            % {"name": document.original_name, "page": page, "pages": pages},
+            "record_request": record_request,
+            "document": document,
+            "page": page,
+            "pages": range(1, pages + 1),
+            "page_count": pages,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if page < pages else None,
+            "image_url": reverse(
+                "admin:records_recordrequest_page_image",
+                args=[record_request.pk, document.pk, page],
+            ),
+            "numbered": list(enumerate(redactions, 1)),
+            "on_page": sum(1 for r in redactions if r.page == page),
+            "area_form": forms_by_name["area"],
+            "page_form": forms_by_name["page"],
+            "term_form": forms_by_name["term"],
+            "can_change": self.has_change_permission(request, record_request),
+        }
+        return TemplateResponse(request, "admin/records/redact.html", context)
+
     def packet_progress_view(self, request, object_id: int):
         record_request = get_object_or_404(RecordRequest, pk=object_id)
         if not self.has_view_permission(request, record_request):
@@ -783,6 +1006,7 @@ class RecordRequestAdmin(AuditedModelAdmin):
 
     class Media:
         js = ["records/admin.js"]
+        css = {"all": ["records/admin.css"]}
 
     # -- bulk actions -----------------------------------------------------------------------------
 

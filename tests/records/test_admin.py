@@ -163,8 +163,7 @@ def _change(client, record_request, **data):
         "requester_name": record_request.requester_name,
         "requester_email": record_request.requester_email,
         "requester_phone": "",
-        "sent_at_0": record_request.sent_at.strftime("%Y-%m-%d"),
-        "sent_at_1": record_request.sent_at.strftime("%H:%M:%S"),
+        "sent_at": timezone.localtime(record_request.sent_at).strftime("%Y-%m-%dT%H:%M"),
         "fee_quantity": "1",
     }
     for prefix in ["timeline", "messages", "fees", "documents", "redactions"]:
@@ -213,22 +212,71 @@ def test_csv_export_lists_the_selected_requests_and_is_audited(client, clerk):
 
 def test_clerk_enters_a_mailed_request(client, clerk):
     response = client.post(
-        f"{QUEUE}add/",
+        f"{QUEUE}add/?kind=other",
         {
-            "kind": "other_foi",
             "requester_name": "Ruth Ames",
             "requester_email": "ruth@example.org",
             "requester_phone": "",
             "language": "en",
             "description": "Dispatch log for 1 November.",
-            "sent_at_0": "2026-11-18",
-            "sent_at_1": "10:00:00",
+            "delivery": "paper",
+            "includes_video": "on",
+            "sent_at": "2026-11-18T10:00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     record_request = RecordRequest.objects.get(requester_email="ruth@example.org")
     assert record_request.tracking_number.startswith("R")
-    assert record_request.sent_at.date().isoformat() == "2026-11-18"
+    assert record_request.kind == "other_foi"
+    assert record_request.details == {"delivery": "paper", "includes_video": True}
+    assert timezone.localtime(record_request.sent_at).date().isoformat() == "2026-11-18"
+    assert AuditEntry.objects.filter(
+        action="records.recordrequest.submit", actor=clerk, target_id=str(record_request.pk)
+    ).exists()
+
+
+def test_the_add_page_asks_the_type_first(client, clerk):
+    page = client.get(f"{QUEUE}add/").content.decode()
+    for slug in ["police-report", "accident-report", "record-check", "fingerprinting", "other"]:
+        assert f"?kind={slug}" in page
+
+
+def test_a_phoned_in_police_report_request_is_checked_like_the_public_form(client, clerk):
+    data = {
+        "requester_name": "Luis Ortega",
+        "requester_email": "luis@example.org",
+        "language": "es",
+        "relation": "involved",
+    }
+    response = client.post(f"{QUEUE}add/?kind=police-report", data)
+    assert response.status_code == 200
+    assert "Give the case number, or the date and the place of the incident." in (
+        response.content.decode()
+    )
+    assert not RecordRequest.objects.exists()
+    response = client.post(f"{QUEUE}add/?kind=police-report", {**data, "case_number": "26-0042"})
+    assert response.status_code == 302
+    record_request = RecordRequest.objects.get()
+    assert (record_request.kind, record_request.language) == ("police_report", "es")
+    assert record_request.details == {"case_number": "26-0042", "relation": "involved"}
+    mail = Notification.objects.get(recipient="luis@example.org")
+    assert mail.subject == f"Recibimos su solicitud {record_request.tracking_number}"
+
+
+def test_a_walk_in_record_check_needs_the_identity_document(client, clerk):
+    response = client.post(
+        f"{QUEUE}add/?kind=record-check",
+        {
+            "requester_name": "Ana Ruiz",
+            "requester_email": "ana@example.org",
+            "language": "en",
+            "date_of_birth": "1990-02-03",
+            "home_address": "12 Elm St",
+            "purpose": "housing",
+        },
+    )
+    assert response.status_code == 200
+    assert not RecordRequest.objects.exists()
 
 
 def test_clerk_opens_an_identity_document_and_the_opening_is_audited(client, clerk):
