@@ -5,9 +5,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
@@ -25,7 +27,7 @@ from programs.models import (
     Registration,
     Subscription,
 )
-from programs.services import publishing, registrations
+from programs.services import publishing, registrations, revisions
 from programs.services.neighborhoods import problem_record_save, subscribers_notify_event
 
 
@@ -102,13 +104,42 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
     def has_delete_permission(self, request, obj=None):
         return publishing.is_publisher(request.user) and super().has_delete_permission(request, obj)
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and publishing.edits_are_pending(request.user, obj):
+            # The officer goes on writing their pending change, not the published text.
+            change = publishing.pending_change(obj)
+            if change is not None:
+                for name in revisions.FIELDS:
+                    if name in change.snapshot:
+                        setattr(
+                            obj, name, revisions.field_value(Program, name, change.snapshot[name])
+                        )
+        return obj
+
     def save_model(self, request, obj, form, change):
-        if change and not publishing.can_edit(request.user, Program.objects.get(pk=obj.pk)):
+        current = Program.objects.get(pk=obj.pk) if change else None
+        if change and not publishing.can_edit(request.user, current):
             raise PermissionDenied
+        if publishing.edits_are_pending(request.user, current):
+            request._program_pending = True  # kept as a pending change by save_related
+            return
         obj.save()
         request._program_save = (obj, not change, list(form.changed_data))  # per request
 
     def save_related(self, request, form, formsets, change):
+        if getattr(request, "_program_pending", False):
+            program = form.instance
+            base = publishing.pending_change(program)
+            snapshot = revisions.snapshot_from_forms(
+                form, formsets, base=base.snapshot if base is not None else None
+            )
+            publishing.program_change_propose(
+                actor=request.user, program=program, snapshot=snapshot
+            )
+            for formset in formsets:  # nothing saved: admin's change message lists nothing
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         super().save_related(request, form, formsets, change)
         obj, created, changed = request._program_save
         if created and not publishing.is_publisher(request.user):
@@ -123,9 +154,32 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
             changed_fields=[str(c) for c in changed],
         )
 
+    def response_change(self, request, obj):
+        if getattr(request, "_program_pending", False):
+            self.message_user(
+                request,
+                _(
+                    "Your change is saved as a pending change. The published page stays as it "
+                    "is until a publisher approves it: preview it, then send it for review."
+                ),
+                messages.SUCCESS,
+            )
+            return redirect("admin:programs_program_change", obj.pk)
+        return super().response_change(request, obj)
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
+            path(
+                "<path:object_id>/pending/preview/",
+                self.admin_site.admin_view(self.pending_preview_view),
+                name="{}_{}_pending_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/pending/<str:action>/",
+                self.admin_site.admin_view(self.pending_action_view),
+                name="{}_{}_pending".format(*info),
+            ),
             path(
                 "<path:object_id>/transition/<str:name>/",
                 self.admin_site.admin_view(self.transition_view),
@@ -150,7 +204,57 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
         if obj is not None:
             extra_context["transitions"] = publishing.transitions_for(request.user, obj)
             extra_context["preview_url"] = obj.get_absolute_url()
+            extra_context["pending_change"] = publishing.pending_change(obj)
+            extra_context["is_publisher"] = publishing.is_publisher(request.user)
+            extra_context["edits_are_pending"] = publishing.edits_are_pending(request.user, obj)
+            extra_context["may_edit"] = publishing.can_edit(request.user, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _pending_or_404(self, request, object_id):
+        program = self.get_object(request, object_id)
+        if program is None or not self.has_view_or_change_permission(request, program):
+            raise PermissionDenied
+        change = publishing.pending_change(program)
+        if change is None:
+            raise Http404
+        return Program.objects.get(pk=program.pk), change
+
+    def pending_preview_view(self, request, object_id):
+        from programs.views import program_pending_preview
+
+        program, change = self._pending_or_404(request, object_id)
+        language = request.GET.get("lang", "en")
+        with translation.override(language if language in ("en", "es") else "en"):
+            return program_pending_preview(request, program, change)
+
+    def pending_action_view(self, request, object_id, action):
+        if request.method != "POST":
+            return redirect("admin:programs_program_change", object_id)
+        _program, change = self._pending_or_404(request, object_id)
+        steps = {
+            "submit": (publishing.program_change_submit, _("The change is sent for review.")),
+            "approve": (
+                publishing.program_change_approve,
+                _("The change is approved: the page residents see is updated."),
+            ),
+            "return": (
+                publishing.program_change_return,
+                _("The change is sent back to its author."),
+            ),
+        }
+        if action not in steps:
+            raise Http404
+        service, done = steps[action]
+        kwargs = {"actor": request.user, "revision": change}
+        if action == "return":
+            kwargs["note"] = request.POST.get("note", "")[:150]
+        try:
+            service(**kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect("admin:programs_program_change", object_id)
 
     def transition_view(self, request, object_id, name):
         if request.method != "POST":

@@ -137,8 +137,20 @@ class Partner(models.Model):
 
 
 class ProgramRevision(models.Model):
-    """A snapshot of a program's text after each save, so staff see who changed what and can
-    go back to an earlier version."""
+    """A snapshot of a program's whole page (text in both languages, contact, schedule,
+    images, partners) after each save, so staff see who changed what and can go back to an
+    earlier version. A change an officer makes to a published page is a revision too, kept
+    pending (the published page stays as it is) until a publisher approves it."""
+
+    class State(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        PENDING = "pending", _("Pending change (not public)")
+        REVIEW = "review", _("Pending change, in review")
+        RETURNED = "returned", _("Pending change, sent back")
+        APPROVED = "approved", _("Change approved and published")
+        SUPERSEDED = "superseded", _("Replaced by a later change")
+
+    OPEN_STATES = (State.PENDING, State.REVIEW, State.RETURNED)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
@@ -153,6 +165,7 @@ class ProgramRevision(models.Model):
     note = models.CharField(_("what happened"), max_length=200, blank=True)
     changed_fields = models.JSONField(_("fields changed"), default=list, blank=True)
     snapshot = models.JSONField(_("content"), default=dict)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.SAVED)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -22,6 +22,31 @@ from programs.services import registrations
 from programs.services.publishing import content_version
 
 
+def program_pending_preview(request: HttpRequest, program, revision) -> HttpResponse:
+    """Staff preview of a published page's pending change, as residents would see it once
+    approved (called by the admin, which checks who may see it)."""
+    from programs.services.revisions import snapshot_preview
+
+    copy, images, partners = snapshot_preview(program, revision.snapshot)
+    response = render(
+        request,
+        "programs/detail.html",
+        {
+            "program": copy,
+            "preview": True,
+            "pending_change": revision,
+            "version": f"pending-{revision.pk}",
+            "translation_missing": _translation_missing(copy),
+            "events": selectors.event_list(program=program)[:12],
+            "news": selectors.news_list(program=program)[:5],
+            "images": images,
+            "partners": partners,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _translation_missing(obj, fields=("title", "summary", "body")) -> bool:
     """True when the page is shown in Spanish but some of its text was written only in English."""
     language = translation.get_language() or "en"
@@ -57,6 +82,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "translation_missing": _translation_missing(program),
             "events": selectors.event_list(program=program)[:12],
             "news": selectors.news_list(program=program)[:5],
+            # Lazy: read only when the cached fragment is rebuilt.
+            "images": program.images.all(),
+            "partners": program.partners.all(),
         },
     )
     if preview:

@@ -4,11 +4,16 @@ Rules (department policy for public web content):
 - A community officer edits only the programs they are assigned to (Program.editors); a
   publisher (permission programs.publish_program) edits every program.
 - Nothing an officer writes reaches the public without a publisher's approval: officers send a
-  draft for review; only a publisher approves (publishes), sends back, or takes a page down. A
-  published page is locked for officers; a publisher takes it back to draft to change it.
+  draft for review; only a publisher approves (publishes), sends back, or takes a page down.
+- An officer's change to a published page is a pending change (a revision in state "pending"):
+  the published page stays live and unchanged; the officer sends it for review, and a
+  publisher approves it (it goes live) or sends it back with a note. One pending change per
+  page: a later save replaces the earlier one (which stays in the history, "superseded").
 - The workflow is the table TRANSITIONS, enforced here only. Every transition, every save and
   every revert is written to the audit log in the same transaction, and every save keeps a
-  revision (a snapshot of the page's text) so staff see who changed what and can go back.
+  revision (a snapshot of the whole page: text in both languages, contact, schedule, images
+  with their descriptions, partners; programs/services/revisions.py) so staff see who changed
+  what and can go back.
 - Scheduled publishing: an approved page with a future "publish on" goes live at that time; a
   page with "take down on" returns to draft then (programs_schedule_run, Celery beat).
 """
@@ -24,21 +29,9 @@ from portal.errors import DomainError
 from portal.services.audit import audit_record
 from portal.services.page_cache import page_cache_generation, page_cache_invalidate
 from programs.models import Program, ProgramRevision
+from programs.services import revisions
 
 PUBLISH_PERMISSION = "programs.publish_program"
-
-# Fields kept in each revision and restored by a revert.
-REVISION_FIELDS = [
-    "title_en",
-    "title_es",
-    "summary_en",
-    "summary_es",
-    "body_en",
-    "body_es",
-    "contact_officer_id",
-    "publish_at",
-    "unpublish_at",
-]
 
 S = Program.Status
 
@@ -83,9 +76,17 @@ def can_edit(user, program: Program | None) -> bool:
         return True
     if program is None or program.pk is None:
         return user.has_perm("programs.add_program")
-    if program.status == S.PUBLISHED:
-        return False
     return program.editors.filter(pk=user.pk).exists()
+
+
+def edits_are_pending(user, program: Program | None) -> bool:
+    """An officer's save of a published page is kept as a pending change, not made live."""
+    return (
+        program is not None
+        and program.pk is not None
+        and program.status == S.PUBLISHED
+        and not is_publisher(user)
+    )
 
 
 def transitions_for(user, program: Program) -> list[Transition]:
@@ -103,12 +104,12 @@ def transitions_for(user, program: Program) -> list[Transition]:
     return allowed
 
 
-def _snapshot(program: Program) -> dict:
-    data = {}
-    for name in REVISION_FIELDS:
-        value = getattr(program, name)
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
+def _last_saved(program: Program) -> ProgramRevision | None:
+    return (
+        program.revisions.exclude(state__in=[*ProgramRevision.OPEN_STATES, "superseded"])
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -117,23 +118,27 @@ def program_record_save(
 ) -> ProgramRevision:
     """Called after admin saved the program's form: check the actor may, keep a revision,
     write the audit entry."""
-    if not created and not can_edit(actor, Program.objects.get(pk=program.pk)):
+    current = Program.objects.get(pk=program.pk)
+    if not created and (not can_edit(actor, current) or edits_are_pending(actor, current)):
         raise DomainError(
-            _("You may change only the programs you are assigned to, and not once published."),
-            code="not_assigned",
+            _("You may change only the programs you are assigned to."), code="not_assigned"
         )
+    snapshot = revisions.snapshot_of(program)
+    previous = None if created else _last_saved(program)
+    if previous is not None:
+        changed_fields = revisions.snapshot_changes(previous.snapshot, snapshot)
     revision = ProgramRevision.objects.create(
         program=program,
         author=actor,
         note=str(_("Created")) if created else str(_("Edited")),
-        changed_fields=sorted(changed_fields),
-        snapshot=_snapshot(program),
+        changed_fields=list(changed_fields),
+        snapshot=snapshot,
     )
     audit_record(
         actor=actor,
         action="programs.program.add" if created else "programs.program.change",
         target=program,
-        detail={"fields": sorted(changed_fields), "revision": revision.pk},
+        detail={"fields": list(changed_fields), "revision": revision.pk},
     )
     transaction.on_commit(content_changed)
     return revision
@@ -174,7 +179,7 @@ def program_transition(
         program=program,
         author=actor,
         note=str(step.label) + (f": {note}" if note else ""),
-        snapshot=_snapshot(program),
+        snapshot=revisions.snapshot_of(program),
     )
     audit_record(
         actor=actor,
@@ -188,31 +193,26 @@ def program_transition(
 
 @transaction.atomic
 def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Program:
-    """Put a program's text back as it was in `revision` (itself recorded as a new revision)."""
+    """Put the whole page back as it was in `revision` (itself recorded as a new revision).
+    On a published page an officer's restore is a pending change, like any of their edits."""
     program = Program.objects.select_for_update().get(pk=revision.program_id)
     if not can_edit(actor, program):
         raise DomainError(
-            _("You may change only the programs you are assigned to, and not once published."),
-            code="not_assigned",
+            _("You may change only the programs you are assigned to."), code="not_assigned"
         )
-    changed = []
-    for name, value in revision.snapshot.items():
-        if name not in REVISION_FIELDS:
-            continue
-        field = Program._meta.get_field(name.removesuffix("_id"))
-        value = field.to_python(value) if value is not None and not name.endswith("_id") else value
-        if getattr(program, name) != value:
-            setattr(program, name, value)
-            changed.append(name)
-    program.full_clean()
-    program.save()
+    when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+    note = str(_("Restored the version of %(when)s")) % {"when": when}
+    if edits_are_pending(actor, program):
+        snapshot = {**revisions.snapshot_of(program), **revision.snapshot}
+        program_change_propose(actor=actor, program=program, snapshot=snapshot, note=note)
+        return program
+    changed = revisions.snapshot_apply(program, revision.snapshot)
     ProgramRevision.objects.create(
         program=program,
         author=actor,
-        note=str(_("Restored the version of %(when)s"))
-        % {"when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")},
+        note=note,
         changed_fields=changed,
-        snapshot=_snapshot(program),
+        snapshot=revisions.snapshot_of(program),
     )
     audit_record(
         actor=actor,
@@ -222,6 +222,134 @@ def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Pro
     )
     transaction.on_commit(content_changed)
     return program
+
+
+# --- Pending changes to a published page -----------------------------------------------------
+
+
+def pending_change(program: Program) -> ProgramRevision | None:
+    """The page's open pending change (being written, in review, or sent back), if any."""
+    return (
+        program.revisions.filter(state__in=ProgramRevision.OPEN_STATES)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _locked_change(revision: ProgramRevision) -> tuple[Program, ProgramRevision]:
+    program = Program.objects.select_for_update().get(pk=revision.program_id)
+    revision = ProgramRevision.objects.select_for_update().get(pk=revision.pk)
+    return program, revision
+
+
+@transaction.atomic
+def program_change_propose(
+    *, actor: AbstractBaseUser, program: Program, snapshot: dict, note: str = ""
+) -> ProgramRevision:
+    """Keep an officer's edit of a published page as its pending change (replacing an earlier
+    one); the published page is untouched."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if not can_edit(actor, program):
+        raise DomainError(
+            _("You may change only the programs you are assigned to."), code="not_assigned"
+        )
+    if program.status != S.PUBLISHED:
+        raise DomainError(
+            _("Only a published page takes pending changes; edit the draft itself."),
+            code="bad_transition",
+        )
+    program.revisions.filter(state__in=ProgramRevision.OPEN_STATES).update(
+        state=ProgramRevision.State.SUPERSEDED
+    )
+    changed = revisions.snapshot_changes(revisions.snapshot_of(program), snapshot)
+    revision = ProgramRevision.objects.create(
+        program=program,
+        author=actor,
+        note=note or str(_("Pending change")),
+        changed_fields=changed,
+        snapshot=snapshot,
+        state=ProgramRevision.State.PENDING,
+    )
+    audit_record(
+        actor=actor,
+        action="programs.program.propose",
+        target=program,
+        detail={"revision": revision.pk, "fields": changed},
+    )
+    return revision
+
+
+@transaction.atomic
+def program_change_submit(*, actor: AbstractBaseUser, revision: ProgramRevision) -> ProgramRevision:
+    """The officer sends the pending change for review."""
+    program, revision = _locked_change(revision)
+    if not can_edit(actor, program):
+        raise DomainError(
+            _("You may change only the programs you are assigned to."), code="not_assigned"
+        )
+    if revision.state not in (ProgramRevision.State.PENDING, ProgramRevision.State.RETURNED):
+        raise DomainError(_("This change is not waiting to be sent."), code="bad_transition")
+    revision.state = ProgramRevision.State.REVIEW
+    revision.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="programs.program.change_submit",
+        target=program,
+        detail={"revision": revision.pk},
+    )
+    return revision
+
+
+@transaction.atomic
+def program_change_approve(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Program:
+    """A publisher approves a pending change in review: the page becomes what it says."""
+    program, revision = _locked_change(revision)
+    if not is_publisher(actor):
+        raise DomainError(_("Only a publisher can approve or take down a page."), code="forbidden")
+    if revision.state != ProgramRevision.State.REVIEW:
+        raise DomainError(_("This change is not in review."), code="bad_transition")
+    changed = revisions.snapshot_apply(program, revision.snapshot)
+    revision.state = ProgramRevision.State.APPROVED
+    revision.save(update_fields=["state"])
+    ProgramRevision.objects.create(
+        program=program,
+        author=actor,
+        note=str(_("Approved the change of %(who)s")) % {"who": revision.author or "—"},
+        changed_fields=changed,
+        snapshot=revisions.snapshot_of(program),
+    )
+    audit_record(
+        actor=actor,
+        action="programs.program.change_approve",
+        target=program,
+        detail={"revision": revision.pk, "fields": changed},
+    )
+    transaction.on_commit(content_changed)
+    return program
+
+
+@transaction.atomic
+def program_change_return(
+    *, actor: AbstractBaseUser, revision: ProgramRevision, note: str = ""
+) -> ProgramRevision:
+    """A publisher sends a pending change back to its officer, saying why."""
+    program, revision = _locked_change(revision)
+    if not is_publisher(actor):
+        raise DomainError(_("Only a publisher can approve or take down a page."), code="forbidden")
+    if revision.state != ProgramRevision.State.REVIEW:
+        raise DomainError(_("This change is not in review."), code="bad_transition")
+    revision.state = ProgramRevision.State.RETURNED
+    if note:
+        revision.note = f"{revision.note} — {note}"[:200]
+    revision.save(update_fields=["state", "note"])
+    audit_record(
+        actor=actor,
+        action="programs.program.change_return",
+        target=program,
+        detail={"revision": revision.pk, "note": note},
+    )
+    return revision
 
 
 def programs_schedule_run(*, now=None) -> dict[str, int]:

@@ -141,3 +141,52 @@ def test_officer_writes_a_draft_and_a_publisher_publishes_it_in_admin(demo, page
     expect(page.locator("body")).to_contain_text("is now: Published")
     page.goto(demo.url + "/programs/")
     assert page.get_by_role("link", name="Faith partners").is_visible()
+
+
+def test_officer_changes_a_published_page_and_a_publisher_approves_it(demo, page):
+    officer = UserFactory(username="pal-writer", roles=[roles.COMMUNITY_OFFICERS])
+    program = Program.objects.get(slug="pal")
+    program.editors.add(officer)
+    publisher = UserFactory(username="approver", roles=[roles.SITE_ADMINISTRATORS])
+    new_summary = "Basketball, boxing and homework help with officers, every week."
+    new_summary_es = "Baloncesto, boxeo y ayuda con las tareas junto a agentes, cada semana."
+
+    def sign_in(user):
+        page.context.clear_cookies()
+        page.goto(demo.url + "/admin/login/?next=/admin/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_label("Password").press("Enter")
+        page.wait_for_url(demo.url + "/admin/")
+
+    def public_text(path):
+        page.context.clear_cookies()
+        page.goto(demo.url + path)
+        return page.locator("main").inner_text()
+
+    assert new_summary not in public_text("/programs/pal/")  # cached now
+    sign_in(officer)
+    page.goto(demo.url + f"/admin/programs/program/{program.pk}/change/")
+    expect(page.locator("body")).to_contain_text("Your changes are kept as a pending change")
+    page.locator("#id_summary_en").fill(new_summary)
+    page.locator("#id_summary_es").fill(new_summary_es)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("body")).to_contain_text("saved as a pending change")
+    page.get_by_role("link", name="Preview the pending change").click()
+    expect(page.locator("main")).to_contain_text(new_summary)
+    page.go_back()
+    page.get_by_role("button", name="Send the change for review").click()
+    expect(page.locator("body")).to_contain_text("sent for review")
+    assert page.get_by_role("button", name="Approve and publish the change").count() == 0
+    assert new_summary not in public_text("/programs/pal/")  # the published page stays
+
+    sign_in(publisher)
+    page.goto(demo.url + f"/admin/programs/program/{program.pk}/change/")
+    expect(page.locator("#pending-change")).to_contain_text("summary_en")
+    page.get_by_role("button", name="Approve and publish the change").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("body")).to_contain_text("The change is approved")
+    assert new_summary in public_text("/programs/pal/")
+    assert axe_violations(page) == []
+    assert new_summary_es in public_text("/es/programs/pal/")
+    assert axe_violations(page) == []

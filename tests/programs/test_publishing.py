@@ -128,10 +128,15 @@ def test_workflow_refuses_a_step_the_table_does_not_allow(publisher):
     assert error.value.domain_code == "bad_transition"
 
 
-def test_published_page_is_locked_for_officers_but_not_for_publishers(officer, publisher):
+def test_officers_edit_a_published_page_only_as_a_pending_change(officer, publisher):
     program = ProgramFactory(status=S.PUBLISHED, editors=[officer])
-    assert not publishing.can_edit(officer, program)
+    assert publishing.can_edit(officer, program) and publishing.edits_are_pending(officer, program)
     assert publishing.can_edit(publisher, program)
+    assert not publishing.edits_are_pending(publisher, program)
+    with pytest.raises(DomainError):  # a direct save of the published page is refused
+        publishing.program_record_save(
+            actor=officer, program=program, created=False, changed_fields=["body_en"]
+        )
 
 
 def test_officer_publishes_through_admin_buttons_only_with_the_permission(
