@@ -5,6 +5,7 @@ from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,23 @@ class FastEmailInput(FastInputMixin, forms.EmailInput):
 class PlateField(forms.CharField):
     def to_python(self, value):
         return n.normalise_plate(super().to_python(value))
+
+
+class _StreetChoices(BaseChoiceIterator):
+    """The street <select>'s options, read from the database on first use (a
+    BaseChoiceIterator, so that Django leaves it lazy)."""
+
+    def __init__(self, field: forms.ModelChoiceField):
+        self.field = field
+        self._choices: tuple | None = None
+
+    def __iter__(self):
+        if self._choices is None:
+            self._choices = (
+                ("", self.field.empty_label),
+                *self.field.queryset.values_list("pk", "name"),
+            )
+        return iter(self._choices)
 
 
 class PermitRequestForm(forms.Form):
@@ -122,12 +140,10 @@ class PermitRequestForm(forms.Form):
     def __init__(self, *args, max_nights: int = 3, night_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         street = self.fields["street"]
-        # The list of streets in one plain query (a ModelChoiceField iterates its queryset
-        # through a server-side cursor each time it renders: three round trips).
-        street.widget.choices = [
-            ("", street.empty_label),
-            *street.queryset.values_list("pk", "name"),
-        ]
+        # The list of streets in one plain query, made only if the form is shown (a
+        # ModelChoiceField iterates its queryset through a server-side cursor each time it
+        # renders: three round trips).
+        street.widget.choices = _StreetChoices(street)
         self.fields["first_night"].choices = night_choices
         self.fields["nights"].choices = [(i, str(i)) for i in range(1, max_nights + 1)]
 

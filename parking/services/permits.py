@@ -147,12 +147,17 @@ def _check_limits(*, data: PermitRequest, asked: list[datetime.date], rules: Par
         plate=data.plate, plate_state=data.plate_state, status=COUNTED
     )
     reach = max(rules.window_days, rules.max_consecutive_nights + 1)
-    near = set(
+    # One query for the plate's nights near the request and in its calendar years: the
+    # yearly limit keeps that a handful of rows.
+    near_from = asked[0] - datetime.timedelta(days=reach)
+    near_to = asked[-1] + datetime.timedelta(days=reach)
+    held = set(
         plate_nights.filter(
-            night__gte=asked[0] - datetime.timedelta(days=reach),
-            night__lte=asked[-1] + datetime.timedelta(days=reach),
+            night__gte=min(near_from, datetime.date(asked[0].year, 1, 1)),
+            night__lte=max(near_to, datetime.date(asked[-1].year, 12, 31)),
         ).values_list("night", flat=True)
     )
+    near = {night for night in held if near_from <= night <= near_to}
     taken = sorted(near.intersection(asked))
     if taken:
         raise _refuse(
@@ -186,9 +191,7 @@ def _check_limits(*, data: PermitRequest, asked: list[datetime.date], rules: Par
             )
         start += datetime.timedelta(days=1)
     for year, new in Counter(night.year for night in asked).items():
-        used = plate_nights.filter(
-            night__gte=datetime.date(year, 1, 1), night__lte=datetime.date(year, 12, 31)
-        ).count()
+        used = sum(1 for night in held if night.year == year)
         if used + new > rules.nights_per_year:
             raise _refuse(
                 "yearly_limit",
