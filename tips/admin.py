@@ -34,11 +34,15 @@ class TipCategoryAdmin(AuditedModelAdmin, TranslationAdmin):
 
 class TipMessageInline(admin.TabularInline):
     model = TipMessage
+    fk_name = "tip"
     extra = 0
-    fields = ["created_at", "direction", "body"]
-    readonly_fields = ["created_at", "direction", "body"]
+    fields = ["created_at", "direction", "body", "merged_from"]
+    readonly_fields = ["created_at", "direction", "body", "merged_from"]
     can_delete = False
     verbose_name_plural = _("messages with the tipster")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("merged_from")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -46,10 +50,14 @@ class TipMessageInline(admin.TabularInline):
 
 class TipNoteInline(admin.TabularInline):
     model = TipNote
+    fk_name = "tip"
     extra = 0
-    fields = ["created_at", "author", "body"]
-    readonly_fields = ["created_at", "author", "body"]
+    fields = ["created_at", "author", "body", "merged_from"]
+    readonly_fields = ["created_at", "author", "body", "merged_from"]
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("merged_from")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -57,10 +65,14 @@ class TipNoteInline(admin.TabularInline):
 
 class TipAttachmentInline(admin.TabularInline):
     model = TipAttachment
+    fk_name = "tip"
     extra = 0
-    fields = ["kind", "size", "status", "created_at", "files"]
+    fields = ["kind", "size", "status", "created_at", "merged_from", "files"]
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("merged_from")
 
     def has_add_permission(self, request, obj=None):
         return False

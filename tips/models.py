@@ -191,6 +191,16 @@ class TipMessage(models.Model):
     )
     created_at = models.DateTimeField(_("sent (to the hour)"), default=rounded_now)
     read_by_staff = models.BooleanField(_("read"), default=False)
+    # Set when a merge moved this row here from a duplicate tip: the tip whose tipster it belongs
+    # to. That tipster still sees it under their own number; the surviving tip's does not.
+    merged_from = models.ForeignKey(
+        Tip,
+        verbose_name=_("from merged tip"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -214,6 +224,16 @@ class TipNote(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    # Set when a merge moved this row here from a duplicate tip: the tip whose tipster it belongs
+    # to. That tipster still sees it under their own number; the surviving tip's does not.
+    merged_from = models.ForeignKey(
+        Tip,
+        verbose_name=_("from merged tip"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -249,6 +269,16 @@ class TipAttachment(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("received (to the hour)"), default=rounded_now)
+    # Set when a merge moved this row here from a duplicate tip: the tip whose tipster it belongs
+    # to. That tipster still sees it under their own number; the surviving tip's does not.
+    merged_from = models.ForeignKey(
+        Tip,
+        verbose_name=_("from merged tip"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["id"]

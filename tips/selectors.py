@@ -1,16 +1,35 @@
 """Tip line reads."""
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from tips.models import Tip, TipCategory, TipMessage
+from tips.models import Tip, TipAttachment, TipCategory, TipMessage
 
 
 def category_list() -> QuerySet[TipCategory]:
     return TipCategory.objects.filter(is_active=True)
 
 
+def _own(tip: Tip) -> Q:
+    """What belongs to this tip's tipster: its own rows, and rows a merge moved elsewhere."""
+    return Q(tip=tip, merged_from__isnull=True) | Q(merged_from=tip)
+
+
 def tip_thread(*, tip: Tip) -> list[TipMessage]:
-    return list(TipMessage.objects.filter(tip=tip).order_by("created_at", "id"))
+    """The tipster's conversation: never what another tipster wrote on a tip merged into theirs."""
+    return list(TipMessage.objects.filter(_own(tip)).order_by("created_at", "id"))
+
+
+def tip_can_reply(*, tip: Tip) -> bool:
+    """Whether the tipster may still write: their tip, or the one it was merged into, is open."""
+    seen = {tip.pk}
+    while tip.duplicate_of_id and tip.duplicate_of_id not in seen:
+        seen.add(tip.duplicate_of_id)
+        tip = tip.duplicate_of
+    return tip.status != Tip.Status.CLOSED
+
+
+def tip_own_attachment_count(*, tip: Tip) -> int:
+    return TipAttachment.objects.filter(_own(tip)).count()
 
 
 def tip_queue() -> QuerySet[Tip]:

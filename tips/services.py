@@ -60,7 +60,9 @@ def _store_file(data: bytes) -> ContentFile:
     return ContentFile(crypto.encrypt_bytes(data), name="f.bin")
 
 
-def _attachments_add(*, tip: Tip, files: list[bytes]) -> list[TipAttachment]:
+def _attachments_add(
+    *, tip: Tip, files: list[bytes], merged_from: Tip | None = None
+) -> list[TipAttachment]:
     if len(files) > scrub.MAX_FILES:
         raise DomainError(
             gettext_lazy("Send %(count)d files at most.") % {"count": scrub.MAX_FILES},
@@ -77,7 +79,11 @@ def _attachments_add(*, tip: Tip, files: list[bytes]) -> list[TipAttachment]:
     created = []
     for data, info in zip(files, checked, strict=True):
         attachment = TipAttachment(
-            tip=tip, kind=info.kind, content_type=info.content_type, size=info.size
+            tip=tip,
+            kind=info.kind,
+            content_type=info.content_type,
+            size=info.size,
+            merged_from=merged_from,
         )
         attachment.original.save("f.bin", _store_file(data), save=False)
         attachment.save()
@@ -278,15 +284,20 @@ def tipster_reply(*, tip: Tip, body: str = "", files: list[bytes] | None = None)
             code="too_long",
             field="body",
         )
-    tip = Tip.objects.select_for_update().get(pk=tip.pk)
+    own = Tip.objects.select_for_update().get(pk=tip.pk)
+    # A merged tip's tipster writes on: it is filed under the surviving tip, marked as theirs.
+    tip = _survivor(own)
+    merged_from = own if tip.pk != own.pk else None
     if tip.status == Tip.Status.CLOSED:
         raise DomainError(
             gettext_lazy("This tip is closed. To tell us something new, give a new tip."),
             code="tip_closed",
         )
     if body:
-        TipMessage.objects.create(tip=tip, direction=TipMessage.Direction.TIPSTER, body=body)
-    _attachments_add(tip=tip, files=files or [])
+        TipMessage.objects.create(
+            tip=tip, direction=TipMessage.Direction.TIPSTER, body=body, merged_from=merged_from
+        )
+    _attachments_add(tip=tip, files=files or [], merged_from=merged_from)
     if tip.assigned_to and tip.assigned_to.email:
         notification_enqueue(
             channel="email",
@@ -302,8 +313,14 @@ def tipster_reply(*, tip: Tip, body: str = "", files: list[bytes] | None = None)
         )
 
 
-def tip_public_thread(*, tip: Tip) -> list[TipMessage]:
-    return list(tip.messages.all())
+def _survivor(tip: Tip) -> Tip:
+    """The tip `tip` was merged into, following earlier merges; `tip` itself if never merged.
+    The survivor is locked: messages are filed under it."""
+    seen = {tip.pk}
+    while tip.duplicate_of_id and tip.duplicate_of_id not in seen:
+        seen.add(tip.duplicate_of_id)
+        tip = Tip.objects.select_for_update().get(pk=tip.duplicate_of_id)
+    return tip
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -389,13 +406,17 @@ def tip_message_send(*, tip: Tip, actor, body: str) -> TipMessage:
     body = (body or "").strip()
     if not body:
         raise DomainError(gettext_lazy("Write a message."), code="empty_message", field="body")
-    tip = Tip.objects.select_for_update().get(pk=tip.pk)
+    own = Tip.objects.select_for_update().get(pk=tip.pk)
+    # To a merged tip's tipster: filed under the surviving tip with the rest of the case.
+    survivor = _survivor(own)
     message = TipMessage.objects.create(
-        tip=tip,
+        tip=survivor,
         direction=TipMessage.Direction.INVESTIGATOR,
         body=body[:MESSAGE_LIMIT],
         author=actor,
+        merged_from=own if survivor.pk != own.pk else None,
     )
+    tip = own
     _mark_triaged(tip)
     if tip.status == Tip.Status.RECEIVED:
         tip.status = Tip.Status.REVIEWING
@@ -414,18 +435,50 @@ def tip_note_add(*, tip: Tip, actor, body: str) -> TipNote:
     return note
 
 
+def _merge_rows(model, *, duplicate: Tip, into: Tip) -> int:
+    rows = model.objects.filter(tip=duplicate)
+    # The duplicate's own rows remember it; rows it had from an earlier merge keep their origin.
+    rows.filter(merged_from__isnull=True).update(merged_from=duplicate)
+    return rows.update(tip=into)
+
+
 @transaction.atomic
 def tip_merge(*, duplicate: Tip, into: Tip, actor) -> Tip:
-    """Close `duplicate` as a duplicate of `into`, link them, and move its messages' thread
-    pointer: the tipster of the duplicate still sees their own tip's status."""
+    """Close `duplicate` as a duplicate of `into` (or of the tip `into` was itself merged into)
+    and move its messages, attachments and notes there, in one transaction, audit-logged on both
+    tips. Moved rows keep `merged_from`, so each tipster still reads only their own thread under
+    their own number, and learns that the tip was merged, not where to."""
+    survivor_pk = into.pk
+    for _hop in range(20):  # follow earlier merges (as stored now) to the tip that survives
+        onward = Tip.objects.filter(pk=survivor_pk).values_list("duplicate_of", flat=True).first()
+        if not onward:
+            break
+        survivor_pk = onward
+    locked = {
+        t.pk: t
+        for t in Tip.objects.select_for_update()
+        .filter(pk__in=[duplicate.pk, survivor_pk])
+        .order_by("pk")
+    }
+    duplicate, into = locked[duplicate.pk], locked[survivor_pk]
     if duplicate.pk == into.pk:
         raise DomainError(gettext_lazy("A tip cannot be merged into itself."), code="self_merge")
-    locked = {
-        t.pk: t for t in Tip.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk])
+    if duplicate.duplicate_of_id:
+        raise DomainError(
+            gettext_lazy("This tip was already merged into another one."), code="already_merged"
+        )
+    if into.duplicate_of_id:  # merged elsewhere meanwhile
+        raise DomainError(
+            gettext_lazy("That tip was just merged into another one. Try again."),
+            code="merge_moved",
+        )
+    moved = {
+        "messages": _merge_rows(TipMessage, duplicate=duplicate, into=into),
+        "attachments": _merge_rows(TipAttachment, duplicate=duplicate, into=into),
+        "notes": _merge_rows(TipNote, duplicate=duplicate, into=into),
     }
-    duplicate, into = locked[duplicate.pk], locked[into.pk]
-    if into.duplicate_of_id:
-        into = into.duplicate_of
+    # Tips merged into the duplicate before now point at the survivor.
+    moved["tips"] = Tip.objects.filter(duplicate_of=duplicate).update(duplicate_of=into)
     duplicate.duplicate_of = into
     duplicate.status = Tip.Status.CLOSED
     duplicate.outcome = Tip.Outcome.DUPLICATE
@@ -434,7 +487,16 @@ def tip_merge(*, duplicate: Tip, into: Tip, actor) -> Tip:
     duplicate.save()
     duplicate.related.add(into)
     audit_record(
-        actor=actor, action="tips.tip.merge", target=duplicate, detail={"into": into.number}
+        actor=actor,
+        action="tips.tip.merge",
+        target=duplicate,
+        detail={"into": into.number, **moved},
+    )
+    audit_record(
+        actor=actor,
+        action="tips.tip.merged_in",
+        target=into,
+        detail={"from": duplicate.number, **moved},
     )
     return into
 

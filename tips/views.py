@@ -223,7 +223,8 @@ def _thread(request, tip: Tip, reply_form=None, sent=False, status=200):
         {
             "tip": tip,
             "messages_thread": selectors.tip_thread(tip=tip),
-            "attachment_count": tip.attachments.count(),
+            "attachment_count": selectors.tip_own_attachment_count(tip=tip),
+            "can_reply": selectors.tip_can_reply(tip=tip),
             "reply_form": reply_form or ReplyForm(initial={"access": _access_token(tip)}),
             "sent": sent,
             "rewards": True,
