@@ -150,3 +150,22 @@ def test_resident_switches_the_tip_form_to_spanish_from_the_page(demo, page):
     page.get_by_role("link", name="Esta página en español").click()
     page.wait_for_url(demo.url + "/es/tips/")
     assert page.locator("html").get_attribute("lang") == "es"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_merged_tip_says_so_to_its_tipster_with_no_accessibility_violations(demo, page, language):
+    from tests.tips.factories import PASSPHRASE, TipFactory
+
+    investigator = get_user_model().objects.get_or_create(username="browser-ivy")[0]
+    survivor, duplicate = TipFactory(), TipFactory()
+    services.tip_message_send(tip=duplicate, actor=investigator, body="Which garage?")
+    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    prefix = "" if language == "en" else "/es"
+    page.goto(f"{demo.url}{prefix}/tips/check/")
+    page.locator("#id_number").fill(duplicate.number)
+    page.locator("#id_passphrase").fill(PASSPHRASE)
+    page.locator("#id_passphrase").press("Enter")
+    page.wait_for_selector("[data-testid=merged]")
+    expect(page.locator("body")).to_contain_text("Which garage?")
+    assert survivor.number not in page.content()
+    assert axe_violations(page) == []
