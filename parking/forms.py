@@ -63,16 +63,15 @@ class _StreetChoices(BaseChoiceIterator):
     """The street <select>'s options, read from the database on first use (a
     BaseChoiceIterator, so that Django leaves it lazy)."""
 
-    def __init__(self, field: forms.ModelChoiceField):
+    def __init__(self, field: forms.ModelChoiceField, streets: tuple | None = None):
         self.field = field
-        self._choices: tuple | None = None
+        self._choices = None if streets is None else (("", field.empty_label), *streets)
 
     def __iter__(self):
         if self._choices is None:
-            self._choices = (
-                ("", self.field.empty_label),
-                *self.field.queryset.values_list("pk", "name"),
-            )
+            from parking.selectors import street_choices
+
+            self._choices = (("", self.field.empty_label), *street_choices())
         return iter(self._choices)
 
 
@@ -137,13 +136,13 @@ class PermitRequestForm(forms.Form):
         validators=[phone_validator],
     )
 
-    def __init__(self, *args, max_nights: int = 3, night_choices=(), **kwargs):
+    def __init__(self, *args, max_nights: int = 3, night_choices=(), streets=None, **kwargs):
         super().__init__(*args, **kwargs)
         street = self.fields["street"]
         # The list of streets in one plain query, made only if the form is shown (a
         # ModelChoiceField iterates its queryset through a server-side cursor each time it
         # renders: three round trips).
-        street.widget.choices = _StreetChoices(street)
+        street.widget.choices = _StreetChoices(street, streets)
         self.fields["first_night"].choices = night_choices
         self.fields["nights"].choices = [(i, str(i)) for i in range(1, max_nights + 1)]
 

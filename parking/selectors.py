@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from parking import nights as n
 from parking.models import BlanketNight, ParkingRules, Permit, PermitNight, Refusal, SnowEmergency
+from portal.models import Street
 
 
 def permit_by_code(*, code: str, plate: str) -> Permit | None:
@@ -16,6 +17,11 @@ def permit_by_code(*, code: str, plate: str) -> Permit | None:
         .filter(code=n.normalise_code(code), plate=n.normalise_plate(plate))
         .first()
     )
+
+
+def street_choices() -> tuple[tuple[int, str], ...]:
+    """The town's streets for the request form, as (id, name), by name."""
+    return tuple(Street.objects.order_by("name").values_list("pk", "name"))
 
 
 def public_notices(*, rules: ParkingRules, zone) -> dict:

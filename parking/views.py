@@ -42,18 +42,22 @@ def _night_choices_between(first: datetime.date, last: datetime.date, language: 
 _BLANK_FORMS: dict[tuple, str] = {}
 
 
-def _request_fields_html(form: PermitRequestForm) -> str:
-    """The form's fields as HTML. Most requests are a first visit, with a blank form whose HTML
-    depends only on the language and the lists it offers (nights, streets, how many nights):
-    that HTML is made once per process and list, instead of 14 field templates each time."""
-    if form.is_bound:
-        return render_to_string("parking/_request_fields.html", {"form": form})
-    key = (
-        translation.get_language(),
-        *(tuple(form.fields[name].widget.choices) for name in ("first_night", "nights", "street")),
-    )
+def _blank_fields_html(rules, night_choices) -> str:
+    """The blank form's fields as HTML. Most requests are a first visit, and that HTML depends
+    only on the language and the lists the form offers (nights, how many nights, streets): it
+    is made once per process and lists, instead of a form and fourteen field templates on
+    every visit."""
+    streets = selectors.street_choices()
+    key = (translation.get_language(), night_choices, rules.max_consecutive_nights, streets)
     html = _BLANK_FORMS.get(key)
     if html is None:
+        form = decorate(
+            PermitRequestForm(
+                max_nights=rules.max_consecutive_nights,
+                night_choices=night_choices,
+                streets=streets,
+            )
+        )
         if len(_BLANK_FORMS) >= 32:
             _BLANK_FORMS.clear()
         html = _BLANK_FORMS[key] = render_to_string("parking/_request_fields.html", {"form": form})
@@ -63,25 +67,29 @@ def _request_fields_html(form: PermitRequestForm) -> str:
 @require_http_methods(["GET", "POST"])
 def index(request):
     rules, zone = services.rules_and_zone()
-    kwargs = {
-        "max_nights": rules.max_consecutive_nights,
-        "night_choices": _night_choices(rules, zone),
-    }
-    form = PermitRequestForm(request.POST or None, **kwargs)
-    refusal = None
-    if request.method == "POST" and form.is_valid():
-        data = services.PermitRequest(**form.cleaned_data, language=translation.get_language())
-        try:
-            client = request.META.get("REMOTE_ADDR", "")
-            permit = services.permit_request(data=data, client=client)
-        except ValidationError as error:
-            refusal = error.messages[0]
-        else:
-            url = reverse("parking:permit", kwargs={"token": services.permit_token(permit)})
-            return redirect(url + "?new=1")
+    night_choices = _night_choices(rules, zone)
+    form, refusal = None, None
+    if request.method == "POST":
+        form = PermitRequestForm(
+            request.POST, max_nights=rules.max_consecutive_nights, night_choices=night_choices
+        )
+        if form.is_valid():
+            data = services.PermitRequest(**form.cleaned_data, language=translation.get_language())
+            try:
+                client = request.META.get("REMOTE_ADDR", "")
+                permit = services.permit_request(data=data, client=client)
+            except ValidationError as error:
+                refusal = error.messages[0]
+            else:
+                url = reverse("parking:permit", kwargs={"token": services.permit_token(permit)})
+                return redirect(url + "?new=1")
+        form = decorate(form)
+        fields_html = render_to_string("parking/_request_fields.html", {"form": form})
+    else:
+        fields_html = _blank_fields_html(rules, night_choices)
     context = {
-        "form": decorate(form),
-        "fields_html": _request_fields_html(form),
+        "form": form,
+        "fields_html": fields_html,
         "refusal": refusal,
         "rules": rules,
         **selectors.public_notices(rules=rules, zone=zone),

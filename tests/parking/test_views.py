@@ -204,3 +204,18 @@ def test_one_connection_cannot_flood_requests(client, rules, street, frozen):
     assert Refusal.objects.get().rule == "too_many_requests"
     frozen.shift(datetime.timedelta(hours=1))
     assert client.post("/parking/", _form(street, plate="THREE3", nights="1")).status_code == 302
+
+
+def test_the_blank_form_shows_a_street_added_since_it_was_last_shown(client, rules, street, frozen):
+    from tests.factories import StreetFactory
+
+    assert "Chapel Street" in client.get("/parking/").content.decode()
+    StreetFactory(name="Elm Street")
+    assert "Elm Street" in client.get("/parking/").content.decode()
+
+
+def test_the_blank_form_is_in_the_language_of_the_page(client, rules, street, frozen):
+    english = client.get("/parking/").content.decode()
+    spanish = client.get("/es/parking/").content.decode()
+    assert "The vehicle" in english and "El vehículo" not in english
+    assert "El vehículo" in spanish and "The vehicle" not in spanish
