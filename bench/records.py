@@ -159,9 +159,8 @@ def measure_packet(*, redacted: bool = True) -> tuple[float, int]:
     pdf = canvas.Canvas(buffer)
     for n in range(7):
         for line in range(40):
-            pdf.drawString(
-                60, 760 - line * 17, f"Page {n + 1}, line {line + 1}: narrative, Jane Roe."
-            )
+            name = ", witness Jane Roe" if line == 4 else ""
+            pdf.drawString(60, 760 - line * 17, f"Page {n + 1}, line {line + 1}: narrative{name}.")
         pdf.showPage()
     pdf.save()
     scan = io.BytesIO()

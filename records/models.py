@@ -238,8 +238,9 @@ class Document(models.Model):
 
 
 class Redaction(models.Model):
-    """A part of a responsive record withheld under a statutory exemption: a region of a
-    scanned page (blacked out in the pixels themselves), or a whole page."""
+    """A part of a responsive record withheld under a statutory exemption: an area of a page,
+    scanned or PDF (blacked out in the pixels of the released page: records/redact.py), or a
+    whole page."""
 
     request = models.ForeignKey(RecordRequest, on_delete=models.CASCADE, related_name="redactions")
     document = models.ForeignKey(

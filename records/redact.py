@@ -28,8 +28,13 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
+
+# ReportLab wraps image data in ASCII85 by default, in pure Python: most of a rasterized page's
+# build time, for a 7-bit-safe file nobody needs. Binary streams are plain PDF.
+rl_config.useA85 = 0
 
 # Released pages: 150 dots per inch keeps print and on-screen reading sharp while a 10-page
 # packet stays well inside its time budget. Previews in admin: a little lower.
@@ -143,13 +148,23 @@ def _intersects(box: tuple[float, float, float, float], boxes: list[Box]) -> boo
 def _words_outside(page, boxes: list[Box]) -> list[Word]:
     """The page's words (from its text layer) lying wholly outside every box."""
     width, height = page.get_size()
-    dev_w, dev_h = max(int(width * 10), 1), max(int(height * 10), 1)
+    # Page space to the displayed page (points from the top-left corner) is affine: read it off
+    # PDFium once, at a fine device scale, instead of asking for every character.
+    scale = 100
+    dev_w, dev_h = max(int(width * scale), 1), max(int(height * scale), 1)
     dx, dy = ctypes.c_int(), ctypes.c_int()
 
-    def to_display(px: float, py: float) -> tuple[float, float]:
-        """Page space to the displayed page, in points from the top-left corner."""
+    def device(px: float, py: float) -> tuple[float, float]:
         pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, dev_w, dev_h, 0, px, py, dx, dy)
-        return dx.value / 10, dy.value / 10
+        return dx.value / scale, dy.value / scale
+
+    e, f = device(0, 0)
+    a, b = (v - o for v, o in zip(device(1000, 0), (e, f), strict=True))
+    c, d = (v - o for v, o in zip(device(0, 1000), (e, f), strict=True))
+    a, b, c, d = a / 1000, b / 1000, c / 1000, d / 1000
+
+    def to_display(px: float, py: float) -> tuple[float, float]:
+        return a * px + c * py + e, b * px + d * py + f
 
     text = page.get_textpage()
     raw = text.raw
@@ -242,9 +257,12 @@ def image_page_pdf(
     if words:
         text = pdf.beginText()
         text.setTextRenderMode(3)  # invisible: found by search and screen readers, not drawn
+        size = None
         for word in words:
             natural = pdf.stringWidth(word.text, "Helvetica", word.size) or 1
-            text.setFont("Helvetica", word.size)
+            if word.size != size:
+                text.setFont("Helvetica", word.size)
+                size = word.size
             text.setHorizScale(100 * word.width / natural)
             text.setTextOrigin(word.x, word.baseline)
             text.textOut(word.text)
