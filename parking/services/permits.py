@@ -291,12 +291,11 @@ def _within_hourly_quota(client: str, limit: int, now: datetime.datetime) -> boo
     """Count this connection's requests in the current hour (a keyed hash, not the address)."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()[:32]
     key = f"parking:requests:{now:%Y%m%d%H}:{digest}"
-    cache.add(key, 0, timeout=3600)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
+        count = cache.incr(key)  # the usual case: this connection has asked this hour
+    except ValueError:
+        # The first request this hour; if another one created the counter meanwhile, count on it.
+        count = 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)
     return count <= limit
 
 

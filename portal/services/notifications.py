@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -96,10 +96,6 @@ def notification_enqueue(
         raise ValidationError("Only e-mails carry attachments.", code="attachments")
     for attachment in attachments or ():
         _generator(attachment.generator)  # a wrong name fails now, not at 3 a.m.
-    if dedupe_key:
-        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     notification = Notification(
         channel=channel,
         recipient=recipient.strip(),
@@ -111,17 +107,19 @@ def notification_enqueue(
         attachments=[attachment.as_json() for attachment in attachments or ()],
         next_attempt_at=timezone.now(),
     )
-    # Uniqueness is not checked here: the id is new, and a dedupe_key taken meanwhile is
-    # caught by the unique index below. That spares two queries per message.
+    # Uniqueness is left to the database: the id is new, and the dedupe_key's unique index
+    # decides which of two messages with the same key exists.
     notification.full_clean(validate_unique=False)
-    try:
-        # A savepoint, so a lost race on dedupe_key leaves the caller's transaction usable.
-        with transaction.atomic():
-            notification.save(force_insert=True)
-    except IntegrityError:
-        if dedupe_key:
+    if dedupe_key:
+        # INSERT ... ON CONFLICT DO NOTHING: a key already taken (now or by a concurrent
+        # transaction) leaves no error behind, so the caller's transaction stays usable without
+        # a savepoint; then whichever message holds the key is the one.
+        Notification.objects.bulk_create([notification], ignore_conflicts=True)
+        kept = Notification.objects.filter(dedupe_key=dedupe_key).values_list("pk", flat=True)
+        if kept.first() != notification.pk:
             return Notification.objects.get(dedupe_key=dedupe_key)
-        raise
+    else:
+        notification.save(force_insert=True)
     transaction.on_commit(lambda: notification_dispatch(notification_id=notification.pk))
     return notification
 

@@ -231,3 +231,14 @@ def test_messages_without_attachments_are_unchanged(django_capture_on_commit_cal
         notification = _email()
     assert notification.attachments == []
     assert mail.outbox[0].attachments == []
+
+
+def test_a_taken_dedupe_key_leaves_the_callers_transaction_usable():
+    with transaction.atomic():
+        first = _email(dedupe_key="ban:1:permit:7")
+        again = _email(dedupe_key="ban:1:permit:7", body="A second copy.")
+        assert again.pk == first.pk and again.body == "It was received."
+        # No error was raised inside the transaction: it can go on writing.
+        third = _email(dedupe_key="ban:1:permit:8")
+    assert Notification.objects.count() == 2
+    assert Notification.objects.filter(pk=third.pk).exists()
