@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 
@@ -40,6 +41,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 KEY_PREFIX = "page-cache:v1:"
@@ -71,9 +74,13 @@ def _new_generation() -> int:
 
 def _bump() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # missing (first use, flushed, evicted)
-        cache.set(GENERATION_KEY, _new_generation(), None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # missing (first use, flushed, evicted)
+            cache.set(GENERATION_KEY, _new_generation(), None)
+    except Exception:  # the cache being down must not stop a save
+        # Stored pages (if the cache comes back with them) expire after PAGE_CACHE_SECONDS.
+        logger.warning("Page cache: could not start a new generation", exc_info=True)
 
 
 def page_cache_invalidate() -> None:
@@ -210,10 +217,14 @@ def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = page_cache_generation()
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                generation = page_cache_generation()
+        except Exception:  # the cache being down: build the page as usual
+            logger.warning("Page cache unavailable", exc_info=True)
+            return view(request, *args, **kwargs)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             response = _rebuild(request, entry)
@@ -224,8 +235,12 @@ def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = response.render()
         if _storable(request, response):
             patch_vary_headers(response, ["Cookie"])
-            _store(request, response, key, generation)
-            response[HIT_HEADER] = "miss"
+            try:
+                _store(request, response, key, generation)
+            except Exception:  # not stored this time; the page is served
+                logger.warning("Page cache: could not store %s", request.path, exc_info=True)
+            else:
+                response[HIT_HEADER] = "miss"
         return response
 
     wrapper.page_cached = True

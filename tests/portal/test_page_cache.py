@@ -189,3 +189,18 @@ def test_a_home_page_panel_without_invalidation_keeps_the_home_page_out_of_the_c
 
 def test_test_views_module_is_importable():
     assert page_cache_urls.urlpatterns
+
+
+@cached_urls
+def test_pages_are_built_as_usual_when_the_cache_is_down(client, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "incr", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = client.get("/plain/")
+    assert response.status_code == 200 and HIT_HEADER not in response
+    page_cache_invalidate()  # a save is not stopped by the cache being down
