@@ -204,7 +204,11 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
         if obj is not None:
             extra_context["transitions"] = publishing.transitions_for(request.user, obj)
             extra_context["preview_url"] = obj.get_absolute_url()
-            extra_context["pending_change"] = publishing.pending_change(obj)
+            pending = publishing.pending_change(obj)
+            extra_context["pending_change"] = pending
+            extra_context["pending_changes_inlines"] = pending is not None and any(
+                str(field).startswith(("images:", "partners:")) for field in pending.changed_fields
+            )
             extra_context["is_publisher"] = publishing.is_publisher(request.user)
             extra_context["edits_are_pending"] = publishing.edits_are_pending(request.user, obj)
             extra_context["may_edit"] = publishing.can_edit(request.user, obj)

@@ -160,8 +160,11 @@ def test_officer_edits_a_published_page_as_a_pending_change_and_the_page_stays_l
     assert change.snapshot["body_en"] == "New timetable."
     assert change.snapshot["images"][0]["alt_text_en"] == "Officers and kids at the gym"
     assert change.snapshot["partners"][0]["name"] == "Boys & Girls Club"
-    # The officer goes on with their change, not with the published text.
-    assert "New timetable." in client.get(url).content.decode()
+    # The officer goes on with their change, not with the published text, and is told the
+    # images and partners shown are the published ones.
+    form_page = client.get(url).content.decode()
+    assert "New timetable." in form_page
+    assert "The images and partners below are the published ones" in form_page
     # The preview shows the change to staff only.
     preview_url = reverse("admin:programs_program_pending_preview", args=[program.pk])
     preview = client.get(preview_url)
