@@ -54,6 +54,30 @@ class FastEmailInput(FastInputMixin, forms.EmailInput):
     pass
 
 
+class _SharedChoicesMixin:
+    """Each form copies its fields, and a ChoiceField deep-copies its list of choices (fifty
+    states, the reasons, ...) every time. Ours are never changed in place, only replaced, so
+    the copies share them."""
+
+    def __deepcopy__(self, memo):
+        choices = self._choices
+        self._choices = ()
+        try:
+            result = super().__deepcopy__(memo)
+        finally:
+            self._choices = choices
+        result._choices = choices
+        return result
+
+
+class SharedChoiceField(_SharedChoicesMixin, forms.ChoiceField):
+    pass
+
+
+class SharedTypedChoiceField(_SharedChoicesMixin, forms.TypedChoiceField):
+    pass
+
+
 class PlateField(forms.CharField):
     def to_python(self, value):
         return n.normalise_plate(super().to_python(value))
@@ -83,10 +107,10 @@ class PermitRequestForm(forms.Form):
         validators=[plate_validator],
         help_text=_("Letters and digits as on the plate; spaces and dashes do not matter."),
     )
-    plate_state = forms.ChoiceField(
+    plate_state = SharedChoiceField(
         label=_("State of the plate"), choices=US_STATES, initial="CT", widget=FastSelect
     )
-    vehicle_type = forms.ChoiceField(
+    vehicle_type = SharedChoiceField(
         label=_("Type of vehicle"),
         choices=VehicleType.choices,
         initial=VehicleType.CAR,
@@ -109,19 +133,19 @@ class PermitRequestForm(forms.Form):
         widget=FastSelect,
         help_text=_("The street where the car will park. Only streets of the town are listed."),
     )
-    reason = forms.ChoiceField(
+    reason = SharedChoiceField(
         label=_("Reason"), choices=[("", _("- Choose -")), *Reason.choices], widget=FastSelect
     )
     reason_note = forms.CharField(
         label=_("If other, tell us why"), max_length=300, required=False, widget=FastTextInput
     )
-    first_night = forms.TypedChoiceField(
+    first_night = SharedTypedChoiceField(
         label=_("First night"),
         coerce=datetime.date.fromisoformat,
         widget=FastSelect,
         help_text=_("The night of a date runs from the evening of that date to the next morning."),
     )
-    nights = forms.TypedChoiceField(
+    nights = SharedTypedChoiceField(
         label=_("Number of nights"),
         coerce=int,
         choices=[(1, "1"), (2, "2"), (3, "3")],

@@ -77,7 +77,7 @@ def index(request):
             data = services.PermitRequest(**form.cleaned_data, language=translation.get_language())
             try:
                 client = request.META.get("REMOTE_ADDR", "")
-                permit = services.permit_request(data=data, client=client)
+                permit = services.permit_request(data=data, client=client, rules=rules, zone=zone)
             except ValidationError as error:
                 refusal = error.messages[0]
             else:

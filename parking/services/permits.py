@@ -300,12 +300,19 @@ def _within_hourly_quota(client: str, limit: int, now: datetime.datetime) -> boo
 
 
 def permit_request(
-    *, data: PermitRequest, now: datetime.datetime | None = None, client: str = ""
+    *,
+    data: PermitRequest,
+    now: datetime.datetime | None = None,
+    client: str = "",
+    rules: ParkingRules | None = None,
+    zone=None,
 ) -> Permit:
     """Decide a resident's request at once: a permit, or a DomainError naming the rule.
-    `client` identifies the connection for the hourly quota (`too_many_requests`)."""
+    `client` identifies the connection for the hourly quota (`too_many_requests`). `rules`
+    and `zone`, when the caller has just read them (rules_and_zone), spare reading them again."""
     now = now or timezone.now()
-    rules, zone = rules_and_zone()
+    if rules is None or zone is None:
+        rules, zone = rules_and_zone()
     if client and not _within_hourly_quota(client, rules.requests_per_hour, now):
         refusal_record(data=data, rule="too_many_requests")
         raise _refuse(
