@@ -7,7 +7,14 @@ class ParkingConfig(AppConfig):
     verbose_name = _("Overnight parking")
 
     def ready(self) -> None:
+        from parking.models import BlanketNight, SnowEmergency
         from portal import registry, roles
+        from portal.services import page_cache
+
+        # The home page is cached whole: a ban or blanket night declared, changed or lifted
+        # starts a new generation. What changes with the clock alone (a ban that ends, the next
+        # week's blanket nights) is within the page cache's short time to live.
+        page_cache.watch(SnowEmergency, BlanketNight)
 
         registry.services.register(
             registry.Service(
@@ -28,6 +35,7 @@ class ParkingConfig(AppConfig):
                 template="parking/home_panel.html",
                 context=_home_notice,
                 order=5,
+                cacheable=True,
             )
         )
         registry.demo_loaders.register(

@@ -104,9 +104,14 @@ def test_one_job_cancels_thousands_of_permits_in_batches(
     )
     with django_capture_on_commit_callbacks() as callbacks:
         ban = _declare()
-    assert len(callbacks) == 1  # the declaration queues one job, not a loop
+    # The declaration queues one job, not a loop (the other callback starts a new page-cache
+    # generation: the home page shows the ban).
+    from portal.services import page_cache
+
+    jobs = [callback for callback in callbacks if callback is not page_cache._bump]
+    assert len(jobs) == 1
     assert PermitNight.objects.filter(status="active").count() == 1200
-    callbacks[0]()  # the job (inline in tests)
+    jobs[0]()  # the job (inline in tests)
     assert not PermitNight.objects.filter(status="active").exists()
     ban.refresh_from_db()
     assert ban.permits_cancelled == 1200
@@ -223,3 +228,30 @@ def test_home_page_warns_of_a_snow_emergency_only_while_there_is_one(client, rul
     text = client.get("/es/").content.decode()
     assert "Emergencia por nieve" in text
     assert "Limpieza de nieve después de la tormenta." in text
+
+
+@pytest.mark.django_db
+def test_cached_home_page_shows_a_ban_or_blanket_night_as_soon_as_it_is_declared(
+    client, rules, street, frozen
+):
+    """The home page is cached whole (portal.services.page_cache): parking's panel says so, and
+    declaring a ban or a blanket night starts a new generation."""
+    from portal.services.page_cache import HIT_HEADER
+
+    client.get("/")
+    cached = client.get("/")
+    assert cached[HIT_HEADER] == "hit"
+    assert "Snow emergency" not in cached.content.decode()
+
+    _declare()
+    page = client.get("/")
+    assert page[HIT_HEADER] == "miss"
+    assert "Snow emergency" in page.content.decode()
+
+    assert client.get("/")[HIT_HEADER] == "hit"
+    BlanketNight.objects.create(
+        night=D(2026, 11, 26), name_en="Thanksgiving", name_es="Acción de Gracias"
+    )
+    page = client.get("/")
+    assert page[HIT_HEADER] == "miss"
+    assert "Thanksgiving" in page.content.decode()
