@@ -21,6 +21,7 @@ import diceware
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 MIN_WORDS = 7
 MIN_BITS = 90
@@ -84,6 +85,10 @@ def normalize(passphrase: str) -> str:
 
 
 def _peppered(passphrase: str) -> str:
+    if not settings.TIPS_PASSPHRASE_PEPPER:
+        # The system check (portal.E104) stops manage.py; gunicorn runs no checks, so a server
+        # started without the pepper refuses here rather than hashing with an empty one.
+        raise ImproperlyConfigured("TIPS_PASSPHRASE_PEPPER is not set.")
     pepper = settings.TIPS_PASSPHRASE_PEPPER.encode()
     return hmac.new(pepper, normalize(passphrase).encode(), hashlib.sha256).hexdigest()
 

@@ -63,3 +63,13 @@ def test_a_hash_made_with_older_heavier_parameters_still_verifies():
     assert passphrases.passphrase_verify(stored, phrase)
     assert not passphrases.passphrase_verify(stored, phrase + " extra")
     assert passphrases.passphrase_needs_rehash(stored)
+
+
+def test_no_pepper_refuses_to_hash_rather_than_hash_without_one(settings):
+    """The system check stops manage.py without the pepper; a server (which runs no checks)
+    must refuse too, never store a hash made with an empty pepper."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.TIPS_PASSPHRASE_PEPPER = ""
+    with pytest.raises(ImproperlyConfigured):
+        passphrases.passphrase_hash(passphrases.passphrase_generate(language="en"))
