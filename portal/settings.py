@@ -123,7 +123,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # One prefix per database by default: cached rows (django-solo's settings, say) of
             # one database must never be read by a portal running on another.
