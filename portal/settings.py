@@ -138,6 +138,10 @@ else:
 # Public pages cached whole (portal.services.page_cache) are rebuilt after any change to what
 # they show; this bounds what changes with the clock alone (an event that just ended).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
+# Each process also keeps its latest pages in memory and checks for changes made elsewhere
+# (other workers, Celery) at most this often: a hit then needs no round trip to Redis.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=256)
 
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"

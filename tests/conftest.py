@@ -48,8 +48,10 @@ def pytest_collection_modifyitems(config, items):
 def _isolated(settings, request):
     """Each test starts with an empty cache and runs tasks inline (worker tests undo that)."""
     from portal.celery import app
+    from portal.services.page_cache import page_cache_forget_local
 
     cache.clear()
+    page_cache_forget_local()
     settings.SMS_BACKEND = "portal.sms.LocmemSMSBackend"
     from portal.sms import LocmemSMSBackend
 
@@ -57,6 +59,7 @@ def _isolated(settings, request):
     app.conf.task_always_eager = not request.node.get_closest_marker("worker")
     yield
     cache.clear()
+    page_cache_forget_local()
 
 
 @pytest.fixture

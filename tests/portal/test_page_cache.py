@@ -198,9 +198,57 @@ def test_pages_are_built_as_usual_when_the_cache_is_down(client, monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
+    monkeypatch.setattr(cache, "get", down)
     monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "add", down)
     monkeypatch.setattr(cache, "incr", down)
     monkeypatch.setattr(cache, "set", down)
     response = client.get("/plain/")
     assert response.status_code == 200 and HIT_HEADER not in response
     page_cache_invalidate()  # a save is not stopped by the cache being down
+
+
+@cached_urls
+def test_a_change_from_another_process_is_seen_within_the_local_window(client, settings):
+    """Each process keeps its pages in memory and reads the shared generation at most every
+    PAGE_CACHE_LOCAL_SECONDS; another process's invalidation (here: the shared counter moved
+    without this process knowing) shows once that time has passed."""
+    import time
+
+    from django.core.cache import cache
+
+    from portal.services.page_cache import GENERATION_KEY
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0.3
+    first = client.get("/plain/")
+    assert client.get("/plain/")[HIT_HEADER] == "hit"
+    cache.incr(GENERATION_KEY)  # what page_cache_invalidate() does in another process
+    assert client.get("/plain/").content == first.content  # within the window: this process's copy
+    time.sleep(0.35)
+    after = client.get("/plain/")
+    assert after[HIT_HEADER] == "miss" and after.content != first.content
+
+
+@cached_urls
+def test_pages_served_from_memory_need_no_round_trip_to_the_shared_cache(client, monkeypatch):
+    from django.core.cache import cache
+
+    client.get("/plain/")
+    assert client.get("/plain/")[HIT_HEADER] == "hit"
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(cache, "get", unexpected)
+    monkeypatch.setattr(cache, "get_many", unexpected)
+    assert client.get("/plain/")[HIT_HEADER] == "hit"
+
+
+@cached_urls
+def test_memory_keeps_only_the_latest_pages(client, settings):
+    from portal.services import page_cache
+
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 2
+    for query in ("a=1", "a=2", "a=3"):
+        client.get("/plain/", QUERY_STRING=query)
+    assert len(page_cache._local_pages) == 2
