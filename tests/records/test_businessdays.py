@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from records.businessdays import add_business_days, business_days_between, is_business_day
 
@@ -60,3 +62,31 @@ def test_days_between_counts_business_days_and_goes_negative_when_overdue():
     assert business_days_between(date(2026, 11, 24), date(2026, 12, 1)) == 4
     assert business_days_between(date(2026, 12, 1), date(2026, 11, 24)) == -4
     assert business_days_between(date(2026, 11, 24), date(2026, 11, 24)) == 0
+
+
+def _walked(start, end):
+    """The plain definition: walk the days one by one."""
+    from datetime import timedelta
+
+    from records.businessdays import is_business_day
+
+    sign = 1
+    if end < start:
+        start, end, sign = end, start, -1
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_business_day(day)
+    return sign * count
+
+
+@given(
+    start=st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31)),
+    span=st.integers(min_value=-800, max_value=800),
+)
+@settings(max_examples=400, deadline=None)
+def test_counted_business_days_match_walking_the_calendar(start, span):
+    from datetime import timedelta
+
+    end = start + timedelta(days=span)
+    assert business_days_between(start, end) == _walked(start, end)
