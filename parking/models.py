@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from solo.models import SingletonModel
 
 from portal.models import Street, phone_validator
+from portal.singletons import LocalSingleton
 
 plate_validator = RegexValidator(
     r"^[A-Z0-9]{1,8}$",
@@ -50,7 +50,7 @@ def _default_excluded_types() -> list[str]:
     return [VehicleType.COMMERCIAL, VehicleType.TRAILER, VehicleType.RV]
 
 
-class ParkingRules(SingletonModel):
+class ParkingRules(LocalSingleton):
     """The town's overnight parking policy, edited in admin. Defaults are the issue's."""
 
     max_consecutive_nights = models.PositiveSmallIntegerField(

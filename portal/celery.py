@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _read_singletons_afresh(**kwargs) -> None:
+    """A task sees the settings as the request that queued it saved them (portal/singletons.py)."""
+    from portal.singletons import forget_local_singletons
+
+    forget_local_singletons()

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from solo.models import SingletonModel
+
+from portal.singletons import LocalSingleton
 
 phone_validator = RegexValidator(
     r"^[0-9+()\-. ]{3,25}$", _("Enter a phone number using digits, spaces, +, -, ( and ).")
@@ -25,7 +26,7 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
-class DepartmentSettings(SingletonModel):
+class DepartmentSettings(LocalSingleton):
     """Everything that makes the portal this department's: never hard-coded in templates."""
 
     name = models.CharField(_("department name"), max_length=120, default="Police Department")

@@ -338,6 +338,8 @@ VAR_DIR.mkdir(exist_ok=True)
 # django-solo keeps the department settings in the cache; saving them in admin refreshes it.
 SOLO_CACHE = "default"
 SOLO_CACHE_TIMEOUT = 60 * 60
+# ... and each process keeps them in memory for this long (portal/singletons.py; 0: off).
+SOLO_LOCAL_SECONDS = env.float("SOLO_LOCAL_SECONDS", default=1.0)
 
 # --- records ---
 # Fernet keys for files attached to record requests (identity documents above all), comma

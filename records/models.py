@@ -10,7 +10,8 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from solo.models import SingletonModel
+
+from portal.singletons import LocalSingleton
 
 
 class PrivateStorage(FileSystemStorage):
@@ -450,7 +451,7 @@ class FingerprintSlot(models.Model):
         return max(self.capacity - self.booked, 0)
 
 
-class RecordsSettings(SingletonModel):
+class RecordsSettings(LocalSingleton):
     """Settings of the Records Division, edited in admin."""
 
     id_retention_days = models.PositiveSmallIntegerField(

@@ -49,9 +49,11 @@ def _isolated(settings, request):
     """Each test starts with an empty cache and runs tasks inline (worker tests undo that)."""
     from portal.celery import app
     from portal.services.page_cache import page_cache_forget_local
+    from portal.singletons import forget_local_singletons
 
     cache.clear()
     page_cache_forget_local()
+    forget_local_singletons()
     settings.SMS_BACKEND = "portal.sms.LocmemSMSBackend"
     from portal.sms import LocmemSMSBackend
 
@@ -60,6 +62,7 @@ def _isolated(settings, request):
     yield
     cache.clear()
     page_cache_forget_local()
+    forget_local_singletons()
 
 
 @pytest.fixture

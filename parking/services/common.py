@@ -7,7 +7,6 @@ import zoneinfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -35,15 +34,11 @@ def rules_get() -> ParkingRules:
 
 
 def rules_and_zone() -> tuple[ParkingRules, zoneinfo.ZoneInfo]:
-    """The rules and the department's time zone in one cache round trip (django-solo keeps
-    both singletons in the cache; a miss falls back to get_solo, which reads and re-caches)."""
+    """The rules and the department's time zone: both singletons are held a second in this
+    process (portal/singletons.py), so most calls make no round trip at all."""
     from portal.models import DepartmentSettings
 
-    keys = (ParkingRules.get_cache_key(), DepartmentSettings.get_cache_key())
-    found = cache.get_many(keys) if settings.SOLO_CACHE else {}
-    rules = found.get(keys[0]) or ParkingRules.get_solo()
-    department = found.get(keys[1]) or DepartmentSettings.get_solo()
-    return rules, zoneinfo.ZoneInfo(department.time_zone)
+    return ParkingRules.get_solo(), zoneinfo.ZoneInfo(DepartmentSettings.get_solo().time_zone)
 
 
 # --- Tokens ------------------------------------------------------------------------------------
