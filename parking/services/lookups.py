@@ -1,13 +1,13 @@
-"""The officer's plate lookup: tonight's active permit for a plate, or none, and one audit
-entry for every lookup, written in the lookup's own transaction.
+"""The officer's plate lookup: tonight's active permit for a plate, or none, and one audit entry
+for every lookup, written in the lookup's own transaction.
 
-Officers' handhelds ask many times a night, so on PostgreSQL the lookup, the audit entry and
-the night's blanket-night and snow-emergency flags are one statement (one round trip, its own
-transaction), committed without waiting for the write-ahead log to reach the disk
-(synchronous_commit off, for that transaction only). The trade-off, chosen for lookups and for
-nothing that changes a permit: if PostgreSQL itself crashes, the audit entries of the last
-fraction of a second of lookups may be lost; the database stays consistent. Elsewhere (SQLite
-in development) the same is done with the ORM in a transaction.
+Officers' handhelds ask many times a night, so on PostgreSQL the lookup, the audit entry and the
+night's blanket-night and snow-emergency flags are one call of a database function (one round
+trip, its own transaction, plans kept by PostgreSQL), committed without waiting for the write-
+ahead log to reach the disk (synchronous_commit off, for that transaction only). The trade-off,
+chosen for lookups and for nothing that changes a permit: if PostgreSQL itself crashes, the
+audit entries of the last fraction of a second of lookups may be lost; the database stays
+consistent. Elsewhere (SQLite in development) the same is done with the ORM in a transaction.
 """
 
 import datetime
@@ -109,56 +109,17 @@ def _check_with_the_orm(*, actor, plate, plate_state, night, window=None) -> Pla
     )
 
 
-# One statement: find the night (at most one row), insert the audit entry whether or not it was
-# found (a data-modifying WITH runs exactly once, referenced or not), read the night's flags,
-# and turn synchronous_commit off for this statement's own transaction (set_config, is_local);
-# inside a caller's transaction (`own` false) its setting is left alone.
-# target_label is str(permit): "XXXX-XXXXX PLATE (ST)".
-_ONE_STATEMENT = """
-WITH found AS (
-    SELECT pn.id, pn.permit_id, pn.night, pn.plate, pn.plate_state, pn.street_id,
-           pn.house_number, pn.status, p.code, p.vehicle_type, p.make, p.model, p.colour,
-           s.name AS street_name
-    FROM {night} pn
-    JOIN {permit} p ON p.id = pn.permit_id
-    JOIN {street} s ON s.id = pn.street_id
-    WHERE pn.plate = %(plate)s AND pn.night = %(night)s AND pn.status = 'active'
-      AND (%(state)s = '' OR pn.plate_state = %(state)s)
-    LIMIT 1
-), entry AS (
-    INSERT INTO {audit} (at, actor_id, actor_label, action, target_type_id, target_id,
-                         target_label, detail)
-    SELECT %(at)s, %(actor_id)s, %(actor_label)s, %(action)s,
-           CASE WHEN found.id IS NULL THEN NULL ELSE %(permit_type)s END,
-           COALESCE(found.permit_id::text, ''),
-           COALESCE(LEFT(CASE WHEN length(found.code) > 4
-                              THEN substr(found.code, 1, 4) || '-' || substr(found.code, 5)
-                              ELSE found.code END
-                         || ' ' || found.plate || ' (' || found.plate_state || ')', 200), ''),
-           jsonb_set(%(detail)s::jsonb, '{{permitted}}', to_jsonb(found.id IS NOT NULL))
-    FROM (SELECT 1) AS one LEFT JOIN found ON TRUE
-    RETURNING id
+# One call of the database function parking_plate_check (migration 0004): find the night (at
+# most one row), insert the audit entry whether or not it was found, read the night's flags, and
+# turn synchronous_commit off for the call's own transaction; inside a caller's transaction
+# (`own` false) the setting is left alone. PostgreSQL keeps the function's plans per connection.
+_CALL = """
+SELECT * FROM parking_plate_check(
+    %(plate)s, %(state)s, %(night)s::date, %(at)s::timestamptz, %(actor_id)s::integer,
+    %(actor_label)s, %(action)s, %(permit_type)s::integer, %(detail)s::jsonb,
+    %(start)s::timestamptz, %(end)s::timestamptz, %(own)s
 )
-SELECT set_config('synchronous_commit',
-                  CASE WHEN %(own)s THEN 'off' ELSE current_setting('synchronous_commit') END,
-                  true),
-       (SELECT id FROM entry),
-       EXISTS (SELECT 1 FROM {blanket} WHERE night = %(night)s),
-       EXISTS (SELECT 1 FROM {ban} WHERE starts_at < %(end)s AND ends_at > %(start)s),
-       found.*
-FROM (SELECT 1) AS one LEFT JOIN found ON TRUE
 """
-
-
-def _sql() -> str:
-    return _ONE_STATEMENT.format(
-        night=PermitNight._meta.db_table,
-        permit=Permit._meta.db_table,
-        street=Street._meta.db_table,
-        audit=AuditEntry._meta.db_table,
-        blanket=BlanketNight._meta.db_table,
-        ban=SnowEmergency._meta.db_table,
-    )
 
 
 def _check_in_one_statement(*, actor, plate, plate_state, night, window=None) -> PlateCheck:
@@ -179,10 +140,9 @@ def _check_in_one_statement(*, actor, plate, plate_state, night, window=None) ->
         "own": not connection.in_atomic_block,
     }
     with connection.cursor() as cursor:  # outside a transaction, the statement is its own
-        cursor.execute(_sql(), params)
+        cursor.execute(_CALL, params)
         row = cursor.fetchone()
     (
-        _config,
         entry_id,
         blanket,
         ban,
