@@ -211,6 +211,12 @@ _NEAR = _words(
     "up",
     "off",
     "around",
+    "upstairs",
+    "downstairs",
+    "here",
+    "there",
+    "close",
+    "nearby",
 )
 _CERCA = _words(
     "en",
@@ -243,7 +249,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "place",
         _phrase(
-            f"I(?:'m| am)? (?:live|lived|living|work|worked|working|stay|stayed|staying) {_NEAR}"
+            f"(?:I(?:'m| am)?|we(?:'re| are)?) "
+            f"(?:live|lived|living|work|worked|working|stay|stayed|staying) {_NEAR}"
         ),
     ),
     ("place", _phrase("where (?:I|we) (?:live|lived|work|worked|stay|stayed)")),
@@ -314,6 +321,8 @@ REASONS = {
 
 # The fields a tipster writes freely. The contact field is not searched: it has its own warning.
 SEARCHED_FIELDS = ("what", "where", "when", "people", "vehicles")
+# The tipster's answer on the check-back page.
+REPLY_FIELDS = ("body",)
 
 
 @dataclass(frozen=True)
@@ -354,13 +363,10 @@ def cues_find(text: str) -> list[Cue]:
     return kept
 
 
-def cues_in_tip(values: dict[str, str]) -> list[FieldCue]:
-    """The cues in the free-text fields of a tip, field by field in the form's order."""
-    return [
-        FieldCue(field, cue)
-        for field in SEARCHED_FIELDS
-        for cue in cues_find(values.get(field) or "")
-    ]
+def cues_in_tip(values: dict[str, str], fields=SEARCHED_FIELDS) -> list[FieldCue]:
+    """The cues in the free-text fields of a tip (or of an answer: REPLY_FIELDS), field by
+    field in the form's order."""
+    return [FieldCue(field, cue) for field in fields for cue in cues_find(values.get(field) or "")]
 
 
 def patterns_for_script() -> list[dict]:

@@ -218,6 +218,8 @@ class ReplyForm(DescribedForm):
         label=_("Add photos, videos or documents (optional)"),
         widget=MultipleFileInput(attrs={"class": "usa-file-input", "accept": ACCEPT}),
     )
+    # As on the tip form: sent only by the warning's "Send it as it is" button.
+    send_as_is = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []

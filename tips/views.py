@@ -126,9 +126,9 @@ def index(request):
     return _tip_form(request, form)
 
 
-def _cues(form) -> list[dict]:
-    """The identifying words in a valid tip, as the warning lists them; none once the resident
-    chose to send it as it is."""
+def _cues(form, fields=cues.SEARCHED_FIELDS) -> list[dict]:
+    """The identifying words in a valid tip or answer, as the warning lists them; none once the
+    resident chose to send it as it is."""
     if form.cleaned_data.get("send_as_is"):
         return []
     return [
@@ -138,7 +138,7 @@ def _cues(form) -> list[dict]:
             "phrase": found.cue.phrase,
             "reason": found.cue.reason,
         }
-        for found in cues.cues_in_tip(form.cleaned_data)
+        for found in cues.cues_in_tip(form.cleaned_data, fields)
     ]
 
 
@@ -157,8 +157,8 @@ def _tip_form(request, form, *, found: list[dict] | None = None, files_dropped: 
     )
 
 
-def cues_script_data() -> dict:
-    return {"fields": list(cues.SEARCHED_FIELDS), "rules": cues.patterns_for_script()}
+def cues_script_data(fields=cues.SEARCHED_FIELDS) -> dict:
+    return {"fields": list(fields), "rules": cues.patterns_for_script()}
 
 
 def _unseal(sealed: str) -> tuple[Tip, str] | None:
@@ -216,7 +216,15 @@ def _tip_from_access(token: str) -> Tip | None:
     return Tip.objects.select_related("category").filter(pk=int(tip_id)).first()
 
 
-def _thread(request, tip: Tip, reply_form=None, sent=False, status=200):
+def _thread(
+    request,
+    tip: Tip,
+    reply_form=None,
+    sent=False,
+    status=200,
+    found: list[dict] | None = None,
+    files_dropped: int = 0,
+):
     return render(
         request,
         "tips/thread.html",
@@ -228,6 +236,9 @@ def _thread(request, tip: Tip, reply_form=None, sent=False, status=200):
             "reply_form": reply_form or ReplyForm(initial={"access": _access_token(tip)}),
             "sent": sent,
             "rewards": True,
+            "cues": found or [],
+            "files_dropped": files_dropped,
+            "cue_rules": cues_script_data(cues.REPLY_FIELDS),
             **_limits_context(),
         },
         status=status,
@@ -272,6 +283,18 @@ def reply(request):
     if tip is None:
         return render(
             request, "tips/check.html", {"form": CheckForm(), "expired": True}, status=400
+        )
+    if form.is_valid() and (found := _cues(form, cues.REPLY_FIELDS)):
+        # As on the tip form: ask before sending words that could identify the tipster. The
+        # answer comes back as typed (with a fresh access token); files must be chosen again.
+        form.data = form.data.copy()
+        form.data["access"] = _access_token(tip)
+        return _thread(
+            request,
+            tip,
+            reply_form=form,
+            found=found,
+            files_dropped=len(form.cleaned_data["attachments"]),
         )
     if form.is_valid():
         try:

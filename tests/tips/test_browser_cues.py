@@ -177,3 +177,87 @@ def test_the_pages_script_finds_exactly_what_the_server_finds(demo, page):
         for sample in samples
     ]
     assert found == expected
+
+
+ANSWER = {
+    "en": {
+        "prefix": "",
+        "body": "My cousin parks the bikes behind the laundromat.",
+        "phrase": "My cousin",
+        "send": "Send",
+        "as_is": "Send it as it is",
+        "edit": "Edit my answer",
+        "heading": "your answer may show who you are",
+    },
+    "es": {
+        "prefix": "/es",
+        "body": "Mi primo guarda las motos detrás de la lavandería.",
+        "phrase": "Mi primo",
+        "send": "Enviar",
+        "as_is": "Enviarla tal como está",
+        "edit": "Corregir mi respuesta",
+        "heading": "su respuesta podría mostrar quién es usted",
+    },
+}
+
+
+def _open_thread(page, base, prefix):
+    from tests.tips.factories import PASSPHRASE, TipFactory
+
+    tip = TipFactory()
+    page.goto(f"{base}{prefix}/tips/check/")
+    page.locator("#id_number").fill(tip.number)
+    page.locator("#id_passphrase").fill(PASSPHRASE)
+    page.locator("#id_passphrase").press("Enter")
+    page.wait_for_selector("#id_body")
+    return tip
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_answer_on_the_check_back_page_is_checked_too(demo, page, language):
+    text = ANSWER[language]
+    tip = _open_thread(page, demo.url, text["prefix"])
+    page.locator("#id_body").fill(text["body"])
+    hint = page.locator("#id_body-cues")
+    expect(hint).to_contain_text(text["phrase"])
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name=text["send"], exact=True).focus()
+    page.keyboard.press("Enter")
+    warning = page.locator("#cue-warning")
+    expect(warning).to_be_focused()
+    expect(warning).to_contain_text(text["heading"])
+    expect(warning).to_contain_text(f"“{text['phrase']}”")
+    assert axe_violations(page) == []
+    assert not tip.messages.exists()
+
+    page.get_by_role("link", name=text["edit"]).focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#id_body")
+    page.get_by_role("button", name=text["as_is"]).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#id_body")
+    expect(page.locator("body")).to_contain_text(text["body"])
+    assert tip.messages.get().body == text["body"]
+
+
+def test_without_javascript_the_server_checks_the_answer(demo, browser):
+    text = ANSWER["es"]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
+    )
+    phone = context.new_page()
+    try:
+        tip = _open_thread(phone, demo.url, text["prefix"])
+        phone.locator("#id_body").fill(text["body"])
+        phone.get_by_role("button", name=text["send"], exact=True).click()
+        phone.wait_for_selector("#cue-warning")
+        assert text["heading"] in phone.locator("#cue-warning").inner_text()
+        assert phone.locator("#id_body").input_value() == text["body"]
+        assert not tip.messages.exists()
+        phone.get_by_role("button", name=text["as_is"]).focus()
+        phone.keyboard.press("Enter")
+        phone.wait_for_selector("#id_body")
+        assert tip.messages.get().body == text["body"]
+    finally:
+        context.close()

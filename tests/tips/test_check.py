@@ -109,3 +109,68 @@ def test_checking_in_with_an_older_hash_stores_a_fresh_one(client):
     assert not passphrases.passphrase_needs_rehash(tip.passphrase_hash)
     assert passphrases.passphrase_verify(tip.passphrase_hash, PASSPHRASE)
     assert REFUSED in _open(client, tip.number, "wrong words").content.decode()
+
+
+def _access(client, tip) -> str:
+    html = _open(client, tip.number).content.decode()
+    return re.search(r'name="access" value="([^"]+)"', html).group(1)
+
+
+def test_an_answer_with_identifying_words_comes_back_with_a_warning_and_is_kept(client):
+    tip = TipFactory()
+    response = client.post(
+        "/tips/check/reply/", {"access": _access(client, tip), "body": "My cousin sold it to him."}
+    )
+    html = response.content.decode()
+    assert not TipMessage.objects.filter(tip=tip).exists()
+    assert "<title>Check before sending:" in html
+    assert "your answer may show who you are" in html
+    assert "<strong>My cousin</strong>" in html
+    assert 'href="#id_body"' in html
+    assert "My cousin sold it to him.</textarea>" in html
+    assert 'form="reply-form" name="send_as_is" value="1"' in html
+    # The page still carries a working access token: sending as it is goes through.
+    access = re.search(r'name="access" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/tips/check/reply/",
+        {"access": access, "body": "My cousin sold it to him.", "send_as_is": "1"},
+    )
+    assert "was sent to the investigators" in response.content.decode()
+    assert TipMessage.objects.get(tip=tip).body == "My cousin sold it to him."
+
+
+def test_an_answer_whose_files_were_dropped_says_so(client):
+    import io
+
+    from tests.tips.conftest import jpeg_bytes
+
+    tip = TipFactory()
+    photo = io.BytesIO(jpeg_bytes())
+    photo.name = "p.jpg"
+    html = client.post(
+        "/tips/check/reply/",
+        {"access": _access(client, tip), "body": "I live upstairs.", "attachments": [photo]},
+    ).content.decode()
+    assert "The file you chose was not sent and is not kept. Choose it again before" in html
+    assert not TipMessage.objects.filter(tip=tip).exists()
+
+
+def test_the_answer_warning_is_in_spanish(client):
+    tip = TipFactory()
+    html = client.post(
+        "/es/tips/check/reply/", {"access": _access(client, tip), "body": "Mi vecino lo tiene."}
+    ).content.decode()
+    assert "<strong>Mi vecino</strong>" in html
+    assert "su respuesta podría mostrar quién es usted" in html
+    assert "Enviarla tal como está" in html
+
+
+def test_the_check_back_page_carries_the_rules_for_the_answer_only(client):
+    import json
+
+    tip = TipFactory()
+    html = _open(client, tip.number).content.decode()
+    rules = json.loads(re.search(r'id="tip-cue-rules"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert rules["fields"] == ["body"]
+    outside_template = re.sub(r"<template.*?</template>", "", html, flags=re.S)
+    assert 'name="send_as_is"' not in outside_template

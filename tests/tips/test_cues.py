@@ -21,6 +21,8 @@ IDENTIFYING = [
     ("nuestra jefa vende", "relation", "nuestra jefa"),
     ("mi exnovio tiene un arma", "relation", "mi exnovio"),
     ("I live across the street from them.", "place", "I live across"),
+    ("I live upstairs from the guy.", "place", "I live upstairs"),
+    ("we stay there every summer", "place", "we stay there"),
     ("I'm staying at the motel", "place", "I'm staying at"),
     ("I work at the car wash on Main", "place", "I work at"),
     ("where I live people race at night", "place", "where I live"),
