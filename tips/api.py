@@ -3,6 +3,7 @@ audit-logged, exactly as opening it in admin is."""
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -10,7 +11,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from tips import selectors, services
-from tips.models import Tip
+from tips.models import Tip, TipMessage
 from tips.serializers import (
     TipDetailSerializer,
     TipListSerializer,
@@ -60,7 +61,13 @@ class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     lookup_value_regex = r"[0-9A-Z]{5}-[0-9A-Z]{5}"
 
     def get_queryset(self):
-        return selectors.tip_queue()
+        queryset = selectors.tip_queue()
+        if self.action == "retrieve":  # the detail: its thread and merges in constant queries
+            queryset = queryset.select_related("duplicate_of").prefetch_related(
+                Prefetch("messages", queryset=TipMessage.objects.select_related("merged_from")),
+                Prefetch("duplicates", queryset=Tip.objects.only("id", "number", "duplicate_of")),
+            )
+        return queryset
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -31,14 +31,27 @@ class TipListSerializer(serializers.ModelSerializer):
 
 
 class TipMessageSerializer(serializers.ModelSerializer):
+    merged_from = serializers.SlugRelatedField(
+        slug_field="number",
+        read_only=True,
+        help_text="The merged tip this message came from (its tipster's thread), or null.",
+    )
+
     class Meta:
         model = TipMessage
-        fields = ["direction", "body", "created_at"]
+        fields = ["direction", "body", "created_at", "merged_from"]
 
 
 class TipDetailSerializer(TipListSerializer):
     messages = TipMessageSerializer(many=True, read_only=True)
     duplicate_of = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    merged = serializers.SlugRelatedField(
+        source="duplicates",
+        slug_field="number",
+        many=True,
+        read_only=True,
+        help_text="The tips merged into this one.",
+    )
 
     class Meta(TipListSerializer.Meta):
         fields = [
@@ -50,6 +63,7 @@ class TipDetailSerializer(TipListSerializer):
             "vehicles",
             "contact",
             "duplicate_of",
+            "merged",
             "messages",
         ]
 

@@ -83,3 +83,41 @@ def test_schema_lists_the_tip_endpoints_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_the_detail_shows_merges_in_the_same_number_of_queries(api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tips import services
+
+    survivor = TipFactory()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert api.get(f"/api/v1/tips/{survivor.number}/").status_code == 200
+        return len(seen)
+
+    queries()  # the first request warms the caches (content types, permissions)
+    alone = queries()
+    for question in ("Which garage?", "What colour?", "When?"):
+        duplicate = TipFactory()
+        services.tip_message_send(tip=duplicate, actor=api.user, body=question)
+        services.tip_merge(duplicate=duplicate, into=survivor, actor=api.user)
+    data = api.get(f"/api/v1/tips/{survivor.number}/").json()
+    assert queries() == alone
+    duplicates = sorted(t.number for t in survivor.duplicates.all())
+    assert sorted(data["merged"]) == duplicates
+    moved = [m for m in data["messages"] if m["body"] == "Which garage?"]
+    assert moved and moved[0]["merged_from"] in duplicates
+    assert TipFactory().number not in data["merged"]
+
+
+def test_a_merged_tip_points_at_the_survivor(api):
+    from tips import services
+
+    survivor, duplicate = TipFactory(), TipFactory()
+    services.tip_merge(duplicate=duplicate, into=survivor, actor=api.user)
+    data = api.get(f"/api/v1/tips/{duplicate.number}/").json()
+    assert data["duplicate_of"] == survivor.number
+    assert data["merged"] == []
