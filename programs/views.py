@@ -27,7 +27,9 @@ def program_pending_preview(request: HttpRequest, program, revision) -> HttpResp
     approved (called by the admin, which checks who may see it)."""
     from programs.services.revisions import snapshot_preview
 
-    copy, images, partners = snapshot_preview(program, revision.snapshot)
+    copy, rows = snapshot_preview(program, revision.snapshot)
+    now = timezone.now()
+    news = [item for item in rows["news"] if item.is_published and item.published_at <= now]
     response = render(
         request,
         "programs/detail.html",
@@ -38,9 +40,9 @@ def program_pending_preview(request: HttpRequest, program, revision) -> HttpResp
             "version": f"pending-{revision.pk}",
             "translation_missing": _translation_missing(copy),
             "events": selectors.event_list(program=program)[:12],
-            "news": selectors.news_list(program=program)[:5],
-            "images": images,
-            "partners": partners,
+            "news": news[:5],
+            "images": rows["images"],
+            "partners": rows["partners"],
         },
     )
     response["Cache-Control"] = "private, no-store"

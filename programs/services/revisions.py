@@ -1,10 +1,11 @@
 """What a program page's revision holds, what changed between two, and how one is put back.
 
 A revision is a snapshot of the whole page as residents see it: the text in English and
-Spanish, the officer to contact, the publishing schedule, and the images (with their
-descriptions and captions in both languages) and partners. Restoring a revision, or
-approving a pending change, puts all of that back. Snapshots written before images and
-partners were kept (no "images" key) restore only what they hold.
+Spanish, the officer to contact, the publishing schedule, the images (with their
+descriptions and captions in both languages), the partners and the program's news items.
+Restoring a revision, or approving a pending change, puts all of that back. Snapshots written
+before images, partners or news were kept (no "images" or "news" key) restore only what they
+hold.
 
 Writes are the callers' (programs/services/publishing.py): these helpers run inside their
 transactions and never audit on their own.
@@ -15,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Model
+from django.utils.dateparse import parse_datetime
 
-from programs.models import Partner, Program, ProgramImage
+from programs.models import NewsItem, Partner, Program, ProgramImage
 
 FIELDS = [
     "title_en",
@@ -38,6 +40,7 @@ class Inline:
     fields: list[str]
     files: list[str]
     label_field: str
+    ordering: tuple[str, ...] = ("order", "id")
 
 
 INLINES = [
@@ -55,6 +58,14 @@ INLINES = [
         ["logo"],
         "name",
     ),
+    Inline(
+        "news",
+        NewsItem,
+        ["title_en", "title_es", "body_en", "body_es", "published_at", "is_published"],
+        [],
+        "title_en",
+        ("-published_at", "-id"),
+    ),
 ]
 
 
@@ -70,7 +81,7 @@ def snapshot_of(program: Program) -> dict:
     """The page as it is in the database now."""
     data = {name: _plain(getattr(program, name)) for name in FIELDS}
     for inline in INLINES:
-        rows = inline.model.objects.filter(program=program).order_by("order", "id")
+        rows = inline.model.objects.filter(program=program).order_by(*inline.ordering)
         data[inline.key] = [
             {"id": row.pk, **{name: _plain(getattr(row, name)) for name in inline.fields}}
             for row in rows
@@ -143,9 +154,9 @@ def snapshot_apply(program: Program, snapshot: dict) -> list[str]:
     return snapshot_changes(before, snapshot_of(program))
 
 
-def snapshot_preview(program: Program, snapshot: dict) -> tuple[Program, list, list]:
-    """An unsaved copy of the page as the snapshot says, for the preview: the program, its
-    images and its partners."""
+def snapshot_preview(program: Program, snapshot: dict) -> tuple[Program, dict[str, list]]:
+    """An unsaved copy of the page as the snapshot says, for the preview: the program, and its
+    images, partners and news by INLINES key (unsaved rows, in the page's order)."""
     copy = Program.objects.select_related("contact_officer").get(pk=program.pk)
     for name in FIELDS:
         if name in snapshot:
@@ -154,20 +165,26 @@ def snapshot_preview(program: Program, snapshot: dict) -> tuple[Program, list, l
         from portal.models import Officer
 
         copy.contact_officer = Officer.objects.filter(pk=snapshot["contact_officer_id"]).first()
-    lists = []
+    lists = {}
     for inline in INLINES:
         if inline.key not in snapshot:
-            lists.append(list(inline.model.objects.filter(program=program)))
+            lists[inline.key] = list(
+                inline.model.objects.filter(program=program).order_by(*inline.ordering)
+            )
             continue
         rows = []
         for data in snapshot[inline.key]:
-            row = inline.model(program=copy)
+            row = inline.model(program=copy, pk=data.get("id"))
             for name in inline.fields:
                 setattr(row, name, field_value(inline.model, name, data.get(name)))
             rows.append(row)
-        lists.append(rows)
-    images, partners = lists
-    return copy, images, partners
+        lists[inline.key] = rows
+    return copy, lists
+
+
+def _newest_first(row: dict) -> tuple[float, int]:
+    published = parse_datetime(row.get("published_at") or "")
+    return (-published.timestamp() if published else 0.0, -(row.get("id") or 0))
 
 
 def snapshot_from_forms(form, formsets, *, base: dict | None = None) -> dict:
@@ -208,6 +225,9 @@ def snapshot_from_forms(form, formsets, *, base: dict | None = None) -> dict:
                     value = stored(value, folder)
                 row[name] = _plain(value)
             rows.append(row)
-        rows.sort(key=lambda row: (row.get("order") or 0, row.get("id") or 0))
+        if "order" in inline.fields:
+            rows.sort(key=lambda row: (row.get("order") or 0, row.get("id") or 0))
+        else:  # news: the newest first
+            rows.sort(key=_newest_first)
         data[inline.key] = rows
     return data

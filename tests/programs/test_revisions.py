@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import roles
 from portal.errors import DomainError
@@ -164,7 +165,7 @@ def test_officer_edits_a_published_page_as_a_pending_change_and_the_page_stays_l
     # images and partners shown are the published ones.
     form_page = client.get(url).content.decode()
     assert "New timetable." in form_page
-    assert "The images and partners below are the published ones" in form_page
+    assert "The images, partners and news below are the published ones" in form_page
     # The preview shows the change to staff only.
     preview_url = reverse("admin:programs_program_pending_preview", args=[program.pk])
     preview = client.get(preview_url)
@@ -267,3 +268,110 @@ def test_an_officers_restore_on_a_published_page_is_a_pending_change(officer, pu
     program.refresh_from_db()
     assert program.body_en == "Second."
     assert publishing.pending_change(program).snapshot["body_en"] == "First."
+
+
+def _with_news(data, news):
+    data.update({"news-TOTAL_FORMS": str(len(news)), "news-INITIAL_FORMS": "0"})
+    data["news-INITIAL_FORMS"] = str(sum(1 for item in news if item.get("id")))
+    for n, item in enumerate(news):
+        for key, value in item.items():
+            data[f"news-{n}-{key}"] = value
+    return data
+
+
+def test_news_an_officer_adds_to_a_published_page_waits_for_the_publisher(
+    client, officer, publisher
+):
+    program = ProgramFactory(status=S.PUBLISHED, editors=[officer])
+    spring = program.news.create(
+        title_en="Spring league opens", body_en="Sign-ups are open.", published_at=timezone.now()
+    )
+    client.force_login(officer)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+    when = timezone.localtime(spring.published_at)
+    data = _with_news(
+        _form_data(program),
+        [
+            {
+                "id": spring.pk,
+                "program": program.pk,
+                "title_en": spring.title_en,
+                "title_es": "",
+                "body_en": spring.body_en,
+                "body_es": "",
+                "published_at_0": when.strftime("%Y-%m-%d"),
+                "published_at_1": when.strftime("%H:%M:%S"),
+                "is_published": "on",
+            },
+            {
+                "program": program.pk,
+                "title_en": "Summer camp dates",
+                "title_es": "Fechas del campamento de verano",
+                "body_en": "Camp runs in July.",
+                "body_es": "El campamento es en julio.",
+                "published_at_0": "2026-11-01",
+                "published_at_1": "09:00:00",
+                "is_published": "on",
+            },
+        ],
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    public_page = Client().get(program.get_absolute_url()).content.decode()
+    assert "Summer camp dates" not in public_page and "Spring league opens" in public_page
+    assert program.news.count() == 1
+
+    change = publishing.pending_change(program)
+    titles = [item["title_en"] for item in change.snapshot["news"]]
+    assert titles == ["Spring league opens", "Summer camp dates"]  # the newest first
+    assert any(c.startswith("news: + “Summer camp dates”") for c in change.changed_fields)
+    preview_url = reverse("admin:programs_program_pending_preview", args=[program.pk])
+    preview = client.get(preview_url).content.decode()
+    assert "Summer camp dates" in preview and "Spring league opens" in preview
+    spanish = client.get(preview_url + "?lang=es").content.decode()
+    assert "Fechas del campamento de verano" in spanish
+
+    publishing.program_change_submit(actor=officer, revision=change)
+    publishing.program_change_approve(actor=publisher, revision=change)
+    assert sorted(program.news.values_list("title_en", flat=True)) == [
+        "Spring league opens",
+        "Summer camp dates",
+    ]
+    assert "Summer camp dates" in Client().get(program.get_absolute_url()).content.decode()
+
+
+def test_revert_restores_the_news_as_it_was(publisher):
+    program = ProgramFactory(status=S.DRAFT)
+    kept = program.news.create(title_en="Buy-back on Saturday", body_en="At the armory.")
+    first = publishing.program_record_save(
+        actor=publisher, program=program, created=False, changed_fields=[]
+    )
+    kept.title_en = "Buy-back moved to Sunday"
+    kept.save()
+    program.news.create(title_en="Thank you", body_en="Forty guns came in.")
+    latest = publishing.program_record_save(
+        actor=publisher, program=program, created=False, changed_fields=[]
+    )
+    assert any(c.startswith("news: + “Thank you”") for c in latest.changed_fields)
+    assert any(c.startswith("news: “Buy-back moved") for c in latest.changed_fields)
+
+    publishing.program_revert(actor=publisher, revision=first)
+    assert list(program.news.values_list("title_en", flat=True)) == ["Buy-back on Saturday"]
+
+
+def test_a_revision_from_before_news_were_kept_leaves_the_news_alone(publisher):
+    program = ProgramFactory(status=S.DRAFT, body_en="Old")
+    program.news.create(title_en="Still here", body_en="x")
+    old = publishing.program_record_save(
+        actor=publisher, program=program, created=False, changed_fields=[]
+    )
+    ProgramRevision.objects.filter(pk=old.pk).update(
+        snapshot={k: v for k, v in old.snapshot.items() if k != "news"}
+    )
+    old.refresh_from_db()
+    program.body_en = "New"
+    program.save()
+    publishing.program_revert(actor=publisher, revision=old)
+    program.refresh_from_db()
+    assert program.body_en == "Old"
+    assert list(program.news.values_list("title_en", flat=True)) == ["Still here"]
