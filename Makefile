@@ -9,6 +9,8 @@ PORT ?= 8000
 .PHONY: run test test-browser lint format bench bench-all bench-tips bench-parking bench-records \
 	bench-programs assets messages deploy-check install install-dev clean
 
+# Links in the demo's e-mails (printed to the console) point at the port the portal runs on.
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install assets  ## a working portal with demo data on http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_setup --users

@@ -24,6 +24,7 @@ from icalendar import Event as VEvent
 
 from portal.models import Neighborhood
 from portal.selectors import department_get
+from portal.services.page_cache import page_cached
 from programs import selectors
 from programs.models import Event, Program
 from programs.text import render_markdown
@@ -92,6 +93,7 @@ def _calendar_response(events, *, name: str, filename: str) -> HttpResponse:
     return response
 
 
+@page_cached
 def calendar_all(request: HttpRequest) -> HttpResponse:
     events = selectors.event_list(include_past=True).filter(
         ends_at__gte=timezone.now() - timezone.timedelta(days=90)
@@ -100,12 +102,14 @@ def calendar_all(request: HttpRequest) -> HttpResponse:
     return _calendar_response(events, name=name, filename="events.ics")
 
 
+@page_cached
 def calendar_program(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.program_get(slug=slug)
     events = selectors.event_list(program=program, include_past=True)
     return _calendar_response(events, name=str(program.title), filename=f"{slug}.ics")
 
 
+@page_cached
 def calendar_neighborhood(request: HttpRequest, slug: str) -> HttpResponse:
     neighborhood = get_object_or_404(Neighborhood, slug=slug)
     events = selectors.event_list(neighborhood=neighborhood, include_past=True)
@@ -113,6 +117,7 @@ def calendar_neighborhood(request: HttpRequest, slug: str) -> HttpResponse:
     return _calendar_response(events, name=name, filename=f"{slug}.ics")
 
 
+@page_cached
 def calendar_event(request: HttpRequest, key: str) -> HttpResponse:
     event = selectors.event_get(slug=key)
     return _calendar_response([event], name=str(event.title), filename=f"{event.slug}.ics")

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from portal.services.page_cache import page_cached
 from programs import feeds, views
 
 app_name = "programs"
 urlpatterns = [
     path("programs/", views.index, name="index"),
-    path("programs/news.atom", feeds.NewsFeed(), name="news-feed"),
+    # Calendar apps poll the feeds: they are cached like the pages (portal/services/page_cache.py).
+    path("programs/news.atom", page_cached(feeds.NewsFeed()), name="news-feed"),
     path("programs/<slug:slug>/", views.detail, name="detail"),
     path("programs/<slug:slug>/events.ics", feeds.calendar_program, name="program-calendar"),
     path("events/", views.events, name="events"),

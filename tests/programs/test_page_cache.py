@@ -168,3 +168,29 @@ def test_home_page_is_cached_and_shows_event_changes(client):
     event.save()
     page = client.get("/")
     assert page[HIT_HEADER] == "miss" and "Autumn buy-back" in page.content.decode()
+
+
+def test_calendar_and_news_feeds_are_cached_and_follow_changes(client):
+    program = ProgramFactory(slug="pal")
+    event = EventFactory(program=program, title_en="Spring league")
+    meeting = MeetingFactory()
+    program.news.create(title_en="Sign-ups open", body_en="Come by the gym.")
+    urls = [
+        "/events.ics",
+        "/programs/pal/events.ics",
+        f"/neighborhoods/{meeting.neighborhood.slug}/meetings.ics",
+        f"/events/{event.slug}/event.ics",
+        "/programs/news.atom",
+        "/es/programs/news.atom",
+    ]
+    for url in urls:
+        _cached(client, url)
+    assert "Spring league" in _cached(client, "/events.ics")
+    assert "text/calendar" in client.get("/events.ics")["Content-Type"]
+    event.title_en = "Summer league"
+    event.save()
+    calendar = client.get("/programs/pal/events.ics")
+    assert calendar[HIT_HEADER] == "miss" and "Summer league" in calendar.content.decode()
+    program.news.create(title_en="Gym closed Monday", body_en="Back on Tuesday.")
+    feed = client.get("/programs/news.atom")
+    assert feed[HIT_HEADER] == "miss" and "Gym closed Monday" in feed.content.decode()
