@@ -150,6 +150,8 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
+    show_full_result_count = False
+    paginator = CappedCountPaginator  # every confirmation and reminder is a row
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["retry_failed"]
 

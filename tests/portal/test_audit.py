@@ -88,3 +88,25 @@ def test_audit_log_is_read_only_in_admin(client):
     assert (
         client.post(reverse("admin:portal_auditentry_delete", args=[entry.pk])).status_code == 403
     )
+
+
+@pytest.mark.parametrize(
+    "changelist", ["admin:portal_auditentry_changelist", "admin:portal_notification_changelist"]
+)
+def test_the_long_kernel_lists_never_count_the_whole_table(client, changelist):
+    """The audit log (every plate lookup) and the outbox grow without end: a page counts at
+    most COUNT_CAP rows, and says so rather than reading them all."""
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.admin import CappedCountPaginator
+
+    admin_user = UserFactory(username="root", is_superuser=True)
+    for n in range(3):
+        audit_record(actor=admin_user, action=f"portal.test.{n}")
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(reverse(changelist))
+    assert response.status_code == 200
+    assert isinstance(response.context["cl"].paginator, CappedCountPaginator)
+    counts = [q["sql"] for q in seen.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts), counts
