@@ -147,9 +147,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "channel"]
+    list_filter = ["created_at", "status", "channel"]  # a date hierarchy reads every row
     search_fields = ["recipient", "subject"]
-    date_hierarchy = "created_at"
     show_full_result_count = False
     paginator = CappedCountPaginator  # every confirmation and reminder is a row
     readonly_fields = [f.name for f in Notification._meta.fields]
@@ -181,12 +180,29 @@ class NotificationAdmin(admin.ModelAdmin):
         )
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions recorded so far, read through the action index (portal/selectors.py)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        from portal.selectors import audit_action_list
+
+        return [(action, action) for action in audit_action_list()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "target_type", "target_label"]
-    list_filter = ["action", "target_type"]
+    # With a million entries a date hierarchy's list of dates and a DISTINCT over the actions
+    # each read every row (0.5 and 0.3 s): "when" is a date-range filter, the actions come
+    # from the index.
+    list_filter = ["at", AuditActionFilter, "target_type"]
     search_fields = ["actor_label", "action", "target_label", "target_id"]
-    date_hierarchy = "at"
     list_select_related = ["target_type"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
     show_full_result_count = False
