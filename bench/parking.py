@@ -16,6 +16,10 @@ What it measures, and prints:
    are first run against the bare view (two GETs of /healthz/live per round): that is the
    floor the machine gives under that load in this run. Beside them, the form under wrk with
    50 connections and no think time at all: the saturation figure, queueing rather than page.
+4. The back office over the million permits: the permit and night lists (newest first, by
+   night, a plate search), the statistics and the audit log (every lookup above is an entry),
+   each rendered in process by Django's test client with DEBUG=0: median of 5, and the number
+   of queries. No target in the issue; a page a clerk waits seconds for is a bug.
 
 Run it from the repository root: `.venv/bin/python bench/parking.py`. It needs PostgreSQL, Redis
 and wrk, like bench/run.py, and uses its own database (created if missing):
@@ -99,8 +103,21 @@ WHERE p.code LIKE 'B%%'
 """
 
 
+def audit_entry_count() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM portal_auditentry")
+        return cursor.fetchone()[0]
+
+
 def setup_django(env: dict[str, str]) -> None:
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")})
+    names = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "STATIC_ROOT")
+    os.environ.update({k: env[k] for k in names})
+    os.environ.update(
+        {k: env[k] for k in ("FIELD_ENCRYPTION_KEYS", "RECORDS_ENCRYPTION_KEYS") if k in env}
+    )
+    os.environ["STAFF_REQUIRE_2FA"] = "0"  # this process's own test client signs in without it
     os.environ.update(ALLOWED_HOSTS=env["ALLOWED_HOSTS"], SECURE_SSL_REDIRECT="0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
@@ -184,6 +201,49 @@ def lookup_at_the_database(samples: int = 500) -> dict:
         "seq_scan_on_nights": any("Seq Scan on parking_permitnight" in p for p in plans),
         "plan": plans[len(plans) // 2],
     }
+
+
+ADMIN_PAGES = [
+    ("permits, newest first", "/admin/parking/permit/"),
+    ("permits holding tonight", "/admin/parking/permit/?night={tonight}"),
+    ("permit search by plate", "/admin/parking/permit/?q={plate}"),
+    ("permitted nights", "/admin/parking/permitnight/"),
+    ("statistics (30 days)", "/admin/parking/permit/statistics/"),
+    ("audit log", "/admin/portal/auditentry/"),
+    ("audit log, plate lookups", "/admin/portal/auditentry/?action=parking.plate.lookup"),
+]
+
+
+def back_office(plate: str, repeats: int = 5) -> list[dict]:
+    """Each admin page of ADMIN_PAGES: median milliseconds over `repeats` and its queries."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from parking import nights
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench.admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    rows = []
+    for what, template in ADMIN_PAGES:
+        url = template.format(tonight=nights.tonight().isoformat(), plate=plate)
+        client.get(url)  # warm: templates, content types
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise BenchError(f"{url} answered {response.status_code}")
+        rows.append(
+            {"what": what, "url": url, "ms": statistics.median(times), "queries": len(queries)}
+        )
+    return rows
 
 
 def officer_token() -> tuple[str, str]:
@@ -423,6 +483,12 @@ def main() -> int:
             submitting = residents_submitting(port, first.isoformat(), street_ids)
             print(f"  residents on the form:          {submitting} (target p95 < 150 ms)")
 
+        print("4. The back office over the million permits (in process, DEBUG=0, median of 5)")
+        print(f"  audit log entries: {audit_entry_count():,}")
+        office = back_office(plate)
+        for row in office:
+            print(f"  {row['what']:30} {row['ms']:8.1f} ms {row['queries']:4d} queries")
+
         print()
         print("Summary (compare ratios; figures depend on how busy the machine was)")
         print(f"  {'what':44} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")
@@ -452,6 +518,8 @@ def main() -> int:
             rate_text = f"{rate:8.1f}" if rate is not None else f"{'':8}"
             print(f"  {what:44} {p50:8.1f} {p95_text} {rate_text}")
         print(f"  officer API p50 / bare p50 = {ratio:.2f} (target <= 1.5)")
+        slowest = max(office, key=lambda row: row["ms"])
+        print(f"  slowest back-office page: {slowest['what']}, {slowest['ms']:.0f} ms")
         print(
             f"  residents p95 = {submitting['p95_ms']:.0f} ms (GET {submitting['get_p95_ms']:.0f}, "
             f"POST {submitting['post_p95_ms']:.0f}; target < 150), bare view under the same "
