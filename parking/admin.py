@@ -130,20 +130,18 @@ class NightFilter(admin.SimpleListFilter):
             return queryset
         try:
             night = datetime.date.fromisoformat(self.value())
-        except ValueError:
+        except ValueError:  # a hand-edited URL: nothing, rather than an error page
             return queryset.none()
+        return self.holding(queryset, night)
+
+    def holding(self, queryset, night: datetime.date):
         # The permits holding that night, by the nights' index: no join, no DISTINCT.
         return queryset.filter(pk__in=PermitNight.objects.filter(night=night).values("permit_id"))
 
 
 class NightOfPermitNightFilter(NightFilter):
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            return queryset.filter(night=datetime.date.fromisoformat(self.value()))
-        except ValueError:
-            return queryset.none()
+    def holding(self, queryset, night: datetime.date):
+        return queryset.filter(night=night)
 
 
 class RevokeForm(forms.Form):
@@ -169,7 +167,7 @@ class PermitAdmin(AuditedModelAdmin):
     search_fields = ["=plate", "=code"]
     list_select_related = ["street"]
     # A million permits: no full count, no date hierarchy (its DISTINCT reads every row; the
-    # night filter serves instead), newest first by an index (bench: 1.3 s to 0.02 s a page).
+    # night filter serves instead), newest first by an index (bench: 1.3 s to 0.2 s a page).
     show_full_result_count = False
     paginator = CappedCountPaginator
     inlines = [PermitNightInline]

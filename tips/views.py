@@ -286,13 +286,11 @@ def reply(request):
         )
     if form.is_valid() and (found := _cues(form, cues.REPLY_FIELDS)):
         # As on the tip form: ask before sending words that could identify the tipster. The
-        # answer comes back as typed (with a fresh access token); files must be chosen again.
-        form.data = form.data.copy()
-        form.data["access"] = _access_token(tip)
+        # answer comes back as typed; files must be chosen again.
         return _thread(
             request,
             tip,
-            reply_form=form,
+            reply_form=_rearmed(form, tip),
             found=found,
             files_dropped=len(form.cleaned_data["attachments"]),
         )
@@ -305,6 +303,11 @@ def reply(request):
             _apply_errors(form, error)
         else:
             return _thread(request, tip, sent=True)
+    return _thread(request, tip, reply_form=_rearmed(form, tip), status=400)
+
+
+def _rearmed(form: ReplyForm, tip: Tip) -> ReplyForm:
+    """The answer form shown again as typed, with a fresh access token for the next send."""
     form.data = form.data.copy()
     form.data["access"] = _access_token(tip)
-    return _thread(request, tip, reply_form=form, status=400)
+    return form

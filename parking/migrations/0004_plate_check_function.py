@@ -9,6 +9,8 @@ replace the function too (CREATE OR REPLACE below).
 
 from django.db import migrations
 
+from portal.migration_ops import RunSQLOnPostgreSQL
+
 CREATE = """
 CREATE OR REPLACE FUNCTION parking_plate_check(
     p_plate text, p_state text, p_night date, p_at timestamptz, p_actor_id integer,
@@ -82,19 +84,9 @@ DROP FUNCTION IF EXISTS parking_plate_check(
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("parking", "0003_address_night_index"),
         ("portal", "0005_notification_attachments"),
     ]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [RunSQLOnPostgreSQL(CREATE, DROP)]

@@ -4,6 +4,8 @@ for test teardown.)"""
 
 from django.db import migrations
 
+from portal.migration_ops import RunSQLOnPostgreSQL
+
 CREATE = """
 CREATE OR REPLACE FUNCTION portal_auditentry_append_only() RETURNS trigger AS $$
 BEGIN
@@ -22,16 +24,6 @@ DROP FUNCTION IF EXISTS portal_auditentry_append_only();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("portal", "0002_staff_roles")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [RunSQLOnPostgreSQL(CREATE, DROP)]

@@ -182,9 +182,21 @@ def snapshot_preview(program: Program, snapshot: dict) -> tuple[Program, dict[st
     return copy, lists
 
 
-def _newest_first(row: dict) -> tuple[float, int]:
-    published = parse_datetime(row.get("published_at") or "")
-    return (-published.timestamp() if published else 0.0, -(row.get("id") or 0))
+def _sorted(rows: list[dict], ordering: tuple[str, ...]) -> list[dict]:
+    """Snapshot rows in the inline's ordering (as `order_by(*ordering)` would give them): one
+    stable sort per field, the last first. Datetimes are ISO strings in a snapshot, possibly
+    with different offsets, so they are compared as instants."""
+
+    def value(row: dict, name: str):
+        raw = row.get(name)
+        if isinstance(raw, str) and (moment := parse_datetime(raw)) is not None:
+            return moment.timestamp()
+        return raw or 0
+
+    for field in reversed(ordering):
+        name = field.lstrip("-")
+        rows.sort(key=lambda row, name=name: value(row, name), reverse=field.startswith("-"))
+    return rows
 
 
 def snapshot_from_forms(form, formsets, *, base: dict | None = None) -> dict:
@@ -225,9 +237,5 @@ def snapshot_from_forms(form, formsets, *, base: dict | None = None) -> dict:
                     value = stored(value, folder)
                 row[name] = _plain(value)
             rows.append(row)
-        if "order" in inline.fields:
-            rows.sort(key=lambda row: (row.get("order") or 0, row.get("id") or 0))
-        else:  # news: the newest first
-            rows.sort(key=_newest_first)
-        data[inline.key] = rows
+        data[inline.key] = _sorted(rows, inline.ordering)
     return data
