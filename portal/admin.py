@@ -2,7 +2,9 @@
 every change (and, where a record is sensitive, every view) lands in the audit log."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -33,6 +35,73 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         query = self.object_list.values("pk").order_by()[:COUNT_CAP]
         return query.count()
+
+
+class FormActionMixin:
+    """An admin action that asks for something first (a reason, a clerk, a number of days) on an
+    intermediate page, then applies one service to each selected row.
+
+        @admin.action(description=_("Close"), permissions=["change"])
+        def close(self, request, queryset):
+            return self.form_action(
+                request, queryset, form_class=CloseForm, title=_("Close"),
+                apply=lambda row, data: services.request_close(..., actor=request.user),
+                done=lambda n: ngettext("%(count)d request closed.", ..., n) % {"count": n},
+            )
+
+    A row the service refuses (a `ValidationError`) is left as it was and named in a warning;
+    the others go ahead, each in the service's own transaction."""
+
+    form_action_template = "admin/portal/form_action.html"
+
+    def form_action(
+        self,
+        request,
+        queryset,
+        *,
+        form_class,
+        title,
+        apply,
+        done=None,
+        intro: str = "",
+        submit_label=None,
+    ):
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                count, refused = 0, []
+                for row in queryset:
+                    try:
+                        apply(row, form.cleaned_data)
+                    except ValidationError as error:
+                        refused.append(f"{row}: {' '.join(error.messages)}")
+                    else:
+                        count += 1
+                message = (
+                    done(count)
+                    if done
+                    else ngettext("%(count)d item updated.", "%(count)d items updated.", count)
+                    % {"count": count}
+                )
+                self.message_user(request, message, messages.SUCCESS)
+                for line in refused:
+                    self.message_user(request, line, messages.WARNING)
+                return None
+        else:
+            form = form_class()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "intro": intro,
+            "submit_label": submit_label or _("Apply"),
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, self.form_action_template, context)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

@@ -1,8 +1,12 @@
-"""Read-only public endpoints of the kernel: the contact directory and neighborhoods."""
+"""Read-only public endpoints of the kernel (the contact directory and neighborhoods), and the
+API's exception handler, which every app's endpoints share."""
 
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError
+from rest_framework import status, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal import selectors
 from portal.serializers import DivisionSerializer, NeighborhoodSerializer
@@ -30,3 +34,21 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.division_list()
+
+
+def exception_handler(exc, context):
+    """A service's refusal (`DomainError`, or any Django `ValidationError`) becomes a 400 (409
+    when the record's state refused it) with the field errors and the stable `code`, so a view
+    calls its service and lets the refusal rise. Everything else is DRF's own handling."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+        else:
+            detail = {"detail": exc.messages}
+        code = getattr(exc, "domain_code", None) or getattr(exc, "code", None) or "invalid"
+        conflict = getattr(exc, "conflict", False)
+        return Response(
+            {**detail, "code": code},
+            status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST,
+        )
+    return drf_exception_handler(exc, context)

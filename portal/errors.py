@@ -8,11 +8,24 @@ from django.core.exceptions import ValidationError
 
 
 class DomainError(ValidationError):
-    """A rule refused the request. `code` is stable; `message` is for the person."""
+    """A rule refused the request. `code` is stable; `message` is for the person.
 
-    def __init__(self, message, *, code: str, field: str | None = None, params=None):
+    `conflict=True` marks a refusal caused by the record's current state (a transition not
+    allowed from here, a place already taken) rather than by what was sent: the API answers
+    409 for those and 400 for the rest (`portal.api.exception_handler`)."""
+
+    def __init__(
+        self,
+        message,
+        *,
+        code: str,
+        field: str | None = None,
+        params=None,
+        conflict: bool = False,
+    ):
         if field:
             super().__init__({field: [ValidationError(message, code=code, params=params)]})
         else:
             super().__init__(message, code=code, params=params)
         self.domain_code = code
+        self.conflict = conflict
