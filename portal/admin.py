@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from solo.admin import SingletonModelAdmin
 
+from portal import registry
 from portal.models import (
     AuditEntry,
     DepartmentSettings,
@@ -118,25 +119,25 @@ class AuditedModelAdmin(admin.ModelAdmin):
         # Admin's change form runs in a transaction: the entry commits with the change.
         audit_record(
             actor=request.user,
-            action=self._action("change" if change else "add"),
+            action=self._action("changed" if change else "added"),
             target=obj,
             detail={"fields": sorted(form.changed_data)} if change else {},
         )
 
     def delete_model(self, request, obj):
-        audit_record(actor=request.user, action=self._action("delete"), target=obj)
+        audit_record(actor=request.user, action=self._action("deleted"), target=obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit_record(actor=request.user, action=self._action("delete"), target=obj)
+            audit_record(actor=request.user, action=self._action("deleted"), target=obj)
         super().delete_queryset(request, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self.audit_views and request.method == "GET":
             obj = self.get_object(request, admin.utils.unquote(object_id))
             if obj is not None and self.has_view_or_change_permission(request, obj):
-                audit_record(actor=request.user, action=self._action("view"), target=obj)
+                audit_record(actor=request.user, action=self._action("viewed"), target=obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -235,7 +236,7 @@ class NotificationAdmin(admin.ModelAdmin):
         for notification in failed:
             notification_retry(notification=notification)
             audit_record(
-                actor=request.user, action="portal.notification.retry", target=notification
+                actor=request.user, action="portal.notification.retried", target=notification
             )
         self.message_user(
             request,
@@ -258,7 +259,8 @@ class AuditActionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from portal.selectors import audit_action_list
 
-        return [(action, action) for action in audit_action_list()]
+        labels = {action.key: action.label for action in registry.audit_actions.all()}
+        return [(action, labels.get(action, action)) for action in audit_action_list()]
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset

@@ -18,12 +18,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import registry, roles, signals  # noqa: F401 - connects the receivers
+        from portal import audit, registry, roles, signals  # noqa: F401 - connects the receivers
         from portal.services.encryption import check_encryption_config
 
         # Production refuses to run while a feature's encryption keys or required secrets are
         # missing or malformed (every keyring and secret the apps register).
         checks.register(check_encryption_config, checks.Tags.security)
+        audit.register()
 
         registry.services.register(
             registry.Service(

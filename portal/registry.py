@@ -3,7 +3,10 @@
 A feature app registers, in its AppConfig.ready():
 - a `Service`: a thing residents can do (a card on the home page and an entry in the menu);
 - a `Panel`: a block on the home page or on a neighborhood's page (upcoming events, meetings);
-- a `DemoLoader`: the app's part of the demo data that `make run` loads.
+- a `DemoLoader`: the app's part of the demo data that `make run` loads;
+- its `AuditAction`s: every action name its services write to the audit log, with a label for
+  the audit log's filter. `audit_record` refuses a name nobody registered, so the list in each
+  app's `audit.py` is the whole list.
 Remove the app from INSTALLED_APPS and its cards and panels are simply gone (pretix fills its
 pages through plugin signals in the same spirit; a registry is enough for us).
 """
@@ -70,7 +73,26 @@ class DemoLoader:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class AuditAction:
+    """One kind of audit entry. `key` is `<app>.<thing>.<past participle>`:
+    "tips.tip.decrypted", "records.document.released", "parking.permit.revoked"."""
+
+    key: str
+    label: str | Promise
+    order: int = 100
+
+
+# The verbs `AuditedModelAdmin` writes for any model it manages (`<app>.<model>.<verb>`).
+ADMIN_AUDIT_VERBS = ("added", "changed", "deleted", "viewed")
+
+
+def audit_action_known(action: str) -> bool:
+    return action in audit_actions._items or action.rsplit(".", 1)[-1] in ADMIN_AUDIT_VERBS
+
+
 services: Registry[Service] = Registry("services")
+audit_actions: Registry[AuditAction] = Registry("audit actions")
 demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 home_panels: Registry[Panel] = Registry("home panels")
 neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")

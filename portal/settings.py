@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
 
 MAINTENANCE_MODE = env.bool("MAINTENANCE_MODE", default=False)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# audit_record refuses action names no app registered (portal/registry.py).
+AUDIT_ACTIONS_STRICT = env.bool("AUDIT_ACTIONS_STRICT", default=False)
 
 LOGGING = {
     "version": 1,

@@ -8,19 +8,19 @@ from portal.services.audit import audit_record
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_login")
 def _audit_login(sender, request, user, **kwargs):
-    audit_record(actor=user, action="auth.login")
+    audit_record(actor=user, action="auth.signed_in")
 
 
 @receiver(user_logged_out, dispatch_uid="portal.audit_logout")
 def _audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(actor=user, action="auth.logout")
+        audit_record(actor=user, action="auth.signed_out")
 
 
 @receiver(user_login_failed, dispatch_uid="portal.audit_login_failed")
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, action="auth.login_failed", actor_label=username)
+    audit_record(actor=None, action="auth.sign_in_failed", actor_label=username)
 
 
 def _watch_public_content() -> None:

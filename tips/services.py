@@ -397,7 +397,7 @@ def tip_update(
     if changed:
         tip.full_clean()
         tip.save()
-        audit_record(actor=actor, action="tips.tip.change", target=tip, detail=changed)
+        audit_record(actor=actor, action="tips.tip.changed", target=tip, detail=changed)
     return tip
 
 

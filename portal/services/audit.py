@@ -9,11 +9,17 @@ Rules:
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from portal import registry
 from portal.models import AuditEntry
+
+
+class UnknownAuditAction(ValueError):
+    """An action name no app registered (portal/registry.py `audit_actions`)."""
 
 
 @transaction.atomic
@@ -25,7 +31,9 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> AuditEntry:
-    """Append one entry. `action` is a dotted code such as "portal.neighborhood.change"."""
+    """Append one entry. `action` is a registered dotted code such as "tips.tip.decrypted"."""
+    if settings.AUDIT_ACTIONS_STRICT and not registry.audit_action_known(action):
+        raise UnknownAuditAction(f"Register the audit action {action!r} in its app's audit.py")
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         actor=user,

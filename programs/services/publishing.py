@@ -136,7 +136,7 @@ def program_record_save(
     )
     audit_record(
         actor=actor,
-        action="programs.program.add" if created else "programs.program.change",
+        action="programs.program.added" if created else "programs.program.changed",
         target=program,
         detail={"fields": list(changed_fields), "revision": revision.pk},
     )

@@ -97,7 +97,7 @@ def test_search_finds_a_permit_by_plate_as_typed_or_by_code(admin_client, rules,
 def test_opening_a_permit_is_audit_logged(admin_client, staff, rules, street, frozen):
     permit = hold_nights("ABC123", [D(2026, 11, 24)])
     admin_client.get(f"{CHANGELIST}{permit.pk}/change/")
-    assert AuditEntry.objects.filter(action="parking.permit.view", actor=staff).exists()
+    assert AuditEntry.objects.filter(action="parking.permit.viewed", actor=staff).exists()
 
 
 def test_revoke_asks_for_a_reason_first(admin_client, rules, street, frozen):
@@ -177,4 +177,4 @@ def test_rules_are_edited_in_admin_and_the_change_is_audited(admin_client, staff
     rules.refresh_from_db()
     assert rules.max_consecutive_nights == 2
     assert rules.excluded_vehicle_types == ["trailer"]
-    assert AuditEntry.objects.filter(action="parking.parkingrules.change", actor=staff).exists()
+    assert AuditEntry.objects.filter(action="parking.parkingrules.changed", actor=staff).exists()

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 def test_entry_records_who_what_and_which_record():
     user = UserFactory(username="clerk1")
     division = DivisionFactory()
-    entry = audit_record(actor=user, action="portal.division.view", target=division)
+    entry = audit_record(actor=user, action="portal.division.viewed", target=division)
     assert (entry.actor, entry.actor_label, entry.target_id) == (user, "clerk1", str(division.pk))
     assert entry.target_type.model == "division"
 
 
 def test_entries_cannot_be_changed_or_deleted_through_the_model():
-    entry = audit_record(actor=None, action="auth.login_failed", actor_label="mallory")
+    entry = audit_record(actor=None, action="auth.sign_in_failed", actor_label="mallory")
     entry.action = "something.else"
     with pytest.raises(ValidationError):
         entry.save()
@@ -29,7 +29,7 @@ def test_entries_cannot_be_changed_or_deleted_through_the_model():
 
 
 def test_database_refuses_to_rewrite_the_audit_log(on_postgresql):
-    entry = audit_record(actor=None, action="auth.login_failed", actor_label="mallory")
+    entry = audit_record(actor=None, action="auth.sign_in_failed", actor_label="mallory")
     for statement in (
         "UPDATE portal_auditentry SET action = 'x' WHERE id = %s",
         "DELETE FROM portal_auditentry WHERE id = %s",
@@ -40,7 +40,7 @@ def test_database_refuses_to_rewrite_the_audit_log(on_postgresql):
             connection.cursor() as cursor,
         ):
             cursor.execute(statement, [entry.pk])
-    assert AuditEntry.objects.get(pk=entry.pk).action == "auth.login_failed"
+    assert AuditEntry.objects.get(pk=entry.pk).action == "auth.sign_in_failed"
 
 
 def test_admin_change_is_audited_with_the_changed_fields(client):
@@ -63,7 +63,7 @@ def test_admin_change_is_audited_with_the_changed_fields(client):
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content[:2000]
-    entry = AuditEntry.objects.get(action="portal.division.change")
+    entry = AuditEntry.objects.get(action="portal.division.changed")
     assert entry.actor == admin_user
     assert entry.detail == {"fields": ["phone"]}
     assert Division.objects.get(pk=division.pk).phone == "(860) 555-0002"
@@ -76,7 +76,7 @@ def test_sign_in_and_failed_sign_in_are_audited(client):
         reverse("admin:login"), {"username": "officer1", "password": "correct horse battery"}
     )
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor_label"))
-    assert actions == [("auth.login_failed", "officer1"), ("auth.login", "officer1")]
+    assert actions == [("auth.sign_in_failed", "officer1"), ("auth.signed_in", "officer1")]
 
 
 def test_audit_log_is_read_only_in_admin(client):

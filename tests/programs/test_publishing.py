@@ -88,7 +88,7 @@ def test_officer_edit_keeps_a_revision_and_an_audit_entry(client, officer):
     assert revision.author == officer
     assert "body_en" in revision.changed_fields
     assert revision.snapshot["body_en"] == "New text for the page."
-    assert AuditEntry.objects.filter(action="programs.program.change", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.program.changed", actor=officer).exists()
 
 
 def test_service_refuses_an_officer_who_is_not_assigned(officer):

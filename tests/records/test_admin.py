@@ -154,7 +154,7 @@ def test_opening_a_request_is_audited(client, clerk):
     record_request = RecordRequestFactory()
     assert client.get(f"{QUEUE}{record_request.pk}/change/").status_code == 200
     assert AuditEntry.objects.filter(
-        action="records.recordrequest.view", target_id=str(record_request.pk)
+        action="records.recordrequest.viewed", target_id=str(record_request.pk)
     ).exists()
 
 

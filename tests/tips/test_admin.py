@@ -102,7 +102,7 @@ def test_assigning_and_reviewing_records_first_triage_and_audit(client, investig
     tip.refresh_from_db()
     assert tip.status == "reviewing" and tip.assigned_to == investigator
     assert tip.first_triaged_at is not None
-    entry = AuditEntry.objects.get(action="tips.tip.change")
+    entry = AuditEntry.objects.get(action="tips.tip.changed")
     assert set(entry.detail) >= {"status", "assigned_to"}
 
 
