@@ -70,12 +70,28 @@ class _MaskClientAddress(logging.Filter):
         return True
 
 
+# Requests to the anonymous lines (the tip line, and what else a department adds) are not written
+# to the access log at all: a time-stamped line per request would tell when a tip was sent to the
+# second, although the tip itself keeps only the hour. Comma separated path prefixes.
+ANONYMOUS_PATH_PREFIXES = tuple(
+    prefix.strip()
+    for prefix in os.environ.get("ANONYMOUS_PATH_PREFIXES", "/tips/,/es/tips/").split(",")
+    if prefix.strip()
+)
+
+
 class PrivacyLogger(glogging.Logger):
-    """Gunicorn's logger, with client addresses masked in the error log."""
+    """Gunicorn's logger, with client addresses masked in the error log and the anonymous
+    lines' requests left out of the access log."""
 
     def setup(self, cfg):
         super().setup(cfg)
         self.error_log.addFilter(_MaskClientAddress())
+
+    def access(self, resp, req, environ, request_time):
+        if (environ.get("PATH_INFO") or "").startswith(ANONYMOUS_PATH_PREFIXES):
+            return
+        super().access(resp, req, environ, request_time)
 
 
 logger_class = PrivacyLogger

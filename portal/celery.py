@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import after_setup_logger, after_setup_task_logger, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -18,3 +18,13 @@ def _read_singletons_afresh(**kwargs) -> None:
     from portal.singletons import forget_local_singletons
 
     forget_local_singletons()
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _keep_anonymous_tasks_out_of_logs(logger=None, **kwargs) -> None:
+    """The worker's log handlers drop lines naming an anonymous feature's tasks
+    (portal/log_privacy.py)."""
+    from portal.log_privacy import add_filter_to
+
+    add_filter_to(logger)

@@ -325,7 +325,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Lines naming an anonymous feature's tasks are dropped (portal/log_privacy.py).
+    "filters": {"anonymous_tasks": {"()": "portal.log_privacy.DropAnonymousTasks"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["anonymous_tasks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # The request logger would print paths and client details of failed requests; the
@@ -335,6 +343,10 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Log lines that name these tasks are dropped (portal/log_privacy.py): a time-stamped line per
+# anonymous tip would say when it was sent to the second.
+ANONYMOUS_TASK_PREFIXES = env.list("ANONYMOUS_TASK_PREFIXES", default=["tips."])
 
 VAR_DIR.mkdir(exist_ok=True)
 

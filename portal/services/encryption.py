@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -85,6 +86,10 @@ class Keyring:
     file_setting: str = ""
     # secret key -> 32 raw bytes: the key used with DEBUG=1 when none is configured.
     development_key: Callable[[str], bytes] | None = None
+    # Fernet writes the second of encryption, in clear, into every token. With this set (3600
+    # for the tip line), tokens carry the start of the hour instead, also when rotated, so a
+    # stolen database tells no more than the rows' own rounded times.
+    coarse_seconds: int | None = None
     _warned: bool = field(default=False, repr=False)
 
     # --- keys ------------------------------------------------------------------------------
@@ -153,7 +158,12 @@ class Keyring:
 
     # --- bytes and text --------------------------------------------------------------------
 
+    def _coarse(self, seconds: float) -> int:
+        return int(seconds) // self.coarse_seconds * self.coarse_seconds
+
     def encrypt_bytes(self, data: bytes) -> bytes:
+        if self.coarse_seconds:
+            return self.fernet().encrypt_at_time(data, self._coarse(time.time()))
         return self.fernet().encrypt(data)
 
     def decrypt_bytes(self, token: bytes, *, ttl: int | None = None) -> bytes:
@@ -170,8 +180,13 @@ class Keyring:
         return self.decrypt_bytes(token.encode("ascii"), ttl=ttl).decode()
 
     def rotate_bytes(self, token: bytes) -> bytes:
-        """The same plaintext, encrypted with the newest key."""
-        return self.fernet().rotate(token)
+        """The same plaintext, encrypted with the newest key (and, for a coarse keyring, with
+        its time rounded down, whatever the old token said)."""
+        fernet = self.fernet()
+        if self.coarse_seconds:
+            written = fernet.extract_timestamp(token)
+            return fernet.encrypt_at_time(fernet.decrypt(token), self._coarse(written))
+        return fernet.rotate(token)
 
     # --- files -----------------------------------------------------------------------------
 
@@ -204,6 +219,7 @@ def keyring_register(
     setting: str,
     file_setting: str = "",
     development_key: Callable[[str], bytes] | None = None,
+    coarse_seconds: int | None = None,
 ) -> Keyring:
     """Register (or return, if already registered the same way) the keyring `name`."""
     existing = _keyrings.get(name)
@@ -212,7 +228,11 @@ def keyring_register(
             raise ImproperlyConfigured(f"The keyring {name!r} is already registered differently.")
         return existing
     keyring = Keyring(
-        name=name, setting=setting, file_setting=file_setting, development_key=development_key
+        name=name,
+        setting=setting,
+        file_setting=file_setting,
+        development_key=development_key,
+        coarse_seconds=coarse_seconds,
     )
     _keyrings[name] = keyring
     return keyring

@@ -1,6 +1,7 @@
 """The encryption service: keyrings, rotation, wrong keys, files, fields, and the system check
 that refuses production without keys or required secrets."""
 
+import datetime
 import logging
 
 import pytest
@@ -108,6 +109,34 @@ def test_rotated_data_is_readable_once_the_old_key_is_dropped(ring, settings):
     assert ring.decrypt_bytes(rotated) == b"rotate me"
     with pytest.raises(InvalidToken):
         ring.decrypt_bytes(old)
+
+
+@pytest.fixture
+def coarse_ring(ring, monkeypatch):
+    monkeypatch.setattr(ring, "coarse_seconds", 3600)
+    return ring
+
+
+def test_a_coarse_keyring_writes_only_the_hour_into_its_tokens(coarse_ring, time_machine):
+    time_machine.move_to("2026-03-04 15:47:13.250 +00:00", tick=False)
+    token = coarse_ring.encrypt_bytes(b"a tip")
+    written = Fernet(K1.encode()).extract_timestamp(token)
+    assert written == int(datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC).timestamp())
+    assert coarse_ring.decrypt_bytes(token) == b"a tip"
+
+
+def test_rotating_a_precise_token_with_a_coarse_keyring_rounds_its_time(
+    coarse_ring, settings, time_machine
+):
+    time_machine.move_to("2026-03-04 15:47:13 +00:00", tick=False)
+    precise = Fernet(K1.encode()).encrypt(b"written before the change")
+    settings.TEST_ENCRYPTION_KEYS = [K2, K1]
+    rotated = coarse_ring.rotate_bytes(precise)
+    assert Fernet(K2.encode()).extract_timestamp(rotated) % 3600 == 0
+    assert Fernet(K2.encode()).extract_timestamp(rotated) == int(
+        datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC).timestamp()
+    )
+    assert coarse_ring.decrypt_bytes(rotated) == b"written before the change"
 
 
 def test_newest_key_id_changes_with_the_first_key_only(ring, settings):
