@@ -6,8 +6,12 @@ subscription) ride on no session: there is no signed-in resident whose authority
 could borrow, so the token protects nothing there (the tip line reasons the same way, see
 tips/views.py). What is left to refuse is a post another site makes a visitor's browser send:
 browsers say where a post comes from (Sec-Fetch-Site, Origin), and `public_form` refuses a
-cross-site one. A post with neither header (an old browser, a script) is let through, as it
-could as well come straight from its sender; limits on what a post may do stay in the services.
+cross-site one. `Origin: null` is refused too, unless the browser also says the post is
+same-origin: a sandboxed frame or a `data:` page on another site sends "null", and so does a page
+of ours with `Referrer-Policy: no-referrer`, for which every current browser adds
+`Sec-Fetch-Site: same-origin`. A post with neither header (an old browser, a script) is let
+through, as it could as well come straight from its sender; limits on what a post may do stay in
+the services.
 """
 
 from __future__ import annotations
@@ -25,9 +29,13 @@ def is_cross_site(request: HttpRequest) -> bool:
     fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "")
     if fetch_site in ("cross-site", "same-site"):
         return True
-    origin = request.META.get("HTTP_ORIGIN", "")
-    if not origin or origin == "null":  # no-referrer pages send "null" (see tips/views.py)
+    if fetch_site in ("same-origin", "none"):  # "none": typed or bookmarked by the person
         return False
+    origin = request.META.get("HTTP_ORIGIN", "")
+    if not origin:
+        return False
+    if origin == "null":  # an opaque origin, with no word from the browser that it is ours
+        return True
     ours = f"{request.scheme}://{request.get_host()}"
     return origin != ours and origin not in settings.CSRF_TRUSTED_ORIGINS
 
