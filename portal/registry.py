@@ -91,7 +91,18 @@ def audit_action_known(action: str) -> bool:
     return action in audit_actions._items or action.rsplit(".", 1)[-1] in ADMIN_AUDIT_VERBS
 
 
+@dataclass(frozen=True)
+class BodyLimit:
+    """A larger request body a feature accepts on its own paths (portal/uploads.py)."""
+
+    key: str
+    prefixes: tuple[str, ...]
+    max_bytes: int
+    order: int = 100
+
+
 services: Registry[Service] = Registry("services")
+body_limits: Registry[BodyLimit] = Registry("body limits")
 audit_actions: Registry[AuditAction] = Registry("audit actions")
 demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 home_panels: Registry[Panel] = Registry("home panels")

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body by its Content-Length before anything reads it.
+    "portal.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.MaintenanceModeMiddleware",
@@ -343,6 +345,11 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Uploads (portal/uploads.py): a body over this is refused before it is read, unless a feature
+# registers a larger limit for its own paths; files over 2.5 MB are spooled encrypted.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = ["portal.uploads.EncryptedSpoolUploadHandler"]
 
 # Log lines that name these tasks are dropped (portal/log_privacy.py): a time-stamped line per
 # anonymous tip would say when it was sent to the second.

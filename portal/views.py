@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -104,6 +105,15 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without the database: whatever broke may be the database.
     return _render_standalone(request, "500.html", status=500)
+
+
+def request_too_large(request, *, limit: int) -> HttpResponse:
+    """413, before the body is read (portal/uploads.py): what was sent is not kept. It runs
+    before the locale middleware, so it finds the visitor's language itself."""
+    with translation.override(translation.get_language_from_request(request, check_path=True)):
+        return _render_standalone(
+            request, "413.html", status=413, extra={"limit_mb": max(1, limit // (1024 * 1024))}
+        )
 
 
 def service_unavailable(request, *, database: bool) -> HttpResponse:
