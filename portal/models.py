@@ -221,6 +221,14 @@ class Notification(models.Model):
         unique=True,
         help_text=_("A message with a key already queued is not queued again."),
     )
+    private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_(
+            "About an anonymous report: its times are kept to the hour and its text is "
+            "removed once it is sent."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )

@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.notification_sweep",
         "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0),
     },
+    "notification-bodies-purge": {
+        "task": "portal.tasks.notification_bodies_purge",
+        "schedule": 24 * 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -201,6 +205,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Police Department <n
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleSMSBackend")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# Sent messages' text, headers and attachments are removed after this many days.
+NOTIFICATION_BODY_RETENTION_DAYS = env.int("NOTIFICATION_BODY_RETENTION_DAYS", default=30)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
 # A message not delivered this long after it was queued is picked up by the periodic sweep.
 NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", default=60)

@@ -16,3 +16,8 @@ def deliver_notification(self, notification_id: str) -> bool:
 @shared_task(ignore_result=True)
 def notification_sweep() -> int:
     return notifications.notification_sweep()
+
+
+@shared_task(ignore_result=True)
+def notification_bodies_purge() -> int:
+    return notifications.notification_bodies_purge()

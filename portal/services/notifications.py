@@ -16,6 +16,12 @@ Rules:
   `@attachment_generator`) and its keyword arguments, not the bytes: the file is made when the
   message is sent, on every attempt, so a retry attaches it again and the outbox stays small.
   A generator that fails counts as a failed delivery and is retried like one.
+- A `private` message (one about an anonymous tip) keeps no time finer than the hour: queued,
+  due and sent times are rounded, and its text is removed as soon as it is sent, so the outbox
+  that site administrators read tells no more than the tip's own rounded time.
+- Every message's text, headers and attachments are removed NOTIFICATION_BODY_RETENTION_DAYS
+  after it was sent (`notification_bodies_purge`, daily): links to residents' pages and what
+  they were told do not stay in the database for ever. The row (who, when, status) stays.
 """
 
 import logging
@@ -36,6 +42,11 @@ from portal.models import Notification
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 6 * 3600
+HOUR = timedelta(hours=1)
+
+
+def _hour(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -88,10 +99,12 @@ def notification_enqueue(
     dedupe_key: str | None = None,
     headers: dict[str, str] | None = None,
     attachments: list[Attachment] | None = None,
+    private: bool = False,
 ) -> Notification:
     """Queue one message. Call it inside the transaction of the change it reports.
     `headers` are extra e-mail headers (List-Unsubscribe, say); they cannot replace ours.
-    `attachments` (e-mail only) are made when the message is sent, on every attempt."""
+    `attachments` (e-mail only) are made when the message is sent, on every attempt.
+    `private`: about an anonymous report (see the module's rules)."""
     if attachments and channel != Notification.Channel.EMAIL:
         raise ValidationError("Only e-mails carry attachments.", code="attachments")
     for attachment in attachments or ():
@@ -105,7 +118,8 @@ def notification_enqueue(
         dedupe_key=dedupe_key or None,
         headers={str(k): str(v) for k, v in (headers or {}).items()},
         attachments=[attachment.as_json() for attachment in attachments or ()],
-        next_attempt_at=timezone.now(),
+        private=private,
+        next_attempt_at=_hour(timezone.now()) if private else timezone.now(),
     )
     # Uniqueness is left to the database: the id is new, and the dedupe_key's unique index
     # decides which of two messages with the same key exists.
@@ -120,6 +134,10 @@ def notification_enqueue(
             return Notification.objects.get(dedupe_key=dedupe_key)
     else:
         notification.save(force_insert=True)
+    if private:
+        # `created_at` is set on insert; the exact value never outlives this transaction.
+        notification.created_at = notification.next_attempt_at
+        Notification.objects.filter(pk=notification.pk).update(created_at=notification.created_at)
     transaction.on_commit(lambda: notification_dispatch(notification_id=notification.pk))
     return notification
 
@@ -198,13 +216,31 @@ def notification_deliver(*, notification_id) -> DeliveryResult:
                 return DeliveryResult(sent=False)
             delay = _backoff_seconds(notification.attempts)
             notification.next_attempt_at = now + timedelta(seconds=delay)
+            if notification.private:  # the top of the hour after
+                notification.next_attempt_at = _hour(notification.next_attempt_at) + HOUR
             notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
             return DeliveryResult(sent=False, retry_in=delay)
         notification.status = Notification.Status.SENT
         notification.sent_at = timezone.now()
         notification.attempts += 1
-        notification.save(update_fields=["status", "sent_at", "attempts"])
+        fields = ["status", "sent_at", "attempts"]
+        if notification.private:
+            notification.sent_at = _hour(notification.sent_at)
+            notification.body, notification.headers, notification.attachments = "", {}, []
+            fields += ["body", "headers", "attachments"]
+        notification.save(update_fields=fields)
     return DeliveryResult(sent=True)
+
+
+def notification_bodies_purge(*, now=None) -> int:
+    """Remove the text, headers and attachments of messages sent longer ago than
+    NOTIFICATION_BODY_RETENTION_DAYS. Returns how many were emptied."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFICATION_BODY_RETENTION_DAYS)
+    return (
+        Notification.objects.filter(status=Notification.Status.SENT, sent_at__lt=cutoff)
+        .exclude(body="", headers={}, attachments=[])
+        .update(body="", headers={}, attachments=[])
+    )
 
 
 def notification_sweep(*, limit: int = 500) -> int:
