@@ -3,13 +3,12 @@ fingerprinting times and a queue of requests in every state. Written by us; idem
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from portal.selectors import department_get
+from portal.localtime import department_zone, local_today
 from records import services
 from records.businessdays import is_business_day
 from records.models import (
@@ -116,8 +115,8 @@ REQUESTS = [
 
 
 def _slots() -> None:
-    zone = ZoneInfo(department_get().time_zone)
-    today = timezone.now().astimezone(zone).date()
+    zone = department_zone()
+    today = local_today()
     day = today
     for _ in range(14):
         day += timedelta(days=1)

@@ -1,5 +1,5 @@
 """Records and report requests: the request, its timeline, messages, files, fees and
-fingerprinting slots. Rules live in records/services.py, reads in records/selectors.py."""
+fingerprinting slots. Rules live in records/services/, reads in records/selectors.py."""
 
 import os
 import uuid
@@ -384,11 +384,6 @@ class FeeScheduleItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
-
-    def clean(self) -> None:
-        from records.services import fee_schedule_validate
-
-        fee_schedule_validate(item=self)
 
 
 class Fee(models.Model):
