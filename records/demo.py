@@ -135,7 +135,7 @@ def load_demo() -> None:
     RecordsSettings.get_solo()
     for name_en, name_es, kind, unit, is_copy, amount in FEES:
         FeeScheduleItem.objects.update_or_create(
-            name=name_en,
+            name_en=name_en,
             defaults={
                 "name_es": name_es,
                 "kind": kind,
@@ -156,7 +156,7 @@ def load_demo() -> None:
                     record_request=rr, clerk=clerk, actor=None, reason="Demo queue"
                 )
         return
-    copies = FeeScheduleItem.objects.get(name=FEES[0][0])
+    copies = FeeScheduleItem.objects.get(name_en=FEES[0][0])
     now = timezone.now()
     for kind, name, details, description, days_ago, steps, language in REQUESTS:
         received = now - timedelta(days=days_ago)

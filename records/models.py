@@ -359,7 +359,6 @@ class FeeScheduleItem(models.Model):
         FLAT = "flat", _("flat fee")
 
     name = models.CharField(_("name"), max_length=120)
-    name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
     kind = models.CharField(
         _("for requests of type"), max_length=20, choices=RequestKind.choices, blank=True
     )
@@ -394,7 +393,6 @@ class Fee(models.Model):
         FeeScheduleItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     description = models.CharField(_("description"), max_length=200)
-    description_es = models.CharField(_("description in Spanish"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = models.DecimalField(_("unit price"), max_digits=8, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
@@ -409,9 +407,6 @@ class Fee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: ${self.amount}"
-
-    def label(self, language: str) -> str:
-        return self.description_es if language == "es" and self.description_es else self.description
 
 
 class FingerprintSlot(models.Model):

@@ -7,7 +7,6 @@ import csv
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -240,9 +239,20 @@ class RecordRequestAdmin(DocumentViewsMixin, PacketViewsMixin, FormActionMixin, 
                 release_file=data.get("release_file"),
             )
         except ValidationError as error:
-            transaction.set_rollback(True)
+            # The service kept nothing (its own transaction rolled back): say why, and stay on
+            # the page without the "changed" log entry or message.
+            obj._update_refused = True
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
+
+    def log_change(self, request, obj, message):
+        if not getattr(obj, "_update_refused", False):
+            super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_update_refused", False):
+            return redirect(request.path)
+        return super().response_change(request, obj)
 
     def save_related(self, request, form, formsets, change):
         """Every inline is read-only: nothing is saved through the formsets (admin's change

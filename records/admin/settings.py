@@ -1,6 +1,7 @@
 """The fee schedule and the Records Division's settings."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from solo.admin import SingletonModelAdmin
 
 from portal.admin import AuditedModelAdmin
@@ -11,7 +12,7 @@ from records.models import FeeScheduleItem, RecordsSettings
 
 
 @admin.register(FeeScheduleItem)
-class FeeScheduleItemAdmin(AuditedModelAdmin):
+class FeeScheduleItemAdmin(AuditedModelAdmin, TranslationAdmin):
     form = FeeScheduleItemForm
     list_display = ["name", "kind", "unit", "amount", "is_copy", "active"]
     list_filter = ["kind", "active"]

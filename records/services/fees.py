@@ -66,7 +66,8 @@ def fee_add(
     fee = Fee(
         request=record_request,
         item=item,
-        description=str(item.name),
+        # Both languages, whichever the clerk's screen is in (records/translation.py).
+        description_en=item.name_en or str(item.name),
         description_es=item.name_es,
         quantity=quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else 1,
         unit_price=unit_price,

@@ -66,13 +66,13 @@ PACKET_STEPS: dict[str, PacketStep] = {
 LETTER_STEP = "letter"
 LETTER_LABEL = gettext_lazy("Issue the record-check letter")
 
-# Who prepared a packet's records, for the four-eyes rule (the older names are in the log of
-# packets prepared before the audit actions were renamed).
+# Who prepared a packet's records, for the four-eyes rule. The log of packets prepared before
+# the audit actions took their past-participle names holds the older names.
+LEGACY_PREPARING_ACTIONS = ["records.document.responsive", "records.redaction.add"]
 _PREPARING_ACTIONS = [
     "records.responsive_record.uploaded",
     "records.redaction.added",
-    "records.document.responsive",
-    "records.redaction.add",
+    *LEGACY_PREPARING_ACTIONS,
 ]
 
 
