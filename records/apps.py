@@ -7,10 +7,10 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Records and reports")
 
     def ready(self) -> None:
-        # Imported once the apps are loaded: roles and the demo loader import models.
-        from portal import registry, roles
-        from records import audit, crypto  # noqa: F401 - crypto registers the keyring
-        from records.demo import load_demo
+        # Imported here, once the app registry is ready: roles and the demo loader import models.
+        from portal import registry, roles  # noqa: PLC0415 - needs the app registry
+        from records import audit, crypto  # noqa: F401, PLC0415 - crypto registers the keyring
+        from records.demo import load_demo  # noqa: PLC0415 - imports models
 
         audit.register()
 
