@@ -25,39 +25,30 @@ from records.services.documents import (
     document_for_staff,
     document_read,
     document_release,
-    pdf_page_count,
 )
 from records.services.fees import (
-    COPY_FEE_CAP_PER_PAGE,
-    PaymentProvider,
     fee_add,
     fee_schedule_item_save,
     fee_schedule_validate,
     fee_waive,
-    payment_online,
     payment_record,
 )
 from records.services.intake import lookup_code_check, lookup_code_send, request_submit
 from records.services.letters import letter_issue, letter_revoke
 from records.services.lifecycle import (
-    APPEAL_DAYS,
     OPEN,
-    RESPONSE_BUSINESS_DAYS,
     TRANSITIONS,
     WORKING,
     Action,
     allowed_actions,
-    due_date_for,
     request_assign,
     request_extend,
     request_transition,
 )
 from records.services.links import (
     download_token,
-    download_token_read,
     tracking_token,
     tracking_token_read,
-    tracking_url,
 )
 from records.services.messages import message_from_clerk, message_from_requester
 from records.services.release import (
@@ -76,15 +67,11 @@ from records.services.release import (
 from records.services.updates import request_update
 
 __all__ = [
-    "APPEAL_DAYS",
-    "COPY_FEE_CAP_PER_PAGE",
     "OPEN",
     "PACKET_STEPS",
-    "RESPONSE_BUSINESS_DAYS",
     "TRANSITIONS",
     "WORKING",
     "Action",
-    "PaymentProvider",
     "Upload",
     "allowed_actions",
     "appointment_cancel",
@@ -94,8 +81,6 @@ __all__ = [
     "document_read",
     "document_release",
     "download_token",
-    "download_token_read",
-    "due_date_for",
     "fee_add",
     "fee_schedule_item_save",
     "fee_schedule_validate",
@@ -112,9 +97,7 @@ __all__ = [
     "packet_prepare",
     "packet_steps",
     "packets_requeue",
-    "payment_online",
     "payment_record",
-    "pdf_page_count",
     "redaction_add",
     "redaction_for_term",
     "redaction_remove",
@@ -127,5 +110,4 @@ __all__ = [
     "slots_repeat",
     "tracking_token",
     "tracking_token_read",
-    "tracking_url",
 ]
