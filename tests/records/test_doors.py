@@ -101,7 +101,9 @@ def test_the_admin_page_keeps_nothing_when_one_part_is_refused(client, clerk):
     }
     for prefix in ["timeline", "messages", "fees", "documents", "redactions"]:
         base.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    client.post(f"{QUEUE}{record_request.pk}/change/", base)
+    response = client.post(f"{QUEUE}{record_request.pk}/change/", base, follow=True)
+    assert "Give the reason for the waiver." in response.content.decode()
+    assert "was changed successfully" not in response.content.decode()
     record_request.refresh_from_db()
     assert record_request.requester_phone == ""
     assert not Message.objects.exists()
