@@ -151,9 +151,8 @@ def measure_packet(*, redacted: bool = True) -> tuple[float, int]:
     from PIL import Image
     from reportlab.pdfgen import canvas
 
-    from records import release
     from records.models import RecordRequest, ReleasePacket
-    from records.services import Upload, request_submit
+    from records.services import Upload, release, request_submit
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)

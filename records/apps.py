@@ -7,8 +7,12 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Records and reports")
 
     def ready(self) -> None:
-        from portal import registry, roles
-        from records import crypto  # noqa: F401 - registers the records keyring
+        # Imported here, once the app registry is ready: roles and the demo loader import models.
+        from portal import registry, roles  # noqa: PLC0415 - needs the app registry
+        from records import audit, crypto  # noqa: F401, PLC0415 - crypto registers the keyring
+        from records.demo import load_demo  # noqa: PLC0415 - imports models
+
+        audit.register()
 
         registry.services.register(
             registry.Service(
@@ -44,6 +48,4 @@ class RecordsConfig(AppConfig):
             "records.view_recordssettings",
             "records.change_recordssettings",
         )
-        from records.demo import load_demo
-
         registry.demo_loaders.register(registry.DemoLoader(key="records", load=load_demo))

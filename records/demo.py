@@ -3,13 +3,12 @@ fingerprinting times and a queue of requests in every state. Written by us; idem
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from portal.selectors import department_get
+from portal.localtime import department_zone, local_today
 from records import services
 from records.businessdays import is_business_day
 from records.models import (
@@ -116,8 +115,8 @@ REQUESTS = [
 
 
 def _slots() -> None:
-    zone = ZoneInfo(department_get().time_zone)
-    today = timezone.now().astimezone(zone).date()
+    zone = department_zone()
+    today = local_today()
     day = today
     for _ in range(14):
         day += timedelta(days=1)
@@ -136,7 +135,7 @@ def load_demo() -> None:
     RecordsSettings.get_solo()
     for name_en, name_es, kind, unit, is_copy, amount in FEES:
         FeeScheduleItem.objects.update_or_create(
-            name=name_en,
+            name_en=name_en,
             defaults={
                 "name_es": name_es,
                 "kind": kind,
@@ -157,7 +156,7 @@ def load_demo() -> None:
                     record_request=rr, clerk=clerk, actor=None, reason="Demo queue"
                 )
         return
-    copies = FeeScheduleItem.objects.get(name=FEES[0][0])
+    copies = FeeScheduleItem.objects.get(name_en=FEES[0][0])
     now = timezone.now()
     for kind, name, details, description, days_ago, steps, language in REQUESTS:
         received = now - timedelta(days=days_ago)

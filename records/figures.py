@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from records import services
+from portal.localtime import local_today, to_local
 from records.models import ClosureReason, RecordRequest, Status
 
 CACHE_SECONDS = 15 * 60
@@ -40,7 +39,7 @@ def _month_starts(today: date) -> list[date]:
 
 
 def figures_by_month(*, today: date | None = None) -> list[Month]:
-    today = today or services.local_date(timezone.now())
+    today = today or local_today()
     key = f"records:figures:{today.isoformat()}"
     cached = cache.get(key)
     if cached is not None:
@@ -61,7 +60,7 @@ def figures_by_month(*, today: date | None = None) -> list[Month]:
     )
     fulfilled_reasons = {ClosureReason.FULFILLED, ClosureReason.PARTLY_FULFILLED}
     for received_at, due_date, first_response_at, status, closed_at, reason in rows:
-        r_local = services.local_date(received_at)
+        r_local = to_local(received_at).date()
         i = index.get((r_local.year, r_local.month))
         if i is not None:
             received[i] += 1
@@ -70,7 +69,7 @@ def figures_by_month(*, today: date | None = None) -> list[Month]:
         j = index.get((due_date.year, due_date.month))
         if j is not None and due_date < today:
             due[j] += 1
-            if first_response_at and services.local_date(first_response_at) <= due_date:
+            if first_response_at and to_local(first_response_at).date() <= due_date:
                 on_time[j] += 1
     months = [
         Month(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.models import RequestKind
-from records.services import Upload
+from records.services.documents import Upload
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ID_TYPES = {"image/jpeg", "image/png", "application/pdf", "image/heic"}

@@ -20,11 +20,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
+from portal.localtime import to_local
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
-from records import services
 from records.businessdays import add_business_days
 from records.models import Document, RecordRequest, RecordsSettings, RequestKind, Status
+from records.services import common, lifecycle
+from records.services import release as release_services
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +37,10 @@ BATCH = 500
 def deemed_denials_mark(*, now: datetime | None = None) -> int:
     """Mark each request whose deadline passed unanswered, and tell its requester once."""
     now = now or timezone.now()
-    today = services.local_date(now)
+    today = to_local(now).date()
     candidates = list(
         RecordRequest.objects.filter(
-            status__in=list(services.WORKING),
+            status__in=list(lifecycle.WORKING),
             due_date__lt=today,
             first_response_at__isnull=True,
             deemed_denied_at__isnull=True,
@@ -56,7 +58,7 @@ def deemed_denials_mark(*, now: datetime | None = None) -> int:
                 continue  # answered meanwhile, or another run holds it
             record_request.deemed_denied_at = now
             record_request.save(update_fields=["deemed_denied_at", "updated_at"])
-            services._timeline(record_request=record_request, action="deemed_denied")
+            common.timeline_add(record_request=record_request, action="deemed_denied")
             audit_record(
                 actor=None,
                 action="records.recordrequest.deemed_denied",
@@ -64,7 +66,7 @@ def deemed_denials_mark(*, now: datetime | None = None) -> int:
                 detail={"due_date": record_request.due_date.isoformat()},
                 actor_label="records deadline job",
             )
-            services._notify(
+            common.notify_requester(
                 record_request=record_request,
                 subject=gettext_lazy("Your request %(number)s: your right to appeal"),
                 body=gettext_lazy(
@@ -84,12 +86,12 @@ def deemed_denials_mark(*, now: datetime | None = None) -> int:
 def clerk_reminders_send(*, now: datetime | None = None) -> int:
     """Remind each assigned clerk of requests due within the reminder window."""
     now = now or timezone.now()
-    today = services.local_date(now)
+    today = to_local(now).date()
     days = RecordsSettings.get_solo().reminder_business_days
     horizon = add_business_days(today, days)
     due = (
         RecordRequest.objects.filter(
-            status__in=list(services.WORKING),
+            status__in=list(lifecycle.WORKING),
             assigned_to__isnull=False,
             due_date__gte=today,
             due_date__lte=horizon,
@@ -123,7 +125,7 @@ def clerk_reminders_send(*, now: datetime | None = None) -> int:
 def overdue_digest_send(*, now: datetime | None = None) -> bool:
     """One e-mail a day to the supervisor listing overdue requests (none if nothing is late)."""
     now = now or timezone.now()
-    local_now = services.local_datetime_of(now)
+    local_now = to_local(now)
     if local_now.time() < time(DIGEST_LOCAL_HOUR):
         return False
     supervisor = RecordsSettings.get_solo().supervisor_email
@@ -131,7 +133,7 @@ def overdue_digest_send(*, now: datetime | None = None) -> bool:
         return False
     today = local_now.date()
     overdue = list(
-        RecordRequest.objects.filter(status__in=list(services.WORKING), due_date__lt=today)
+        RecordRequest.objects.filter(status__in=list(lifecycle.WORKING), due_date__lt=today)
         .select_related("assigned_to")
         .order_by("due_date")[:200]
     )
@@ -157,14 +159,14 @@ def overdue_digest_send(*, now: datetime | None = None) -> bool:
 def appointment_reminders_send(*, now: datetime | None = None) -> int:
     """Remind each resident with a fingerprinting appointment tomorrow (local date)."""
     now = now or timezone.now()
-    tomorrow = services.local_date(now) + timedelta(days=1)
-    zone = services.local_datetime_of(now).tzinfo
+    tomorrow = to_local(now).date() + timedelta(days=1)
+    zone = to_local(now).tzinfo
     start = datetime.combine(tomorrow, time.min, tzinfo=zone)
     end = start + timedelta(days=1)
     pks = list(
         RecordRequest.objects.filter(
             kind=RequestKind.FINGERPRINTING,
-            status__in=list(services.OPEN),
+            status__in=list(lifecycle.OPEN),
             slot__starts_at__gte=start,
             slot__starts_at__lt=end,
         ).values_list("pk", flat=True)[:BATCH]
@@ -182,10 +184,10 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
                 record_request.reminder_sent_for_id == record_request.slot_id
             ):
                 continue
-            when = services._local_datetime_text(
+            when = common.local_datetime_text(
                 record_request.slot.starts_at, record_request.language
             )
-            services._notify(
+            common.notify_requester(
                 record_request=record_request,
                 subject=gettext_lazy("Reminder: fingerprinting tomorrow (%(number)s)"),
                 body=gettext_lazy(
@@ -231,7 +233,7 @@ def id_documents_purge(*, now: datetime | None = None) -> int:
             document.save(update_fields=["purged_at", "file"])
             audit_record(
                 actor=None,
-                action="records.document.purge",
+                action="records.document.purged",
                 target=document.request,
                 detail={"document": document.pk, "retention_days": days},
                 actor_label="records retention job",
@@ -243,9 +245,7 @@ def id_documents_purge(*, now: datetime | None = None) -> int:
 
 
 def _packets_requeue(*, now: datetime | None = None) -> int:
-    from records.release import packets_requeue
-
-    return packets_requeue(now=now)
+    return release_services.packets_requeue(now=now)
 
 
 def deadlines_run(*, now: datetime | None = None) -> dict[str, int]:

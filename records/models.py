@@ -1,5 +1,5 @@
 """Records and report requests: the request, its timeline, messages, files, fees and
-fingerprinting slots. Rules live in records/services.py, reads in records/selectors.py."""
+fingerprinting slots. Rules live in records/services/, reads in records/selectors.py."""
 
 import os
 import uuid
@@ -359,7 +359,6 @@ class FeeScheduleItem(models.Model):
         FLAT = "flat", _("flat fee")
 
     name = models.CharField(_("name"), max_length=120)
-    name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
     kind = models.CharField(
         _("for requests of type"), max_length=20, choices=RequestKind.choices, blank=True
     )
@@ -385,11 +384,6 @@ class FeeScheduleItem(models.Model):
     def __str__(self) -> str:
         return str(self.name)
 
-    def clean(self) -> None:
-        from records.services import fee_schedule_validate
-
-        fee_schedule_validate(item=self)
-
 
 class Fee(models.Model):
     """One line of a request's invoice."""
@@ -399,7 +393,6 @@ class Fee(models.Model):
         FeeScheduleItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     description = models.CharField(_("description"), max_length=200)
-    description_es = models.CharField(_("description in Spanish"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = models.DecimalField(_("unit price"), max_digits=8, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
@@ -414,9 +407,6 @@ class Fee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: ${self.amount}"
-
-    def label(self, language: str) -> str:
-        return self.description_es if language == "es" and self.description_es else self.description
 
 
 class FingerprintSlot(models.Model):

@@ -29,6 +29,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 from reportlab import rl_config
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
@@ -66,16 +68,6 @@ def _pct(value: float, *, down: bool) -> Decimal:
     quantum = Decimal("0.01")
     rounding = ROUND_FLOOR if down else ROUND_CEILING
     return min(max(Decimal(repr(value)).quantize(quantum, rounding=rounding), Decimal(0)), 100)
-
-
-def page_sizes(data: bytes) -> list[tuple[float, float]]:
-    """The displayed size of each page of a PDF, in points."""
-    with _lock:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            return [pdf[i].get_size() for i in range(len(pdf))]
-        finally:
-            pdf.close()
 
 
 def render_pdf_page(data: bytes, page: int, *, dpi: int) -> Image.Image:
@@ -233,9 +225,6 @@ def image_page_pdf(
     """One PDF page holding only this image (and, over it, the kept words as invisible text):
     the page's own size if given (a rasterized PDF page), else the image centred on a letter
     page (a scan)."""
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.units import inch
-
     image = _flatten(image)
     buffer = io.BytesIO()
     w, h = image.size

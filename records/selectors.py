@@ -1,27 +1,25 @@
-"""Reads for the records pages. Each returns what a page needs in a constant number of queries."""
+"""Reads for the records pages and the back office. Each returns what a page needs in a
+constant number of queries; none writes."""
 
-import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from portal.selectors import department_get
+from portal.localtime import local_today, to_local
+from records.businessdays import business_days_between
 from records.models import (
     Document,
     FingerprintSlot,
     Message,
+    RecordCheckLetter,
     RecordRequest,
     Status,
     TimelineEntry,
 )
-
-
-def _zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(department_get().time_zone or settings.TIME_ZONE)
 
 
 def slot_list_open(*, now: datetime | None = None, limit: int = 40) -> list[FingerprintSlot]:
@@ -32,9 +30,8 @@ def slot_list_open(*, now: datetime | None = None, limit: int = 40) -> list[Fing
             "starts_at"
         )[:limit]
     )
-    zone = _zone()
     for slot in slots:
-        slot.label = date_format(slot.starts_at.astimezone(zone), "DATETIME_FORMAT")
+        slot.label = date_format(to_local(slot.starts_at), "DATETIME_FORMAT")
     return slots
 
 
@@ -68,29 +65,78 @@ def request_for_requester(*, public_id: str) -> RecordRequest:
         raise Http404 from exc
 
 
-def document_for_download(*, document_id: int, public_id: str) -> Document:
-    document = (
-        Document.objects.select_related("request")
-        .filter(
-            pk=document_id,
-            request__public_id=public_id,
-            kind=Document.Kind.RELEASED,
-            purged_at__isnull=True,
+def document_released_get(*, document_id: int, public_id: str) -> Document:
+    """A released document of the request with that public id (404 otherwise)."""
+    try:
+        document = (
+            Document.objects.select_related("request")
+            .filter(
+                pk=document_id,
+                request__public_id=public_id,
+                kind=Document.Kind.RELEASED,
+                purged_at__isnull=True,
+            )
+            .first()
         )
-        .first()
-    )
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
     if document is None:
         raise Http404
     return document
 
 
-def request_queue() -> QuerySet[RecordRequest]:
-    """The clerks' queue: open requests first by due date."""
-    return RecordRequest.objects.select_related("assigned_to").order_by("due_date", "id")
+# --- Deadlines -----------------------------------------------------------------------------------
 
 
-def local_datetime(moment: datetime) -> datetime:
-    return moment.astimezone(_zone())
+def business_days_left(*, record_request: RecordRequest, today: date | None = None) -> int:
+    """Business days from today to the due date; negative when overdue. While paused, the
+    days frozen at the pause."""
+    if record_request.is_paused and record_request.business_days_left is not None:
+        return record_request.business_days_left
+    today = today or local_today()
+    return business_days_between(today, record_request.due_date)
 
 
-__all__ = ["Status"]
+def business_days_since_receipt(*, record_request: RecordRequest) -> int:
+    """Business days the request has been with us (until it closed, if it has)."""
+    end = record_request.closed_at or timezone.now()
+    return max(
+        business_days_between(to_local(record_request.received_at).date(), to_local(end).date()),
+        0,
+    )
+
+
+# --- Fees and what the requester may download ----------------------------------------------------
+
+
+def fees_total(*, record_request: RecordRequest) -> Decimal:
+    return sum((f.amount for f in record_request.fees.all() if not f.waived), Decimal("0.00"))
+
+
+def fees_settled(*, record_request: RecordRequest) -> bool:
+    return record_request.fees_paid_at is not None or fees_total(
+        record_request=record_request
+    ) == Decimal("0.00")
+
+
+def documents_released(*, record_request: RecordRequest) -> bool:
+    """Released documents are shown once the request is ready or closed and the fees are paid
+    or waived."""
+    return record_request.status in {Status.READY, Status.CLOSED} and fees_settled(
+        record_request=record_request
+    )
+
+
+# --- Record-check letters ------------------------------------------------------------------------
+
+
+def letter_verify(*, code: str) -> RecordCheckLetter | None:
+    """The letter with that code, unless withdrawn (spaces, case and dashes forgiven)."""
+    normalized = code.strip().upper().replace(" ", "")
+    if len(normalized) == 12 and "-" not in normalized:
+        normalized = "-".join(normalized[i : i + 4] for i in range(0, 12, 4))
+    return (
+        RecordCheckLetter.objects.filter(code=normalized, revoked_at__isnull=True)
+        .select_related("request")
+        .first()
+    )

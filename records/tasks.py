@@ -4,6 +4,7 @@ service or job, and is idempotent."""
 from celery import shared_task
 
 from records import jobs
+from records.services import release
 
 
 @shared_task(ignore_result=True)
@@ -18,6 +19,4 @@ def id_documents_purge() -> int:
 
 @shared_task(ignore_result=True, acks_late=True)
 def packet_build(packet_id: int) -> bool:
-    from records import release
-
     return release.packet_build(packet_id=packet_id)

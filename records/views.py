@@ -12,8 +12,10 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.services.audit import audit_record
+from portal.forms import add_domain_errors
+from portal.localtime import to_local
 from records import selectors, services
+from records.figures import bar_chart, figures_by_month, month_label
 from records.forms import (
     FORMS,
     SLUG_FOR_KIND,
@@ -25,14 +27,6 @@ from records.forms import (
     VerifyForm,
 )
 from records.models import RequestKind
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def index(request):
@@ -63,7 +57,7 @@ def request_form(request, kind: str):
                     slot_id=form.cleaned_data.get("slot"),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_domain_errors(form, error)
             else:
                 token = services.tracking_token(record_request=record_request)
                 return redirect(reverse("records:track", kwargs={"token": token}) + "?new=1")
@@ -110,7 +104,7 @@ def track_code(request):
                 code=form.cleaned_data["code"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_domain_errors(form, error)
         else:
             token = services.tracking_token(record_request=record_request)
             return redirect("records:track", token=token)
@@ -125,7 +119,7 @@ def _from_token(token: str):
 
 
 def _track_context(record_request, token: str, **extra) -> dict:
-    released = services.documents_released(record_request=record_request)
+    released = selectors.documents_released(record_request=record_request)
     downloads = []
     if released:
         downloads = [
@@ -138,19 +132,17 @@ def _track_context(record_request, token: str, **extra) -> dict:
     context = {
         "record_request": record_request,
         "token": token,
-        "days_left": services.business_days_left(record_request=record_request),
-        "days_since": services.business_days_since_receipt(record_request=record_request),
+        "days_left": selectors.business_days_left(record_request=record_request),
+        "days_since": selectors.business_days_since_receipt(record_request=record_request),
         "fees": list(record_request.fees.all()),
-        "fees_total": services.fees_total(record_request=record_request),
-        "fees_settled": services.fees_settled(record_request=record_request),
+        "fees_total": selectors.fees_total(record_request=record_request),
+        "fees_settled": selectors.fees_settled(record_request=record_request),
         "released": released,
         "downloads": downloads,
         "has_released_documents": bool(record_request.released_documents),
         "reply_form": ReplyForm(),
         "reschedule_form": RescheduleForm(slots=slots) if slots else None,
-        "slot_label": (
-            selectors.local_datetime(record_request.slot.starts_at) if record_request.slot else None
-        ),
+        "slot_label": (to_local(record_request.slot.starts_at) if record_request.slot else None),
     }
     context.update(extra)
     return context
@@ -180,7 +172,7 @@ def track_reply(request, token: str):
                 uploads=[attachment] if attachment else [],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_domain_errors(form, error)
         else:
             return redirect(reverse("records:track", kwargs={"token": token}) + "?sent=1#messages")
     context = _track_context(record_request, token, reply_form=form)
@@ -199,7 +191,7 @@ def track_reschedule(request, token: str):
                 record_request=record_request, slot_id=form.cleaned_data["slot"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_domain_errors(form, error)
         else:
             return redirect("records:track", token=token)
     context = _track_context(record_request, token, reschedule_form=form)
@@ -218,20 +210,7 @@ def track_cancel(request, token: str):
 @never_cache
 def download(request, token: str):
     """A released document, through a signed link that expires."""
-    claims = services.download_token_read(token=token)
-    if claims is None:
-        raise Http404
-    document = selectors.document_for_download(document_id=claims["d"], public_id=claims["r"])
-    if not services.documents_released(record_request=document.request):
-        raise Http404
-    data = services.document_read(document=document)
-    audit_record(
-        actor=None,
-        action="records.document.download",
-        target=document.request,
-        detail={"document": document.pk},
-        actor_label="requester",
-    )
+    document, data = services.document_for_download(token=token)
     response = HttpResponse(data, content_type=document.content_type)
     safe_name = "".join(c for c in document.original_name if c.isalnum() or c in "._- ")
     response["Content-Disposition"] = f'attachment; filename="{safe_name or "document"}"'
@@ -240,14 +219,12 @@ def download(request, token: str):
 
 def verify(request):
     """Anyone holding a record-check letter can confirm it here with its code."""
-    from records.release import letter_verify
-
     form = VerifyForm(request.GET or None)
     letter = None
     checked = False
     if form.is_bound and form.is_valid():
         checked = True
-        letter = letter_verify(code=form.cleaned_data["code"])
+        letter = selectors.letter_verify(code=form.cleaned_data["code"])
     return render(
         request, "records/verify.html", {"form": form, "letter": letter, "checked": checked}
     )
@@ -255,8 +232,6 @@ def verify(request):
 
 def figures(request):
     """Aggregate figures only: no names, no request details."""
-    from records.figures import bar_chart, figures_by_month, month_label
-
     months = figures_by_month()
     labels = [month_label(m.start) for m in months]
     context = {

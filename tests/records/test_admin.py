@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal import roles
+from portal.localtime import to_local
 from portal.models import AuditEntry, Notification
 from records.models import Message, RecordRequest, Status
-from records.services import local_date
 from tests.factories import UserFactory
 from tests.records.factories import FeeScheduleItemFactory, RecordRequestFactory
 
@@ -45,7 +45,7 @@ def test_staff_outside_the_records_role_cannot_open_the_queue(client):
 
 
 def test_queue_is_sorted_by_due_date(client, clerk):
-    today = local_date(timezone.now())
+    today = to_local(timezone.now()).date()
     later = RecordRequestFactory(due_date=today + timedelta(days=5))
     sooner = RecordRequestFactory(due_date=today + timedelta(days=1))
     page = client.get(QUEUE).content.decode()
@@ -53,7 +53,7 @@ def test_queue_is_sorted_by_due_date(client, clerk):
 
 
 def test_filters_for_due_today_overdue_paused_and_unassigned(client, clerk):
-    today = local_date(timezone.now())
+    today = to_local(timezone.now()).date()
     due_today = RecordRequestFactory(due_date=today, assigned_to=clerk)
     overdue = RecordRequestFactory(due_date=today - timedelta(days=3), assigned_to=clerk)
     paused = RecordRequestFactory(status=Status.AWAITING_REQUESTER, business_days_left=2)
@@ -87,7 +87,7 @@ def test_bulk_assign_asks_for_a_reason_and_writes_one_audit_row_per_request(clie
     requests = RecordRequestFactory.create_batch(3)
     page = client.post(QUEUE, {"action": "assign", ACTION_CHECKBOX_NAME: [r.pk for r in requests]})
     assert "Reason" in page.content.decode()  # the intermediate page
-    assert not AuditEntry.objects.filter(action="records.recordrequest.assign").exists()
+    assert not AuditEntry.objects.filter(action="records.recordrequest.assigned").exists()
 
     refused = _bulk(client, "assign", requests, clerk=clerk.pk, reason="")
     assert refused.status_code == 200
@@ -95,7 +95,7 @@ def test_bulk_assign_asks_for_a_reason_and_writes_one_audit_row_per_request(clie
 
     _bulk(client, "assign", requests, clerk=clerk.pk, reason="Monday's share")
     assert RecordRequest.objects.filter(assigned_to=clerk).count() == 3
-    rows = AuditEntry.objects.filter(action="records.recordrequest.assign")
+    rows = AuditEntry.objects.filter(action="records.recordrequest.assigned")
     assert sorted(int(r.target_id) for r in rows) == sorted(r.pk for r in requests)
     assert all(r.detail["reason"] == "Monday's share" for r in rows)
 
@@ -105,7 +105,7 @@ def test_bulk_acknowledge_moves_only_what_may_move_and_audits_each(client, clerk
     closed = RecordRequestFactory(status=Status.CLOSED)
     _bulk(client, "acknowledge", [*received, closed], reason="Seen this morning")
     assert RecordRequest.objects.filter(status=Status.ACKNOWLEDGED).count() == 2
-    assert AuditEntry.objects.filter(action="records.recordrequest.acknowledge").count() == 2
+    assert AuditEntry.objects.filter(action="records.recordrequest.acknowledged").count() == 2
     closed.refresh_from_db()
     assert closed.status == Status.CLOSED
 
@@ -117,7 +117,7 @@ def test_bulk_extend_moves_the_due_date_by_business_days_and_tells_the_requester
     _bulk(client, "extend", [record_request], business_days=2, reason="Video must be copied")
     record_request.refresh_from_db()
     assert record_request.due_date == date(2026, 11, 30)  # skipping Thanksgiving and a weekend
-    assert AuditEntry.objects.filter(action="records.recordrequest.extend").count() == 1
+    assert AuditEntry.objects.filter(action="records.recordrequest.extended").count() == 1
     notice = Notification.objects.get(recipient=record_request.requester_email)
     assert "Video must be copied" in notice.body
 
@@ -196,7 +196,7 @@ def test_clerk_adds_a_fee_and_marks_it_paid(client, clerk):
     record_request.refresh_from_db()
     assert record_request.fees_paid_at is not None
     assert record_request.payment_reference == "R-1182"
-    assert AuditEntry.objects.filter(action="records.payment.record").count() == 1
+    assert AuditEntry.objects.filter(action="records.payment.recorded").count() == 1
 
 
 def test_csv_export_lists_the_selected_requests_and_is_audited(client, clerk):
@@ -207,7 +207,7 @@ def test_csv_export_lists_the_selected_requests_and_is_audited(client, clerk):
     body = b"".join(response.streaming_content).decode()
     assert body.splitlines()[0].startswith("tracking_number,kind,status")
     assert all(r.tracking_number in body for r in requests)
-    assert AuditEntry.objects.filter(action="records.recordrequest.export").count() == 1
+    assert AuditEntry.objects.filter(action="records.recordrequest.exported").count() == 1
 
 
 def test_clerk_enters_a_mailed_request(client, clerk):
@@ -231,7 +231,7 @@ def test_clerk_enters_a_mailed_request(client, clerk):
     assert record_request.details == {"delivery": "paper", "includes_video": True}
     assert timezone.localtime(record_request.sent_at).date().isoformat() == "2026-11-18"
     assert AuditEntry.objects.filter(
-        action="records.recordrequest.submit", actor=clerk, target_id=str(record_request.pk)
+        action="records.recordrequest.submitted", actor=clerk, target_id=str(record_request.pk)
     ).exists()
 
 
@@ -281,10 +281,10 @@ def test_a_walk_in_record_check_needs_the_identity_document(client, clerk):
 
 def test_clerk_opens_an_identity_document_and_the_opening_is_audited(client, clerk):
     from records.models import Document
-    from records.services import Upload, _store_document
+    from records.services.documents import Upload, store_document
 
     record_request = RecordRequestFactory(kind="record_check")
-    document = _store_document(
+    document = store_document(
         record_request=record_request,
         kind=Document.Kind.ID_DOCUMENT,
         upload=Upload(name="licence.png", content_type="image/png", data=b"\x89PNG-id"),
@@ -294,7 +294,7 @@ def test_clerk_opens_an_identity_document_and_the_opening_is_audited(client, cle
     assert link in page
     response = client.get(link)
     assert response.content == b"\x89PNG-id"
-    assert AuditEntry.objects.filter(action="records.document.view").count() == 1
+    assert AuditEntry.objects.filter(action="records.document.viewed").count() == 1
     other = RecordRequestFactory()
     assert client.get(f"{QUEUE}{other.pk}/document/{document.pk}/").status_code == 404
 

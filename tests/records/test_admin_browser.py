@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from portal import roles
 from portal.models import AuditEntry
-from records import release
+from records import services
 from records.models import Redaction, ReleasePacket, RequestKind, Status
 from tests.browser import axe_violations
 from tests.factories import UserFactory
@@ -112,7 +112,7 @@ def test_the_release_packet_steps_and_the_letter_page_are_accessible(
     live_server, page, clerk, settings
 ):
     record_request = RecordRequestFactory(kind=RequestKind.RECORD_CHECK, status=Status.READY)
-    release.responsive_upload(record_request=record_request, upload=_marked_pdf(), actor=None)
+    services.responsive_upload(record_request=record_request, upload=_marked_pdf(), actor=None)
     base = live_server.url + f"{QUEUE}{record_request.pk}"
     page.goto(base + "/packet/prepare/")
     assert (v := axe_violations(page)) == [], "\n".join(v)
@@ -138,7 +138,7 @@ def test_the_release_packet_steps_and_the_letter_page_are_accessible(
 
 def test_a_clerk_draws_a_box_with_the_mouse_and_types_one_by_keyboard(live_server, page, clerk):
     record_request = RecordRequestFactory()
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=None
     )
     page.goto(live_server.url + f"{QUEUE}{record_request.pk}/change/")

@@ -8,7 +8,7 @@ from PIL import Image
 
 from portal import roles
 from portal.models import AuditEntry
-from records import release
+from records import services
 from records.models import Redaction
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
@@ -22,7 +22,7 @@ def record(client):
     clerk = UserFactory(username="carmen", roles=[roles.RECORDS_CLERKS])
     client.force_login(clerk)
     record_request = RecordRequestFactory()
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     url = f"/admin/records/recordrequest/{record_request.pk}/document/{document.pk}/redact/"
@@ -45,7 +45,7 @@ def test_the_page_preview_is_an_image_and_each_look_is_audit_logged(client, reco
     assert response["Content-Type"] == "image/png"
     assert "no-store" in response["Cache-Control"]
     assert Image.open(io.BytesIO(response.content)).width > 500
-    entry = AuditEntry.objects.get(action="records.document.view")
+    entry = AuditEntry.objects.get(action="records.document.viewed")
     assert entry.detail["page"] == 2
     assert client.get(url.replace("redact/", "page/3.png")).status_code == 404
 
@@ -115,12 +115,12 @@ def test_a_clerk_blacks_out_a_term_everywhere_and_withholds_a_page(client, recor
 
 def test_a_redaction_marked_in_error_is_removed_and_logged(client, record):
     _record_request, document, url = record
-    redaction = release.redaction_add(
+    redaction = services.redaction_add(
         document=document, page=1, exemption="§1", actor=None, region=(1, 1, 5, 5)
     )
     client.post(url, {"do": "remove", "redaction": redaction.pk})
     assert not Redaction.objects.exists()
-    assert AuditEntry.objects.filter(action="records.redaction.remove").exists()
+    assert AuditEntry.objects.filter(action="records.redaction.removed").exists()
 
 
 def test_staff_outside_records_cannot_open_the_redaction_page(client, record):

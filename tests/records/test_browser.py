@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from portal.models import Notification
 from records.models import Document, RecordRequest, Status
-from records.services import Upload, _store_document, tracking_token
+from records.services import Upload, tracking_token
+from records.services.documents import store_document
 from tests.browser import axe_violations
 from tests.records.factories import FingerprintSlotFactory, RecordRequestFactory
 
@@ -96,7 +97,7 @@ def test_resident_tracks_by_number_and_code_and_replies_with_a_file(
 
 def test_resident_downloads_a_released_document(live_server, page):
     record_request = RecordRequestFactory(status=Status.READY)
-    _store_document(
+    store_document(
         record_request=record_request,
         kind=Document.Kind.RELEASED,
         upload=Upload(name="incident-report.pdf", content_type="application/pdf", data=PDF),

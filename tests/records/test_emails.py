@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from portal.models import Notification
-from records import release, services
+from records import services
 from records.models import ReleasePacket, Status
 from tests.factories import UserFactory
 from tests.records.factories import FeeScheduleItemFactory
@@ -78,11 +78,11 @@ def test_every_email_to_the_resident_is_in_their_language(
         services.fee_add(
             record_request=record_request, item=FeeScheduleItemFactory(), quantity=2, actor=clerk
         )
-        release.responsive_upload(record_request=record_request, upload=_pdf(), actor=clerk)
-        packet = release.packet_prepare(record_request=record_request, actor=clerk)
-        release.packet_approve(packet=packet, actor=supervisor)
+        services.responsive_upload(record_request=record_request, upload=_pdf(), actor=clerk)
+        packet = services.packet_prepare(record_request=record_request, actor=clerk)
+        services.packet_approve(packet=packet, actor=supervisor)
         ReleasePacket.objects.filter(pk=packet.pk).update(state=ReleasePacket.State.QUEUED)
-        release.packet_build(packet_id=packet.pk)
+        services.packet_build(packet_id=packet.pk)
         record_request.refresh_from_db()
         services.payment_record(
             record_request=record_request, method="in_person", reference="R-1", actor=clerk

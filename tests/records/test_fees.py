@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from records.models import FeeScheduleItem
-from records.services import fee_add, fee_waive, fees_settled, fees_total
+from records.selectors import fees_settled, fees_total
+from records.services import fee_add, fee_schedule_validate, fee_waive
 from tests.factories import UserFactory
 from tests.records.factories import FeeScheduleItemFactory, RecordRequestFactory
 
@@ -14,16 +15,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_copies_may_cost_fifty_cents_a_page_and_not_a_cent_more():
-    FeeScheduleItemFactory.build(amount=Decimal("0.50")).full_clean()
+    fee_schedule_validate(item=FeeScheduleItemFactory.build(amount=Decimal("0.50")))
     with pytest.raises(ValidationError) as refused:
-        FeeScheduleItemFactory.build(amount=Decimal("0.51")).full_clean()
+        fee_schedule_validate(item=FeeScheduleItemFactory.build(amount=Decimal("0.51")))
     assert "amount" in refused.value.message_dict
 
 
 def test_the_cap_does_not_apply_to_flat_fees_that_are_not_copies():
-    FeeScheduleItemFactory.build(
-        unit=FeeScheduleItem.Unit.FLAT, is_copy=False, amount=Decimal("25.00")
-    ).full_clean()
+    fee_schedule_validate(
+        item=FeeScheduleItemFactory.build(
+            unit=FeeScheduleItem.Unit.FLAT, is_copy=False, amount=Decimal("25.00")
+        )
+    )
 
 
 def test_a_schedule_changed_behind_admins_back_is_still_capped_when_charging():

@@ -9,7 +9,8 @@ from django.utils import timezone
 from portal.models import AuditEntry, Notification
 from records import jobs
 from records.models import Document, RecordRequest, RecordsSettings, RequestKind, Status
-from records.services import Action, Upload, _store_document, request_transition
+from records.services import Action, Upload, request_transition
+from records.services.documents import store_document
 from tests.factories import UserFactory
 from tests.records.factories import FingerprintSlotFactory, RecordRequestFactory
 
@@ -112,13 +113,13 @@ def test_identity_documents_are_purged_after_the_retention_period(
         status=Status.CLOSED,
         closed_at=timezone.now() - timedelta(days=100),
     )
-    document = _store_document(
+    document = store_document(
         record_request=record_request,
         kind=Document.Kind.ID_DOCUMENT,
         upload=Upload(name="id.png", content_type="image/png", data=b"\x89PNG..."),
     )
     recent = RecordRequestFactory(status=Status.CLOSED, closed_at=timezone.now())
-    kept = _store_document(
+    kept = store_document(
         record_request=recent,
         kind=Document.Kind.ID_DOCUMENT,
         upload=Upload(name="id.png", content_type="image/png", data=b"\x89PNG..."),

@@ -7,13 +7,8 @@ import time_machine
 
 from portal.models import AuditEntry, Notification
 from records.models import ClosureReason, RecordRequest, RequestKind, Status
-from records.services import (
-    TRANSITIONS,
-    Action,
-    business_days_left,
-    request_submit,
-    request_transition,
-)
+from records.selectors import business_days_left
+from records.services import TRANSITIONS, Action, request_submit, request_transition
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
 
@@ -33,6 +28,16 @@ EXPECTED = {
     Status.READY: {Action.AWAIT_REQUESTER, Action.CLOSE},
     Status.AWAITING_REQUESTER: {Action.RESUME, Action.CLOSE},
     Status.CLOSED: set(),
+}
+AUDITED = {
+    Action.ACKNOWLEDGE: "acknowledged",
+    Action.START: "started",
+    Action.SUBMIT_FOR_REVIEW: "sent_for_review",
+    Action.RETURN_FOR_WORK: "returned_for_work",
+    Action.APPROVE: "approved",
+    Action.AWAIT_REQUESTER: "paused",
+    Action.RESUME: "resumed",
+    Action.CLOSE: "closed",
 }
 TARGET = {
     Action.ACKNOWLEDGE: Status.ACKNOWLEDGED,
@@ -71,7 +76,7 @@ def test_each_status_and_action_pair_is_allowed_or_refused_as_declared(status, a
         assert result.status == TARGET[action]
         assert result.timeline.filter(action=action).count() == 1
         assert AuditEntry.objects.count() == audits + 1
-        assert AuditEntry.objects.first().action == f"records.recordrequest.{action}"
+        assert AuditEntry.objects.first().action == f"records.recordrequest.{AUDITED[action]}"
     else:
         with pytest.raises(Exception) as refused:
             request_transition(

@@ -12,13 +12,8 @@ from PIL import Image
 
 from portal.models import Notification
 from records.models import Document, Fee, Message, RecordRequest, RequestKind, Status
-from records.services import (
-    Upload,
-    _store_document,
-    document_read,
-    download_token,
-    tracking_token,
-)
+from records.services import Upload, document_read, download_token, tracking_token
+from records.services.documents import store_document
 from tests.records.factories import FingerprintSlotFactory, RecordRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +229,7 @@ def test_internal_notes_never_reach_the_requester(client):
 
 
 def _released(record_request) -> Document:
-    return _store_document(
+    return store_document(
         record_request=record_request,
         kind=Document.Kind.RELEASED,
         upload=Upload(name="report.pdf", content_type="application/pdf", data=b"%PDF-1.4 x"),
@@ -289,7 +284,7 @@ def test_tracking_page_query_count_does_not_grow_with_messages_and_steps(client)
             message = Message.objects.create(
                 request=record_request, author=Message.Author.REQUESTER, body=f"Note {i}"
             )
-            _store_document(
+            store_document(
                 record_request=record_request,
                 kind=Document.Kind.REQUESTER_UPLOAD,
                 upload=Upload(name=f"{i}.pdf", content_type="application/pdf", data=b"%PDF"),

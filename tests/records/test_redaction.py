@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from portal.models import AuditEntry
-from records import release
+from records import services
 from records.models import Document, Redaction, ReleasePacket, Status
 from records.services import Upload, document_read
 from tests.factories import UserFactory
@@ -64,11 +64,11 @@ def _marked_pdf(*, annotate: bool = False, author: str = "") -> Upload:
 
 def _build(record_request, clerk) -> bytes:
     supervisor = UserFactory()
-    packet = release.packet_prepare(record_request=record_request, actor=clerk)
-    release.packet_approve(packet=packet, actor=supervisor)
+    packet = services.packet_prepare(record_request=record_request, actor=clerk)
+    services.packet_approve(packet=packet, actor=supervisor)
     packet = ReleasePacket.objects.get(pk=packet.pk)
     ReleasePacket.objects.filter(pk=packet.pk).update(state=ReleasePacket.State.QUEUED)
-    assert release.packet_build(packet_id=packet.pk)
+    assert services.packet_build(packet_id=packet.pk)
     packet.refresh_from_db()
     return document_read(document=packet.document)
 
@@ -97,10 +97,10 @@ def _pixels(data: bytes, page: int):
 def test_region_on_a_pdf_page_removes_the_text_image_and_annotation_under_the_box():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(annotate=True), actor=clerk
     )
-    release.redaction_add(
+    services.redaction_add(
         document=document,
         page=1,
         exemption="C.G.S. §1-210(b)(3)(A)",
@@ -130,13 +130,13 @@ def test_region_on_a_pdf_page_removes_the_text_image_and_annotation_under_the_bo
 def test_released_text_never_has_the_inside_marker_anywhere_but_the_outside_one_stays():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
-    release.redaction_add(
+    services.redaction_add(
         document=document, page=1, exemption="§1-210(b)(3)(A)", actor=clerk, region=BOX
     )
-    release.redaction_add(
+    services.redaction_add(
         document=document, page=2, exemption="§1-210(b)(3)(B)", actor=clerk, whole_page=True
     )
     text = _text(_build(record_request, clerk))
@@ -147,10 +147,10 @@ def test_released_text_never_has_the_inside_marker_anywhere_but_the_outside_one_
 def test_the_redaction_log_lists_each_redaction_with_its_citation():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
-    release.redaction_add(
+    services.redaction_add(
         document=document,
         page=1,
         exemption="C.G.S. §1-210(b)(3)(A)",
@@ -158,7 +158,7 @@ def test_the_redaction_log_lists_each_redaction_with_its_citation():
         region=BOX,
         note="Witness name",
     )
-    release.redaction_add(
+    services.redaction_add(
         document=document, page=2, exemption="C.G.S. §1-210(b)(18)", actor=clerk, whole_page=True
     )
     log = PdfReader(io.BytesIO(_build(record_request, clerk))).pages[-1].extract_text()
@@ -174,7 +174,7 @@ def test_the_redaction_log_lists_each_redaction_with_its_citation():
 def test_the_source_files_metadata_is_not_released():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
-    release.responsive_upload(
+    services.responsive_upload(
         record_request=record_request,
         upload=_marked_pdf(annotate=True, author="Det. Hidden Name"),
         actor=clerk,
@@ -188,15 +188,15 @@ def test_the_source_files_metadata_is_not_released():
 def test_search_term_redaction_blacks_out_every_occurrence_on_every_page():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
-    found = release.redaction_for_term(
+    found = services.redaction_for_term(
         document=document, term=INSIDE.lower(), exemption="§1-210(b)(3)(A)", actor=clerk
     )
     assert [r.page for r in found] == [1, 2]
     assert all(r.exemption == "§1-210(b)(3)(A)" and not r.whole_page for r in found)
-    assert AuditEntry.objects.filter(action="records.redaction.add").count() == 2
+    assert AuditEntry.objects.filter(action="records.redaction.added").count() == 2
     text = _text(_build(record_request, clerk))
     assert INSIDE not in text
     assert OUTSIDE in text
@@ -205,7 +205,7 @@ def test_search_term_redaction_blacks_out_every_occurrence_on_every_page():
 def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     for term, exemption, code in [
@@ -214,7 +214,7 @@ def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
         ("x", "§1-210(b)(2)", "term_short"),
     ]:
         with pytest.raises(ValidationError) as refused:
-            release.redaction_for_term(
+            services.redaction_for_term(
                 document=document, term=term, exemption=exemption, actor=clerk
             )
         assert refused.value.domain_code == code
@@ -223,16 +223,16 @@ def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
 
 def test_a_region_must_lie_within_the_page():
     clerk = UserFactory()
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=RecordRequestFactory(), upload=_marked_pdf(), actor=clerk
     )
     with pytest.raises(ValidationError) as refused:
-        release.redaction_add(
+        services.redaction_add(
             document=document, page=1, exemption="§1", actor=clerk, region=(80, 10, 30, 5)
         )
     assert refused.value.domain_code == "bad_region"
     with pytest.raises(ValidationError) as refused:
-        release.redaction_add(document=document, page=3, exemption="§1", actor=clerk, region=BOX)
+        services.redaction_add(document=document, page=3, exemption="§1", actor=clerk, region=BOX)
     assert refused.value.domain_code == "bad_page"
 
 
@@ -241,12 +241,12 @@ def test_a_scanned_image_is_blacked_out_in_its_pixels():
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     scan = io.BytesIO()
     Image.new("RGB", (800, 1000), (0, 90, 200)).save(scan, "PNG")
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request,
         upload=Upload("scan.png", "image/png", scan.getvalue()),
         actor=clerk,
     )
-    release.redaction_add(document=document, page=1, exemption="§1", actor=clerk, region=BOX)
+    services.redaction_add(document=document, page=1, exemption="§1", actor=clerk, region=BOX)
     reader = PdfReader(io.BytesIO(_build(record_request, clerk)))
     image = Image.open(io.BytesIO(reader.pages[1].images[0].data)).convert("RGB")
     w, h = image.size
@@ -257,33 +257,33 @@ def test_a_scanned_image_is_blacked_out_in_its_pixels():
 def test_a_redaction_added_or_removed_after_approval_voids_the_approval():
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
-    packet = release.packet_prepare(record_request=record_request, actor=clerk)
-    release.packet_approve(packet=packet, actor=supervisor)
-    redaction = release.redaction_add(
+    packet = services.packet_prepare(record_request=record_request, actor=clerk)
+    services.packet_approve(packet=packet, actor=supervisor)
+    redaction = services.redaction_add(
         document=document, page=1, exemption="§1", actor=supervisor, region=BOX
     )
     packet.refresh_from_db()
     assert packet.state == ReleasePacket.State.PREPARED
     assert packet.approved_by is None
-    release.packet_approve(packet=packet, actor=UserFactory())
-    release.redaction_remove(redaction=redaction, actor=clerk, reason="Wrong line")
+    services.packet_approve(packet=packet, actor=UserFactory())
+    services.redaction_remove(redaction=redaction, actor=clerk, reason="Wrong line")
     packet.refresh_from_db()
     assert packet.state == ReleasePacket.State.PREPARED
     assert not Redaction.objects.exists()
-    assert AuditEntry.objects.filter(action="records.redaction.remove").count() == 1
-    assert AuditEntry.objects.filter(action="records.packet.approval_void").count() == 2
+    assert AuditEntry.objects.filter(action="records.redaction.removed").count() == 1
+    assert AuditEntry.objects.filter(action="records.packet.approval_voided").count() == 2
 
 
 def test_only_responsive_records_are_redacted():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
-    document = release.responsive_upload(
+    document = services.responsive_upload(
         record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     Document.objects.filter(pk=document.pk).update(kind=Document.Kind.RELEASED)
     document.refresh_from_db()
     with pytest.raises(ValidationError):
-        release.redaction_add(document=document, page=1, exemption="§1", actor=clerk, region=BOX)
+        services.redaction_add(document=document, page=1, exemption="§1", actor=clerk, region=BOX)

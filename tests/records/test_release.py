@@ -8,7 +8,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from portal.models import Notification
-from records import release
+from records import services
 from records.models import Document, ReleasePacket, RequestKind, Status
 from records.services import Upload, document_read
 from tests.factories import UserFactory
@@ -37,11 +37,11 @@ def _pdf(pages: int) -> Upload:
 
 
 def _prepared(record_request, clerk):
-    scan = release.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
-    narrative = release.responsive_upload(
+    scan = services.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
+    narrative = services.responsive_upload(
         record_request=record_request, upload=_pdf(3), actor=clerk
     )
-    release.redaction_add(
+    services.redaction_add(
         document=scan,
         page=1,
         exemption="C.G.S. §1-210(b)(3)(A)",
@@ -49,31 +49,31 @@ def _prepared(record_request, clerk):
         region=(10, 10, 50, 20),
         note="Witness name",
     )
-    release.redaction_add(
+    services.redaction_add(
         document=narrative,
         page=2,
         exemption="C.G.S. §1-210(b)(3)(B)",
         actor=clerk,
         whole_page=True,
     )
-    return release.packet_prepare(record_request=record_request, actor=clerk)
+    return services.packet_prepare(record_request=record_request, actor=clerk)
 
 
 def test_a_redaction_must_cite_an_exemption():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
-    scan = release.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
+    scan = services.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
     with pytest.raises(ValidationError):
-        release.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
+        services.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
 
 
 def test_the_preparer_cannot_approve_their_own_packet():
     clerk, supervisor = UserFactory(), UserFactory()
     packet = _prepared(RecordRequestFactory(status=Status.IN_REVIEW), clerk)
     with pytest.raises(ValidationError) as refused:
-        release.packet_approve(packet=packet, actor=clerk)
+        services.packet_approve(packet=packet, actor=clerk)
     assert refused.value.domain_code == "four_eyes"
-    assert release.packet_approve(packet=packet, actor=supervisor).approved_by == supervisor
+    assert services.packet_approve(packet=packet, actor=supervisor).approved_by == supervisor
 
 
 def test_packet_has_cover_letter_redacted_records_and_log_and_the_pixels_are_gone(
@@ -82,9 +82,9 @@ def test_packet_has_cover_letter_redacted_records_and_log_and_the_pixels_are_gon
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory(status=Status.READY)
     packet = _prepared(record_request, clerk)
-    release.packet_approve(packet=packet, actor=supervisor)
+    services.packet_approve(packet=packet, actor=supervisor)
     with django_capture_on_commit_callbacks(execute=True):
-        release.packet_generate(packet=packet, actor=supervisor)  # eager: builds at once
+        services.packet_generate(packet=packet, actor=supervisor)  # eager: builds at once
     packet.refresh_from_db()
     assert packet.state == ReleasePacket.State.READY
     assert packet.progress == 100
@@ -107,14 +107,14 @@ def test_packet_has_cover_letter_redacted_records_and_log_and_the_pixels_are_gon
         recipient=record_request.requester_email, dedupe_key=f"records:packet-ready:{packet.pk}"
     ).exists()
     # Building again changes nothing.
-    assert release.packet_build(packet_id=packet.pk) is False
+    assert services.packet_build(packet_id=packet.pk) is False
 
 
 def test_record_check_letter_can_be_verified_by_anyone(client):
     record_request = RecordRequestFactory(
         kind=RequestKind.RECORD_CHECK, details={"date_of_birth": "1984-05-06"}
     )
-    letter = release.letter_issue(
+    letter = services.letter_issue(
         record_request=record_request, records_found=False, actor=UserFactory()
     )
     text = PdfReader(io.BytesIO(document_read(document=letter.document))).pages[0].extract_text()
@@ -132,7 +132,7 @@ def test_a_withdrawn_letter_is_no_longer_confirmed(client):
     from portal import roles
 
     record_request = RecordRequestFactory(kind=RequestKind.RECORD_CHECK)
-    letter = release.letter_issue(
+    letter = services.letter_issue(
         record_request=record_request, records_found=True, actor=UserFactory()
     )
     client.force_login(UserFactory(roles=[roles.RECORDS_CLERKS]))

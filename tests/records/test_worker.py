@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from portal.models import Notification
-from records import release
+from records import services
 from records.models import Document, ReleasePacket
 from records.tasks import deadlines_run
 from tests.factories import UserFactory
@@ -39,8 +39,8 @@ def test_worker_tells_a_deemed_denial_once_and_builds_a_release_packet(celery_wo
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory()
     packet = _prepared(record_request, clerk)
-    release.packet_approve(packet=packet, actor=supervisor)
-    release.packet_generate(packet=packet, actor=supervisor)  # handed over after commit
+    services.packet_approve(packet=packet, actor=supervisor)
+    services.packet_generate(packet=packet, actor=supervisor)  # handed over after commit
     celery_worker.wait_for(
         lambda: ReleasePacket.objects.get(pk=packet.pk).state in {"ready", "failed"}, timeout=60
     )

@@ -1,0 +1,113 @@
+"""Records and report requests: every write and every rule, one module per concern.
+
+- `lifecycle`: the statuses a request goes through (TRANSITIONS), its deadline under C.G.S.
+  §1-206 and pausing the clock, assigning and extending;
+- `intake`: taking a request, and the requester's lookup by number, e-mail and code;
+- `links`: the signed tracking and download links;
+- `messages`: between the requester and the clerks;
+- `fees`: the fee schedule (capped by §1-212), charges, waivers, payment;
+- `appointments`: fingerprinting times;
+- `documents`: encrypted files, released documents and their download;
+- `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
+- `letters`: record-check letters;
+- `updates`: one submission of a request's page in the back office (`request_update`).
+The rules and their legal source are in each module's docstring.
+
+This package re-exports the functions the views, the admin, the jobs and the tasks call
+(`from records import services; services.request_submit(...)`); helpers the modules share
+stay in their module. Reads are in records/selectors.py.
+"""
+
+from records.services.appointments import appointment_cancel, appointment_reschedule, slots_repeat
+from records.services.documents import (
+    Upload,
+    document_for_download,
+    document_for_staff,
+    document_read,
+    document_release,
+)
+from records.services.fees import (
+    fee_add,
+    fee_schedule_item_save,
+    fee_schedule_validate,
+    fee_waive,
+    payment_record,
+)
+from records.services.intake import lookup_code_check, lookup_code_send, request_submit
+from records.services.letters import letter_issue, letter_revoke
+from records.services.lifecycle import (
+    OPEN,
+    TRANSITIONS,
+    WORKING,
+    Action,
+    allowed_actions,
+    request_assign,
+    request_extend,
+    request_transition,
+)
+from records.services.links import (
+    download_token,
+    tracking_token,
+    tracking_token_read,
+)
+from records.services.messages import message_from_clerk, message_from_requester
+from records.services.release import (
+    PACKET_STEPS,
+    packet_approve,
+    packet_build,
+    packet_generate,
+    packet_prepare,
+    packet_steps,
+    packets_requeue,
+    redaction_add,
+    redaction_for_term,
+    redaction_remove,
+    responsive_upload,
+)
+from records.services.updates import request_update
+
+__all__ = [
+    "OPEN",
+    "PACKET_STEPS",
+    "TRANSITIONS",
+    "WORKING",
+    "Action",
+    "Upload",
+    "allowed_actions",
+    "appointment_cancel",
+    "appointment_reschedule",
+    "document_for_download",
+    "document_for_staff",
+    "document_read",
+    "document_release",
+    "download_token",
+    "fee_add",
+    "fee_schedule_item_save",
+    "fee_schedule_validate",
+    "fee_waive",
+    "letter_issue",
+    "letter_revoke",
+    "lookup_code_check",
+    "lookup_code_send",
+    "message_from_clerk",
+    "message_from_requester",
+    "packet_approve",
+    "packet_build",
+    "packet_generate",
+    "packet_prepare",
+    "packet_steps",
+    "packets_requeue",
+    "payment_record",
+    "redaction_add",
+    "redaction_for_term",
+    "redaction_remove",
+    "request_assign",
+    "request_extend",
+    "request_submit",
+    "request_transition",
+    "request_update",
+    "responsive_upload",
+    "slots_repeat",
+    "tracking_token",
+    "tracking_token_read",
+]

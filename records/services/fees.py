@@ -1,0 +1,178 @@
+"""Fees and payment.
+
+Rules and where they come from:
+- Copies of public records cost at most $0.50 a page at a municipal agency (C.G.S.
+  §1-212(a)(1)(A)): the fee schedule refuses more, and charging checks again.
+- Fees may be waived, with a reason (§1-212(d)).
+- A new charge reopens a paid invoice.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.errors import DomainError
+from portal.services.audit import audit_record
+from records.models import Fee, FeeScheduleItem, RecordRequest, Status
+from records.selectors import fees_total
+from records.services.common import notify_requester, timeline_add
+
+COPY_FEE_CAP_PER_PAGE = Decimal("0.50")  # C.G.S. §1-212(a)(1)(A), municipal agencies
+
+
+def fee_schedule_validate(*, item: FeeScheduleItem) -> None:
+    """Copies never above the statutory cap per page (C.G.S. §1-212(a)(1)(A))."""
+    if (
+        item.is_copy
+        and item.unit == FeeScheduleItem.Unit.PER_PAGE
+        and item.amount is not None
+        and item.amount > COPY_FEE_CAP_PER_PAGE
+    ):
+        raise DomainError(
+            _("Copies may cost at most $0.50 a page (C.G.S. §1-212)."),
+            code="above_fee_cap",
+            field="amount",
+        )
+
+
+# --- Fees and payment ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fee_add(
+    *,
+    record_request: RecordRequest,
+    item: FeeScheduleItem,
+    quantity: int,
+    actor,
+    waived: bool = False,
+    waiver_reason: str = "",
+) -> Fee:
+    """Charge a line of the fee schedule. The schedule itself is capped (fee_schedule_validate),
+    and the cap is checked again here in case the schedule was changed behind admin's back."""
+    fee_schedule_validate(item=item)
+    if quantity < 1:
+        raise DomainError(_("The quantity must be at least 1."), code="bad_quantity")
+    if waived and not waiver_reason.strip():
+        raise DomainError(
+            _("Give the reason for the waiver."), code="waiver_reason", field="waiver_reason"
+        )
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    unit_price = item.amount
+    amount = unit_price * quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else unit_price
+    fee = Fee(
+        request=record_request,
+        item=item,
+        # Both languages, whichever the clerk's screen is in (records/translation.py).
+        description_en=item.name_en or str(item.name),
+        description_es=item.name_es,
+        quantity=quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else 1,
+        unit_price=unit_price,
+        amount=amount.quantize(Decimal("0.01")),
+        waived=waived,
+        waiver_reason=waiver_reason.strip(),
+    )
+    fee.full_clean()
+    fee.save()
+    record_request.fees_paid_at = None  # a new charge reopens the invoice
+    record_request.save(update_fields=["fees_paid_at", "updated_at"])
+    timeline_add(
+        record_request=record_request, action="fee_waived" if waived else "fee", actor=actor
+    )
+    audit_record(
+        actor=actor,
+        action="records.fee.added",
+        target=record_request,
+        detail={"item": item.pk, "quantity": quantity, "amount": str(fee.amount), "waived": waived},
+    )
+    return fee
+
+
+@transaction.atomic
+def fee_waive(*, fee: Fee, actor, reason: str) -> Fee:
+    if not reason.strip():
+        raise DomainError(
+            _("Give the reason for the waiver."), code="waiver_reason", field="waiver_reason"
+        )
+    fee = Fee.objects.select_for_update().select_related("request").get(pk=fee.pk)
+    fee.waived = True
+    fee.waiver_reason = reason.strip()[:300]
+    fee.save(update_fields=["waived", "waiver_reason"])
+    timeline_add(record_request=fee.request, action="fee_waived", actor=actor)
+    audit_record(
+        actor=actor,
+        action="records.fee.waived",
+        target=fee.request,
+        detail={"fee": fee.pk, "amount": str(fee.amount), "reason": fee.waiver_reason},
+    )
+    return fee
+
+
+class PaymentProvider:
+    """Where an online payment provider plugs in: a subclass's `charge` takes the amount due
+    and returns the provider's reference, or raises; `payment_online` then records it. No
+    provider is wired to the public pages yet: residents pay at the window or by mail."""
+
+    method = "online"
+
+    def charge(self, *, record_request: RecordRequest, amount: Decimal) -> str:
+        raise NotImplementedError
+
+
+@transaction.atomic
+def payment_record(
+    *, record_request: RecordRequest, method: str, reference: str = "", actor=None
+) -> RecordRequest:
+    """Mark the invoice paid (at the window, by mail, or by a provider's confirmation)."""
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    total = fees_total(record_request=record_request)
+    if total == Decimal("0.00"):
+        raise DomainError(_("Nothing is due on this request."), code="nothing_due")
+    if record_request.fees_paid_at is not None:
+        raise DomainError(_("This invoice is already paid."), code="already_paid")
+    record_request.fees_paid_at = timezone.now()
+    record_request.payment_method = method[:40]
+    record_request.payment_reference = reference.strip()[:120]
+    record_request.save(
+        update_fields=["fees_paid_at", "payment_method", "payment_reference", "updated_at"]
+    )
+    timeline_add(record_request=record_request, action="paid", actor=actor)
+    audit_record(
+        actor=actor,
+        action="records.payment.recorded",
+        target=record_request,
+        detail={"amount": str(total), "method": method, "reference": reference},
+        actor_label="" if actor else "payment provider",
+    )
+    if record_request.status in {Status.READY, Status.CLOSED}:
+        notify_requester(
+            record_request=record_request,
+            subject=gettext_lazy("Your documents for request %(number)s"),
+            body=gettext_lazy(
+                "We received your payment. Your documents for request %(number)s are on your "
+                "tracking page."
+            ),
+        )
+    return record_request
+
+
+def payment_online(*, record_request: RecordRequest, provider: PaymentProvider) -> RecordRequest:
+    """Charge through a provider, then record the payment. The charge happens outside any
+    transaction: if recording fails, the provider's reference is logged for a clerk."""
+    amount = fees_total(record_request=record_request)
+    reference = provider.charge(record_request=record_request, amount=amount)
+    return payment_record(
+        record_request=record_request, method=provider.method, reference=reference
+    )
+
+
+@transaction.atomic
+def fee_schedule_item_save(*, item: FeeScheduleItem) -> FeeScheduleItem:
+    """Add or change a line of the fee schedule, never above the cap on copies."""
+    fee_schedule_validate(item=item)
+    item.full_clean()
+    item.save()
+    return item
