@@ -379,6 +379,8 @@ TIPS_SUBMISSIONS_PER_HOUR = env.int("TIPS_SUBMISSIONS_PER_HOUR", default=10)
 # The tip pages strip the address, user agent and referrer before anything else sees them.
 MIDDLEWARE.insert(0, "tips.privacy.TipAnonymityMiddleware")
 DEFAULT_EXCEPTION_REPORTER_FILTER = "tips.privacy.TipExceptionReporterFilter"
+# Check-back tries (number + passphrase) one address may make per 15 minutes (counted the same way).
+TIPS_CHECKS_PER_15_MINUTES = env.int("TIPS_CHECKS_PER_15_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
     "task": "tips.tasks.attachment_sweep",
     "schedule": env.float("TIPS_ATTACHMENT_SWEEP_SECONDS", default=300.0),
@@ -387,6 +389,11 @@ CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
 CELERY_BEAT_SCHEDULE["tips-notice-sweep"] = {
     "task": "tips.tasks.tip_notify_sweep",
     "schedule": env.float("TIPS_NOTICE_SWEEP_SECONDS", default=60.0),
+}
+# Case packets requested whose build task was lost.
+CELERY_BEAT_SCHEDULE["tips-packet-sweep"] = {
+    "task": "tips.tasks.packet_sweep",
+    "schedule": env.float("TIPS_PACKET_SWEEP_SECONDS", default=300.0),
 }
 # The tip line's choice sets get their own names in the OpenAPI schema (other apps have a
 # "status" too).

@@ -41,7 +41,7 @@ def test_list_shows_the_queue_without_content_and_is_filterable(api):
     results = response.json()["results"]
     assert results[0]["number"] == urgent.number
     assert "SECRET" not in response.content.decode()
-    assert not AuditEntry.objects.filter(action="tips.tip.decrypt").exists()
+    assert not AuditEntry.objects.filter(action="tips.tip.decrypted").exists()
     filtered = api.get("/api/v1/tips/?category=quality&status=received").json()["results"]
     assert [r["category"] for r in filtered] == ["quality"]
     assert api.get("/api/v1/tips/?urgent=true").json()["count"] == 1
@@ -51,7 +51,7 @@ def test_reading_one_tip_decrypts_it_and_is_audit_logged(api):
     tip = TipFactory(what="Bikes in the blue garage")
     response = api.get(f"/api/v1/tips/{tip.number}/")
     assert response.json()["what"] == "Bikes in the blue garage"
-    entry = AuditEntry.objects.get(action="tips.tip.decrypt")
+    entry = AuditEntry.objects.get(action="tips.tip.decrypted")
     assert entry.actor == api.user and entry.detail == {"via": "api"}
 
 

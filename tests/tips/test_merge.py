@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from portal.errors import DomainError
 from portal.models import AuditEntry
 from tests.factories import UserFactory
 from tests.tips.conftest import jpeg_bytes
@@ -62,7 +63,7 @@ def test_merge_moves_messages_files_and_notes_to_the_surviving_tip(pair, investi
 def test_merge_is_audit_logged_on_both_tips_with_what_moved(pair, investigator):
     survivor, duplicate = pair
     services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    out = AuditEntry.objects.get(action="tips.tip.merge")
+    out = AuditEntry.objects.get(action="tips.tip.merged")
     into = AuditEntry.objects.get(action="tips.tip.merged_in")
     assert out.target_id == str(duplicate.pk) and into.target_id == str(survivor.pk)
     for entry in (out, into):
@@ -80,7 +81,7 @@ def test_a_failed_merge_moves_nothing(pair, investigator, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("audit log down")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr("tips.services.merge.audit_record", broken)
     with pytest.raises(RuntimeError):
         services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     duplicate.refresh_from_db()
@@ -133,9 +134,9 @@ def test_the_duplicates_tipster_can_answer_and_it_reaches_the_surviving_tip(
 def test_once_the_surviving_tip_is_closed_neither_tipster_can_write(client, pair, investigator):
     survivor, duplicate = pair
     services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    services.tip_update(tip=survivor, actor=investigator, status="closed", outcome="acted_on")
+    services.tip_triage(tip=survivor, actor=investigator, status="closed", outcome="acted_on")
     assert 'name="access"' not in _open(client, duplicate)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.tipster_reply(tip=duplicate, body="late")
 
 
@@ -165,10 +166,10 @@ def test_merging_the_survivor_onward_carries_earlier_duplicates_along(client, pa
 
 def test_a_tip_is_not_merged_into_itself_nor_twice(pair, investigator):
     survivor, duplicate = pair
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.tip_merge(duplicate=survivor, into=survivor, actor=investigator)
     services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.tip_merge(duplicate=survivor, into=duplicate, actor=investigator)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.tip_merge(duplicate=duplicate, into=TipFactory(), actor=investigator)
