@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: pages an app registers as anonymous (registry.anonymous_paths) lose the address,
+    # user agent and referrer before anything else sees the request (portal/anonymity.py).
+    "portal.anonymity.AnonymityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.MaintenanceModeMiddleware",
@@ -85,6 +88,9 @@ MIDDLEWARE = [
     # AxesMiddleware must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Error reports for anonymous pages carry no headers, form fields or local variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.anonymity.AnonymousExceptionReporterFilter"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -376,9 +382,6 @@ TIPS_CHECK_MAX_FAILURES = env.int("TIPS_CHECK_MAX_FAILURES", default=5)
 TIPS_CHECK_LOCKOUT_SECONDS = env.int("TIPS_CHECK_LOCKOUT_SECONDS", default=30 * 60)
 # Tips one address may send per hour (counted under a keyed, hourly rotating hash in Redis).
 TIPS_SUBMISSIONS_PER_HOUR = env.int("TIPS_SUBMISSIONS_PER_HOUR", default=10)
-# The tip pages strip the address, user agent and referrer before anything else sees them.
-MIDDLEWARE.insert(0, "tips.privacy.TipAnonymityMiddleware")
-DEFAULT_EXCEPTION_REPORTER_FILTER = "tips.privacy.TipExceptionReporterFilter"
 # Check-back tries (number + passphrase) one address may make per 15 minutes (counted the same way).
 TIPS_CHECKS_PER_15_MINUTES = env.int("TIPS_CHECKS_PER_15_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {

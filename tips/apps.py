@@ -15,6 +15,9 @@ class TipsConfig(AppConfig):
         from tips.demo import load_demo  # noqa: PLC0415 - needs the tip models loaded
 
         audit.register()
+        # The tip pages (/tips/, /es/tips/ ...): visitors reach them with no address, user agent
+        # or referrer (portal/anonymity.py). The staff API (/api/v1/tips/) is not among them.
+        registry.anonymous_paths.register(registry.AnonymousPath(key="tips", prefix="/tips/"))
 
         registry.services.register(
             registry.Service(

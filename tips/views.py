@@ -43,7 +43,7 @@ def _throttled(throttle, request) -> ValidationError | None:
     """The throttle's refusal for this connection (known only by the anonymity middleware's
     rotating hash), or None while it is within its limit."""
     try:
-        throttle(client=getattr(request, "tips_client", ""))
+        throttle(client=getattr(request, "anonymous_client", ""))
     except ValidationError as error:
         return error
     return None
