@@ -324,12 +324,12 @@ class TipAdmin(AuditedModelAdmin):
             )
         return super().changelist_view(request, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            tip = self.get_object(request, admin.utils.unquote(object_id))
-            if tip is not None and self.has_view_or_change_permission(request, tip):
-                services.tip_decrypted_view(tip=tip, actor=request.user, channel="admin")
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Every page that shows the tip decrypted is audit-logged: the first opening, and the
+        # form shown again with a refusal.
+        if obj is not None:
+            services.tip_decrypted_view(tip=obj, actor=request.user, channel="admin")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,4 +1,4 @@
-"""The resident's forms: shape and field-level checks only (rules live in tips/services.py)."""
+"""The resident's forms: shape and field-level checks only (rules live in tips/services/)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -100,9 +100,7 @@ def _post_change(client, tip, **data):
     return client.post(f"/admin/tips/tip/{tip.pk}/change/", form)
 
 
-def test_the_admin_form_refuses_a_non_investigator_and_changes_nothing(
-    client, investigator, clerk
-):
+def test_the_admin_form_refuses_a_non_investigator_and_changes_nothing(client, investigator, clerk):
     client.force_login(investigator)
     tip = TipFactory()
     response = _post_change(
@@ -121,6 +119,8 @@ def test_the_admin_form_shows_the_services_refusal_beside_its_field(client, inve
     errors = response.context["adminform"].form.errors
     assert "Choose an outcome to close the tip." in errors["outcome"]
     _unchanged(tip)
+    # The page shown again holds the decrypted tip: that reading is in the audit log too.
+    assert AuditEntry.objects.filter(action="tips.tip.decrypted", target_id=str(tip.pk)).exists()
 
 
 def test_the_admin_form_gives_a_tip_to_an_investigator(client, investigator):
