@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Neighborhood
 from tips import scrub
 from tips.models import TipCategory
-from tips.services import MESSAGE_LIMIT, TEXT_LIMITS
+from tips.services.common import MESSAGE_LIMIT
+from tips.services.intake import TEXT_LIMITS
 
 
 class DescribedForm(forms.Form):

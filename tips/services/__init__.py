@@ -8,46 +8,25 @@
 - `merge`: duplicates merged into the tip that survives.
 - `notices`: what investigators are told, and the sweep for notices whose task was lost.
 
-Each module's docstring names its rules. This package re-exports what views, admin, API and
-tasks call; the modules' other names are their own.
+Each module's docstring names its rules. This package re-exports the services that views,
+admin, API and tasks call, and nothing else; the rest (constants, the parts `tip_triage`
+combines) is imported from its module.
 """
 
-from tips.services.intake import (
-    TEXT_LIMITS,
-    Submitted,
-    attachment_scrub,
-    attachment_sweep,
-    tip_submit,
-)
-from tips.services.merge import tip_merge
+from tips.services.intake import attachment_scrub, attachment_sweep, tip_submit
 from tips.services.notices import tip_notify, tip_notify_sweep
 from tips.services.throttles import tip_check_throttle, tip_submit_throttle
-from tips.services.tipster import MESSAGE_LIMIT, tip_authenticate, tipster_reply
-from tips.services.triage import (
-    TRANSITIONS,
-    attachment_read,
-    tip_decrypted_view,
-    tip_link,
-    tip_message_send,
-    tip_note_add,
-    tip_triage,
-)
+from tips.services.tipster import tip_authenticate, tipster_reply
+from tips.services.triage import attachment_read, tip_decrypted_view, tip_message_send, tip_triage
 
 __all__ = [
-    "MESSAGE_LIMIT",
-    "TEXT_LIMITS",
-    "TRANSITIONS",
-    "Submitted",
     "attachment_read",
     "attachment_scrub",
     "attachment_sweep",
     "tip_authenticate",
     "tip_check_throttle",
     "tip_decrypted_view",
-    "tip_link",
-    "tip_merge",
     "tip_message_send",
-    "tip_note_add",
     "tip_notify",
     "tip_notify_sweep",
     "tip_submit",
