@@ -4,6 +4,8 @@ A feature app registers, in its AppConfig.ready():
 - a `Service`: a thing residents can do (a card on the home page and an entry in the menu);
 - a `Panel`: a block on the home page or on a neighborhood's page (upcoming events, meetings);
 - a `DemoLoader`: the app's part of the demo data that `make run` loads;
+- an `AnonymousPath`: a URL prefix whose visitors stay anonymous (portal/anonymity.py strips
+  their address, user agent and referrer before anything else sees the request);
 - its `AuditAction`s: every action name its services write to the audit log, with a label for
   the audit log's filter. `audit_record` refuses a name nobody registered, so the list in each
   app's `audit.py` is the whole list.
@@ -83,6 +85,16 @@ class AuditAction:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class AnonymousPath:
+    """Pages under `prefix` ("/tips/", with or without a language prefix in front) are for
+    people who must stay anonymous: see portal/anonymity.py."""
+
+    key: str
+    prefix: str
+    order: int = 100
+
+
 # The verbs `AuditedModelAdmin` writes for any model it manages (`<app>.<model>.<verb>`).
 ADMIN_AUDIT_VERBS = ("added", "changed", "deleted", "viewed")
 
@@ -105,6 +117,7 @@ services: Registry[Service] = Registry("services")
 body_limits: Registry[BodyLimit] = Registry("body limits")
 audit_actions: Registry[AuditAction] = Registry("audit actions")
 demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
+anonymous_paths: Registry[AnonymousPath] = Registry("anonymous paths")
 home_panels: Registry[Panel] = Registry("home panels")
 neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")
 

@@ -67,7 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: refuses an oversized body by its Content-Length before anything reads it.
+    # First: pages an app registers as anonymous (registry.anonymous_paths) lose the address,
+    # user agent and referrer before anything else sees the request (portal/anonymity.py).
+    "portal.anonymity.AnonymityMiddleware",
+    # Then an oversized body is refused by its Content-Length before anything reads it.
     "portal.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,6 +90,9 @@ MIDDLEWARE = [
     # AxesMiddleware must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Error reports for anonymous pages carry no headers, form fields or local variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.anonymity.AnonymousExceptionReporterFilter"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -401,9 +407,8 @@ TIPS_CHECK_MAX_FAILURES = env.int("TIPS_CHECK_MAX_FAILURES", default=5)
 TIPS_CHECK_LOCKOUT_SECONDS = env.int("TIPS_CHECK_LOCKOUT_SECONDS", default=30 * 60)
 # Tips one address may send per hour (counted under a keyed, hourly rotating hash in Redis).
 TIPS_SUBMISSIONS_PER_HOUR = env.int("TIPS_SUBMISSIONS_PER_HOUR", default=10)
-# The tip pages strip the address, user agent and referrer before anything else sees them.
-MIDDLEWARE.insert(0, "tips.privacy.TipAnonymityMiddleware")
-DEFAULT_EXCEPTION_REPORTER_FILTER = "tips.privacy.TipExceptionReporterFilter"
+# Check-back tries (number + passphrase) one address may make per 15 minutes (counted the same way).
+TIPS_CHECKS_PER_15_MINUTES = env.int("TIPS_CHECKS_PER_15_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
     "task": "tips.tasks.attachment_sweep",
     "schedule": env.float("TIPS_ATTACHMENT_SWEEP_SECONDS", default=300.0),
@@ -412,6 +417,11 @@ CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
 CELERY_BEAT_SCHEDULE["tips-notice-sweep"] = {
     "task": "tips.tasks.tip_notify_sweep",
     "schedule": env.float("TIPS_NOTICE_SWEEP_SECONDS", default=60.0),
+}
+# Case packets requested whose build task was lost.
+CELERY_BEAT_SCHEDULE["tips-packet-sweep"] = {
+    "task": "tips.tasks.packet_sweep",
+    "schedule": env.float("TIPS_PACKET_SWEEP_SECONDS", default=300.0),
 }
 # The tip line's choice sets get their own names in the OpenAPI schema (other apps have a
 # "status" too).

@@ -1,13 +1,11 @@
 """The investigators' back office: the tip queue, triage, messages with the tipster, internal
 notes, duplicates, closing, and case packets. Every opening of a tip (its text is decrypted to
-show it) and every change is audit-logged; changes go through tips/services.py."""
+show it) and every change is audit-logged; each submission of the change form is one call of
+`services.tip_triage`, the service the API calls too."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -17,11 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from portal import roles
 from portal.admin import AuditedModelAdmin
-from portal.services.audit import audit_record
-from tips import selectors, services
-from tips.models import Tip, TipAttachment, TipCategory, TipMessage, TipNote
+from portal.forms import add_domain_errors
+from tips import packets, selectors, services
+from tips.models import Tip, TipAttachment, TipCategory, TipMessage, TipNote, normalize_tip_number
 
 
 @admin.register(TipCategory)
@@ -97,6 +94,14 @@ class TipAttachmentInline(admin.TabularInline):
 
 
 class TipTriageForm(forms.ModelForm):
+    """The triage form. Validating it applies it: once the fields are clean, `clean()` hands
+    the whole submission to `services.tip_triage`, so a refusal (a transition not allowed, an
+    assignee who is not an investigator, a merge into a merged tip) is shown on the form, beside
+    its field, with everything as typed. The admin's change view is one transaction, so the
+    change commits with the page that reports it. `actor` is set by `TipAdmin.get_form`."""
+
+    actor = None
+
     message_to_tipster = forms.CharField(
         label=_("New message to the tipster"),
         required=False,
@@ -123,21 +128,13 @@ class TipTriageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "assigned_to" in self.fields:
-            # Only tip investigators (and site superusers) can be given a tip.
-            self.fields["assigned_to"].queryset = (
-                get_user_model()
-                .objects.filter(is_active=True)
-                .filter(Q(groups__name=roles.TIP_INVESTIGATORS) | Q(is_superuser=True))
-                .distinct()
-                .order_by("username")
-            )
+            # Only the people the triage service accepts are offered.
+            self.fields["assigned_to"].queryset = selectors.tip_assignee_list()
 
     def _other(self, field):
         number = self.cleaned_data.get(field, "").strip()
         if not number:
             return None
-        from tips.models import normalize_tip_number
-
         other = Tip.objects.filter(number=normalize_tip_number(number)).first()
         if other is None:
             raise ValidationError(_("There is no tip with that number."))
@@ -148,6 +145,31 @@ class TipTriageForm(forms.ModelForm):
 
     def clean_link_with(self):
         return self._other("link_with")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or self.actor is None or self.instance.pk is None:
+            return data
+        assigned = data.get("assigned_to")
+        try:
+            services.tip_triage(
+                tip=self.instance,
+                actor=self.actor,
+                status=data.get("status"),
+                priority=data.get("priority"),
+                outcome=data.get("outcome"),
+                category=data.get("category"),
+                neighborhood=data.get("neighborhood"),
+                assigned_to=assigned,
+                unassign=assigned is None and self.instance.assigned_to_id is not None,
+                message=data.get("message_to_tipster", ""),
+                note=data.get("internal_note", ""),
+                merge_into=data.get("merge_into"),
+                link_with=data.get("link_with"),
+            )
+        except ValidationError as error:
+            add_domain_errors(self, error)
+        return data
 
 
 @admin.register(Tip)
@@ -302,59 +324,40 @@ class TipAdmin(AuditedModelAdmin):
             )
         return super().changelist_view(request, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            tip = self.get_object(request, admin.utils.unquote(object_id))
-            if tip is not None and self.has_view_or_change_permission(request, tip):
-                services.tip_decrypted_view(tip=tip, actor=request.user, channel="admin")
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Every page that shows the tip decrypted is audit-logged: the first opening, and the
+        # form shown again with a refusal.
+        if obj is not None:
+            services.tip_decrypted_view(tip=obj, actor=request.user, channel="admin")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @transaction.atomic
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # a class made for this request (modelform_factory)
+        return form
+
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        original = Tip.objects.get(pk=obj.pk)
-        assigned = data.get("assigned_to")
-        services.tip_update(
-            tip=original,
-            actor=request.user,
-            status=data.get("status"),
-            priority=data.get("priority"),
-            category=data.get("category"),
-            neighborhood=data.get("neighborhood"),
-            assigned_to=assigned,
-            unassign=assigned is None and original.assigned_to_id is not None,
-            outcome=data.get("outcome"),
-        )
-        if data.get("message_to_tipster"):
-            services.tip_message_send(
-                tip=original, actor=request.user, body=data["message_to_tipster"]
-            )
-        if data.get("internal_note"):
-            services.tip_note_add(tip=original, actor=request.user, body=data["internal_note"])
-        if data.get("merge_into"):
-            services.tip_merge(duplicate=original, into=data["merge_into"], actor=request.user)
-        if data.get("link_with"):
-            services.tip_link(tip=original, other=data["link_with"], actor=request.user)
+        # Validating the form applied it through services.tip_triage (TipTriageForm.clean),
+        # with its audit entry: there is nothing left to save.
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        # The inlines are read-only (nothing in them changes); the tip's own changes went
-        # through the services in save_model.
+        # The inlines are read-only (nothing in them changes), and the form has no many-to-many
+        # field of its own: links between tips went through the service too. The formsets say
+        # so for the admin's change message.
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return redirect(request.path)
-
     @admin.action(description=_("Assign the selected tips to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
+        count = 0
         for tip in queryset:
-            services.tip_update(tip=tip, actor=request.user, assigned_to=request.user)
-        count = queryset.count()
+            try:
+                services.tip_triage(tip=tip, actor=request.user, assigned_to=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{tip}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                count += 1
         self.message_user(
             request,
             ngettext("%(count)d tip assigned to you.", "%(count)d tips assigned to you.", count)
@@ -364,10 +367,8 @@ class TipAdmin(AuditedModelAdmin):
 
     @admin.action(description=_("Build a case packet (PDF)"), permissions=["change"])
     def build_packet(self, request, queryset):
-        from tips.packets import packet_request
-
         for tip in queryset:
-            packet_request(tip=tip, actor=request.user)
+            packets.packet_request(tip=tip, actor=request.user)
         self.message_user(
             request,
             _("The case packets are being built. Open a tip to download its packet."),
@@ -414,11 +415,7 @@ class TipAdmin(AuditedModelAdmin):
         tip = get_object_or_404(Tip, pk=tip_id)
         if not self.has_view_permission(request, tip) or not tip.packet:
             raise Http404
-        from tips import crypto
-
-        with tip.packet.open("rb") as handle:
-            data = crypto.decrypt_bytes(handle.read())
-        audit_record(actor=request.user, action="tips.packet.download", target=tip)
+        data = packets.packet_read(tip=tip, actor=request.user)
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="tip-{tip.number}.pdf"'
         response["Cache-Control"] = "no-store"

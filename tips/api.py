@@ -1,13 +1,13 @@
 """Staff-only endpoints for the tip queue (/api/v1/tips/). Reading one tip decrypts it and is
-audit-logged, exactly as opening it in admin is."""
+audit-logged, exactly as opening it in admin is; a change is one call of `services.tip_triage`,
+as a submission of the admin's form is. A refusal rises to `portal.api.exception_handler`
+(400 with the field errors and the stable `code`)."""
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from tips import selectors, services
@@ -46,12 +46,6 @@ class TipFilter(django_filters.FilterSet):
         fields = ["status", "priority", "category", "neighborhood", "assigned_to", "urgent"]
 
 
-def _domain_to_api(error: ValidationError) -> ApiValidationError:
-    detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    code = getattr(error, "domain_code", None) or getattr(error, "code", None) or "invalid"
-    return ApiValidationError({**detail, "code": code})
-
-
 class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The investigators' queue: urgent categories first, then priority, then the oldest."""
 
@@ -85,20 +79,17 @@ class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         serializer = TipUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            tip = services.tip_update(
-                tip=tip,
-                actor=request.user,
-                status=data.get("status"),
-                priority=data.get("priority"),
-                outcome=data.get("outcome"),
-                category=data.get("category"),
-                neighborhood=data.get("neighborhood"),
-                assigned_to=data.get("assigned_to"),
-                unassign="assigned_to" in data and data["assigned_to"] is None,
-            )
-        except ValidationError as error:
-            raise _domain_to_api(error) from error
+        tip = services.tip_triage(
+            tip=tip,
+            actor=request.user,
+            status=data.get("status"),
+            priority=data.get("priority"),
+            outcome=data.get("outcome"),
+            category=data.get("category"),
+            neighborhood=data.get("neighborhood"),
+            assigned_to=data.get("assigned_to"),
+            unassign="assigned_to" in data and data["assigned_to"] is None,
+        )
         return Response(TipListSerializer(selectors.tip_queue().get(pk=tip.pk)).data)
 
     @extend_schema(request=TipMessageCreateSerializer, responses={201: TipMessageSerializer})
@@ -108,10 +99,7 @@ class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         tip = self.get_object()
         serializer = TipMessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            message = services.tip_message_send(
-                tip=tip, actor=request.user, body=serializer.validated_data["body"]
-            )
-        except ValidationError as error:
-            raise _domain_to_api(error) from error
+        message = services.tip_message_send(
+            tip=tip, actor=request.user, body=serializer.validated_data["body"]
+        )
         return Response(TipMessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,15 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import registry
+from tips import audit, crypto  # noqa: F401 - crypto registers the tip line's keyring and pepper
+
 
 class TipsConfig(AppConfig):
     name = "tips"
     verbose_name = _("Anonymous tips")
 
     def ready(self) -> None:
-        from portal import registry, roles
-        from tips import crypto  # noqa: F401 - registers the tip line's keyring and pepper
-        from tips.demo import load_demo
+        # Both read models, which are not ready when this module is imported.
+        from portal import roles  # noqa: PLC0415 - needs the auth models loaded
+        from tips.demo import load_demo  # noqa: PLC0415 - needs the tip models loaded
+
+        audit.register()
+        # The tip pages (/tips/, /es/tips/ ...): visitors reach them with no address, user agent
+        # or referrer (portal/anonymity.py). The staff API (/api/v1/tips/) is not among them.
+        registry.anonymous_paths.register(registry.AnonymousPath(key="tips", prefix="/tips/"))
 
         registry.services.register(
             registry.Service(

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.db import transaction
 
 from tips import crypto
-from tips.models import Tip, TipCategory
+from tips.models import Tip, TipCategory, TipMessage
+from tips.passphrases import passphrase_hash
+from tips.services import tip_submit
 
 DEMO_NUMBER = "DEM23-45678"
 DEMO_PASSPHRASE = "lantern orbit pebble meadow crisp harbor velvet"  # noqa: S105 - demo only
@@ -65,10 +67,6 @@ def load_demo() -> None:
         categories[slug] = category
     if Tip.objects.exists() or not crypto.available():
         return  # no key in production mode: the categories are enough
-    from tips.models import TipMessage
-    from tips.passphrases import passphrase_hash
-    from tips.services import tip_submit
-
     tips = [
         tip_submit(category=categories[slug], what=what, where=where, language="en").tip
         for slug, what, where in DEMO_TIPS

@@ -1,4 +1,4 @@
-"""The resident's forms: shape and field-level checks only (rules live in tips/services.py)."""
+"""The resident's forms: shape and field-level checks only (rules live in tips/services/)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Neighborhood
 from tips import scrub
 from tips.models import TipCategory
-from tips.services import MESSAGE_LIMIT, TEXT_LIMITS
+from tips.services.common import MESSAGE_LIMIT
+from tips.services.intake import TEXT_LIMITS
 
 
 class DescribedForm(forms.Form):

@@ -146,6 +146,8 @@ class Tip(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     packet = models.FileField(_("case packet"), upload_to=random_file_name, blank=True)
     packet_built_at = models.DateTimeField(_("case packet built"), null=True, blank=True)
+    # Requested and not yet built: the packet sweep (tips.tasks.packet_sweep) looks for these.
+    packet_pending = models.BooleanField(_("case packet owed"), default=False, editable=False)
     # A flag, not a time: an exact time of submission could be matched with a phone's records.
     notice_pending = models.BooleanField(
         _("investigators not yet told"), default=False, editable=False

@@ -3,7 +3,6 @@ clean copies of its photos and a list of its other files. Stored encrypted like 
 every request and download is audit-logged."""
 
 import io
-import zoneinfo
 from xml.sax.saxutils import escape
 
 from django.contrib.auth import get_user_model
@@ -17,18 +16,28 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from portal.selectors import department_get
+from portal import handoff
+from portal.localtime import department_zone
 from portal.services.audit import audit_record
-from tips import crypto
+from tips import crypto, tasks
 from tips.models import Tip, TipAttachment
 
 
 @transaction.atomic
 def packet_request(*, tip: Tip, actor) -> None:
-    from tips.tasks import packet_build_task
+    """Ask for a case packet. The tip row records that one is owed (`packet_pending`) in the
+    request's transaction; the build task is queued after commit, and the beat sweep
+    (`packet_sweep`) queues it again if the broker lost it."""
+    Tip.objects.filter(pk=tip.pk).update(packet_pending=True)
+    audit_record(actor=actor, action="tips.packet.requested", target=tip)
+    handoff.after_commit(tasks.packet_build_task, tip.pk, getattr(actor, "pk", None))
 
-    audit_record(actor=actor, action="tips.packet.request", target=tip)
-    transaction.on_commit(lambda: packet_build_task.delay(tip.pk, getattr(actor, "pk", None)))
+
+def packet_sweep() -> int:
+    """Queue again the packets owed whose task was lost (broker down at the time of the
+    request). Returns how many were handed over."""
+    owed = Tip.objects.filter(packet_pending=True).values_list("pk", flat=True)[:200]
+    return sum(1 for pk in list(owed) if handoff.dispatch(tasks.packet_build_task, pk))
 
 
 def _para(text: str, style) -> Paragraph:
@@ -37,7 +46,7 @@ def _para(text: str, style) -> Paragraph:
 
 def packet_render(*, tip: Tip) -> bytes:
     styles = getSampleStyleSheet()
-    zone = zoneinfo.ZoneInfo(department_get().time_zone)
+    zone = department_zone()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=letter, title=f"Tip {tip.number}", author="", subject="", creator=""
@@ -94,17 +103,27 @@ def packet_render(*, tip: Tip) -> bytes:
 
 
 def packet_build(*, tip_id: int, actor_id: int | None = None) -> bool:
+    """Build the packet owed for one tip (or its first, when none was ever built). Safe to run
+    twice: a packet built since the request is not built again. False when nothing was owed."""
     with transaction.atomic():
-        tip = Tip.objects.select_for_update().select_related("category").get(pk=tip_id)
+        tip = (
+            Tip.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("category")
+            .filter(pk=tip_id)
+            .first()
+        )
+        if tip is None or (tip.packet and not tip.packet_pending):
+            return False
         pdf = packet_render(tip=tip)
         old = tip.packet.name if tip.packet else None
         tip.packet.save("p.bin", ContentFile(crypto.encrypt_bytes(pdf)), save=False)
         tip.packet_built_at = timezone.now()
-        tip.save(update_fields=["packet", "packet_built_at"])
+        tip.packet_pending = False
+        tip.save(update_fields=["packet", "packet_built_at", "packet_pending"])
         actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
         audit_record(
             actor=actor,
-            action="tips.packet.build",
+            action="tips.packet.built",
             target=tip,
             actor_label="" if actor else "worker",
         )
@@ -112,3 +131,11 @@ def packet_build(*, tip_id: int, actor_id: int | None = None) -> bool:
             storage = tip.packet.storage
             transaction.on_commit(lambda: storage.delete(old))
     return True
+
+
+def packet_read(*, tip: Tip, actor) -> bytes:
+    """The decrypted packet, audit-logged."""
+    with tip.packet.open("rb") as handle:
+        data = crypto.decrypt_bytes(handle.read())
+    audit_record(actor=actor, action="tips.packet.downloaded", target=tip)
+    return data

@@ -1,7 +1,9 @@
 """Tip line reads."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
+from portal import roles
 from tips.models import Tip, TipAttachment, TipCategory, TipMessage
 
 
@@ -64,3 +66,14 @@ def triage_figures(*, since=None) -> dict:
         return round(delays[min(len(delays) - 1, int(q * len(delays)))], 1)
 
     return {"count": len(delays), "median_hours": pick(0.5), "p90_hours": pick(0.9)}
+
+
+def tip_assignee_list() -> QuerySet:
+    """Who may be given a tip: active members of the Tip investigators role. The triage service
+    enforces it (tips/services/triage.py); the admin offers only these people."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.TIP_INVESTIGATORS)
+        .distinct()
+        .order_by("username")
+    )

@@ -78,9 +78,10 @@ class TipUpdateSerializer(serializers.Serializer):
     neighborhood = serializers.SlugRelatedField(
         slug_field="slug", queryset=Neighborhood.objects.all(), required=False
     )
+    # Any existing user: who may be given a tip is the triage service's rule, stated once.
     assigned_to = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        queryset=get_user_model().objects.all(),
         required=False,
         allow_null=True,
     )

@@ -1,8 +1,9 @@
-"""Tip line tasks: each loads by id, calls a service, and is safe to run twice."""
+"""Tip line tasks: each loads by id, calls a service, and is safe to run twice. Every task
+queued after commit has a beat sweep behind it (portal/settings.py, tips block)."""
 
 from celery import shared_task
 
-from tips import services
+from tips import packets, services
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -27,6 +28,9 @@ def tip_notify_sweep() -> int:
 
 @shared_task(ignore_result=True, acks_late=True)
 def packet_build_task(tip_id: int, actor_id: int | None = None) -> bool:
-    from tips import packets
-
     return packets.packet_build(tip_id=tip_id, actor_id=actor_id)
+
+
+@shared_task(ignore_result=True)
+def packet_sweep() -> int:
+    return packets.packet_sweep()

@@ -8,7 +8,6 @@ The access to a tip after check-in is carried in a hidden, encrypted, 30-minute 
 form, never in a cookie or the session.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.http import HttpResponseNotAllowed
@@ -17,9 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.forms import add_domain_errors
 from tips import crypto, cues, privacy, scrub, selectors, services
 from tips.forms import CheckForm, ConfirmForm, ReplyForm, TipForm
 from tips.models import Tip
+from tips.passphrases import normalize
 
 ACCESS_TTL = 30 * 60
 SEALED_TTL = 60 * 60
@@ -38,12 +39,14 @@ def _memory_uploads(request) -> None:
     request.upload_handlers = [InMemoryUploadHandler(request)]
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _throttled(throttle, request) -> ValidationError | None:
+    """The throttle's refusal for this connection (known only by the anonymity middleware's
+    rotating hash), or None while it is within its limit."""
+    try:
+        throttle(client=getattr(request, "anonymous_client", ""))
+    except ValidationError as error:
+        return error
+    return None
 
 
 def _limits_context() -> dict:
@@ -72,20 +75,9 @@ def index(request):
         if _unexpected(form, request.POST):
             form.is_valid()
             form.add_error(None, _("The form held something we did not ask for. Nothing was sent."))
-        elif not privacy.throttle_hit(
-            scope="submit",
-            client=getattr(request, "tips_client", ""),
-            limit=settings.TIPS_SUBMISSIONS_PER_HOUR,
-            window=3600,
-        ):
+        elif refused := _throttled(services.tip_submit_throttle, request):
             form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Too many tips were sent from this connection in the last hour. Please try "
-                    "again later, or call the tip line."
-                ),
-            )
+            add_domain_errors(form, refused)
         elif form.is_valid() and (found := _cues(form)):
             # Words that could identify the tipster: ask before sending (tips/cues.py). The form
             # comes back with everything typed; files cannot be put back into a file field.
@@ -108,7 +100,7 @@ def index(request):
                     language=get_language() or "en",
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_domain_errors(form, error)
             else:
                 sealed = crypto.encrypt_text(f"{result.tip.pk}:{result.passphrase}")
                 return render(
@@ -182,8 +174,6 @@ def confirm(request):
     if unsealed is None:
         return render(request, "tips/confirm_expired.html", status=400)
     tip, passphrase = unsealed
-    from tips.passphrases import normalize
-
     if form.is_valid() and normalize(form.cleaned_data["typed"]) == normalize(passphrase):
         return render(request, "tips/confirmed.html", {"tip": tip})
     if form.is_valid():
@@ -253,10 +243,8 @@ def check(request):
     if request.method == "POST":
         form = CheckForm(request.POST)
         if form.is_valid():
-            if not privacy.throttle_hit(
-                scope="check", client=getattr(request, "tips_client", ""), limit=30, window=900
-            ):
-                form.add_error(None, _("Too many tries from this connection. Try again later."))
+            if refused := _throttled(services.tip_check_throttle, request):
+                add_domain_errors(form, refused)
             else:
                 try:
                     tip = services.tip_authenticate(
@@ -264,7 +252,7 @@ def check(request):
                         passphrase=form.cleaned_data["passphrase"],
                     )
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    add_domain_errors(form, error)
                 else:
                     return _thread(request, tip)
     else:
@@ -300,7 +288,7 @@ def reply(request):
                 tip=tip, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_domain_errors(form, error)
         else:
             return _thread(request, tip, sent=True)
     return _thread(request, tip, reply_form=_rearmed(form, tip), status=400)

@@ -45,6 +45,7 @@ class WorkerProcess:
             "NOTIFICATION_SWEEP_SECONDS": "1",
             "NOTIFICATION_SWEEP_GRACE_SECONDS": "1",
             "NOTIFICATION_RETRY_BASE_SECONDS": "1",
+            "TIPS_PACKET_SWEEP_SECONDS": "1",
             "PYTHONUNBUFFERED": "1",
         }
 

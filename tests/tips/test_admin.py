@@ -53,8 +53,8 @@ def test_opening_a_tip_decrypts_it_and_is_audit_logged(client, investigator):
     assert response.status_code == 200
     assert "The garage behind the blue house." in response.content.decode()
     actions = set(AuditEntry.objects.filter(target_id=str(tip.pk)).values_list("action", flat=True))
-    assert "tips.tip.decrypt" in actions
-    entry = AuditEntry.objects.get(action="tips.tip.decrypt")
+    assert "tips.tip.decrypted" in actions
+    entry = AuditEntry.objects.get(action="tips.tip.decrypted")
     assert entry.actor == investigator
 
 
@@ -134,12 +134,12 @@ def test_merging_closes_the_duplicate_and_links_it(client, investigator):
     assert second.duplicate_of == first
     assert second.status == "closed" and second.outcome == "duplicate"
     assert first in second.related.all()
-    assert AuditEntry.objects.filter(action="tips.tip.merge").exists()
+    assert AuditEntry.objects.filter(action="tips.tip.merged").exists()
 
 
 def test_time_to_first_triage_is_shown_as_a_figure(client, investigator):
     tip = TipFactory()
-    services.tip_update(tip=tip, actor=investigator, assigned_to=investigator)
+    services.tip_triage(tip=tip, actor=investigator, assigned_to=investigator)
     html = client.get("/admin/tips/tip/").content.decode()
     assert "median" in html and "first triage" in html
 
@@ -152,7 +152,7 @@ def test_clean_attachment_download_is_audit_logged(client, investigator, categor
     response = client.get(url)
     assert response.status_code == 200
     assert response.content.startswith(b"\xff\xd8")
-    assert AuditEntry.objects.filter(action="tips.attachment.view").exists()
+    assert AuditEntry.objects.filter(action="tips.attachment.viewed").exists()
 
 
 def test_case_packet_is_built_by_the_task_with_the_clean_photos(client, investigator, category):
@@ -172,7 +172,7 @@ def test_case_packet_is_built_by_the_task_with_the_clean_photos(client, investig
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Packet text" in text
     assert any(page.images for page in reader.pages)
-    assert AuditEntry.objects.filter(action="tips.packet.download").exists()
+    assert AuditEntry.objects.filter(action="tips.packet.downloaded").exists()
 
 
 def test_other_roles_cannot_open_tips(client):
@@ -181,4 +181,4 @@ def test_other_roles_cannot_open_tips(client):
     client.force_login(clerk)
     tip = TipFactory()
     assert client.get(f"/admin/tips/tip/{tip.pk}/change/").status_code in (302, 403)
-    assert not AuditEntry.objects.filter(action="tips.tip.decrypt").exists()
+    assert not AuditEntry.objects.filter(action="tips.tip.decrypted").exists()

@@ -135,7 +135,7 @@ def test_marker_submission_leaves_no_trace_in_dump_media_or_logs(
 
 @pytest.mark.django_db
 def test_views_never_see_the_address_agent_or_referrer(category, rf):
-    from tips.privacy import TipAnonymityMiddleware
+    from portal.anonymity import AnonymityMiddleware
 
     seen = {}
 
@@ -146,14 +146,44 @@ def test_views_never_see_the_address_agent_or_referrer(category, rf):
         return HttpResponse()
 
     request = rf.get("/es/tips/check/", **IDENTIFYING)
-    TipAnonymityMiddleware(view)(request)
+    AnonymityMiddleware(view)(request)
     blob = repr(seen)
     assert [name for name, marker in MARKERS.items() if marker in blob] == []
-    assert len(request.tips_client) == 32
+    assert len(request.anonymous_client) == 32
+
+
+def test_a_second_registered_prefix_is_anonymous_too(rf):
+    """Another app (complaints, service requests) registers its pages and gets the same
+    protection; pages nobody registered, and the staff tip API, keep their headers."""
+    from django.http import HttpResponse
+
+    from portal import registry
+    from portal.anonymity import AnonymityMiddleware, is_anonymous_path
+
+    seen = {}
+
+    def view(request):
+        seen[request.path] = repr(request.META)
+        return HttpResponse()
+
+    registry.anonymous_paths.register(
+        registry.AnonymousPath(key="complaints", prefix="/complaints/")
+    )
+    try:
+        for path in ("/complaints/new/", "/es/complaints/new/", "/parking/", "/api/v1/tips/"):
+            AnonymityMiddleware(view)(rf.get(path, **IDENTIFYING))
+        assert is_anonymous_path("/complaints") and is_anonymous_path("/tips/check/")
+    finally:
+        registry.anonymous_paths.unregister("complaints")
+    for path in ("/complaints/new/", "/es/complaints/new/"):
+        assert [name for name, marker in MARKERS.items() if marker in seen[path]] == [], path
+    for path in ("/parking/", "/api/v1/tips/"):
+        assert MARKERS["ip"] in seen[path] and MARKERS["agent"] in seen[path], path
+    assert not is_anonymous_path("/complaints/new/")  # gone with its registration
 
 
 def test_throttle_hash_is_keyed_and_rotates_every_hour():
-    from tips.privacy import address_hash
+    from portal.anonymity import address_hash
 
     now = 1_700_000_000.0
     assert address_hash("203.0.113.77", now=now) == address_hash("203.0.113.77", now=now + 1)

@@ -9,6 +9,7 @@ from portal.models import AuditEntry
 from tests.factories import UserFactory
 from tests.tips.factories import TipCategoryFactory, TipFactory
 from tips.models import TipMessage
+from tips.services.merge import tip_merge
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_list_shows_the_queue_without_content_and_is_filterable(api):
     results = response.json()["results"]
     assert results[0]["number"] == urgent.number
     assert "SECRET" not in response.content.decode()
-    assert not AuditEntry.objects.filter(action="tips.tip.decrypt").exists()
+    assert not AuditEntry.objects.filter(action="tips.tip.decrypted").exists()
     filtered = api.get("/api/v1/tips/?category=quality&status=received").json()["results"]
     assert [r["category"] for r in filtered] == ["quality"]
     assert api.get("/api/v1/tips/?urgent=true").json()["count"] == 1
@@ -51,7 +52,7 @@ def test_reading_one_tip_decrypts_it_and_is_audit_logged(api):
     tip = TipFactory(what="Bikes in the blue garage")
     response = api.get(f"/api/v1/tips/{tip.number}/")
     assert response.json()["what"] == "Bikes in the blue garage"
-    entry = AuditEntry.objects.get(action="tips.tip.decrypt")
+    entry = AuditEntry.objects.get(action="tips.tip.decrypted")
     assert entry.actor == api.user and entry.detail == {"via": "api"}
 
 
@@ -103,7 +104,7 @@ def test_the_detail_shows_merges_in_the_same_number_of_queries(api):
     for question in ("Which garage?", "What colour?", "When?"):
         duplicate = TipFactory()
         services.tip_message_send(tip=duplicate, actor=api.user, body=question)
-        services.tip_merge(duplicate=duplicate, into=survivor, actor=api.user)
+        tip_merge(duplicate=duplicate, into=survivor, actor=api.user)
     data = api.get(f"/api/v1/tips/{survivor.number}/").json()
     assert queries() == alone
     duplicates = sorted(t.number for t in survivor.duplicates.all())
@@ -114,10 +115,8 @@ def test_the_detail_shows_merges_in_the_same_number_of_queries(api):
 
 
 def test_a_merged_tip_points_at_the_survivor(api):
-    from tips import services
-
     survivor, duplicate = TipFactory(), TipFactory()
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=api.user)
+    tip_merge(duplicate=duplicate, into=survivor, actor=api.user)
     data = api.get(f"/api/v1/tips/{duplicate.number}/").json()
     assert data["duplicate_of"] == survivor.number
     assert data["merged"] == []

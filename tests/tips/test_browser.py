@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.browser import axe_violations
 from tips import services
 from tips.models import Tip
+from tips.services.merge import tip_merge
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,7 +160,7 @@ def test_a_merged_tip_says_so_to_its_tipster_with_no_accessibility_violations(de
     investigator = get_user_model().objects.get_or_create(username="browser-ivy")[0]
     survivor, duplicate = TipFactory(), TipFactory()
     services.tip_message_send(tip=duplicate, actor=investigator, body="Which garage?")
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     prefix = "" if language == "en" else "/es"
     page.goto(f"{demo.url}{prefix}/tips/check/")
     page.locator("#id_number").fill(duplicate.number)

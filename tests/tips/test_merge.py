@@ -6,12 +6,15 @@ import re
 
 import pytest
 
+from portal.errors import DomainError
 from portal.models import AuditEntry
 from tests.factories import UserFactory
 from tests.tips.conftest import jpeg_bytes
 from tests.tips.factories import PASSPHRASE, TipFactory
 from tips import services
 from tips.models import Tip, TipAttachment, TipMessage, TipNote
+from tips.services.merge import tip_merge
+from tips.services.triage import tip_note_add
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,7 @@ def pair(investigator):
     for tip, label in ((survivor, "SURVIVOR"), (duplicate, "DUPLICATE")):
         services.tip_message_send(tip=tip, actor=investigator, body=f"{label}-QUESTION?")
         services.tipster_reply(tip=tip, body=f"{label}-ANSWER", files=[jpeg_bytes()])
-        services.tip_note_add(tip=tip, actor=investigator, body=f"{label}-NOTE")
+        tip_note_add(tip=tip, actor=investigator, body=f"{label}-NOTE")
     return survivor, duplicate
 
 
@@ -41,7 +44,7 @@ def _open(client, tip):
 
 def test_merge_moves_messages_files_and_notes_to_the_surviving_tip(pair, investigator):
     survivor, duplicate = pair
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of == survivor
     assert duplicate.status == Tip.Status.CLOSED and duplicate.outcome == Tip.Outcome.DUPLICATE
@@ -61,8 +64,8 @@ def test_merge_moves_messages_files_and_notes_to_the_surviving_tip(pair, investi
 
 def test_merge_is_audit_logged_on_both_tips_with_what_moved(pair, investigator):
     survivor, duplicate = pair
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    out = AuditEntry.objects.get(action="tips.tip.merge")
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    out = AuditEntry.objects.get(action="tips.tip.merged")
     into = AuditEntry.objects.get(action="tips.tip.merged_in")
     assert out.target_id == str(duplicate.pk) and into.target_id == str(survivor.pk)
     for entry in (out, into):
@@ -80,9 +83,9 @@ def test_a_failed_merge_moves_nothing(pair, investigator, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("audit log down")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr("tips.services.merge.audit_record", broken)
     with pytest.raises(RuntimeError):
-        services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+        tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of is None and duplicate.status != Tip.Status.CLOSED
     for model in (TipMessage, TipAttachment, TipNote):
@@ -94,7 +97,7 @@ def test_the_duplicates_tipster_sees_their_own_thread_and_that_it_was_merged(
     client, pair, investigator
 ):
     survivor, duplicate = pair
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     html = _open(client, duplicate)
     assert 'data-testid="merged"' in html
     assert "DUPLICATE-QUESTION?" in html and "DUPLICATE-ANSWER" in html
@@ -113,7 +116,7 @@ def test_the_duplicates_tipster_can_answer_and_it_reaches_the_surviving_tip(
     client, pair, investigator
 ):
     survivor, duplicate = pair
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     html = _open(client, duplicate)
     access = re.search(r'name="access" value="([^"]+)"', html).group(1)
     reply = client.post("/tips/check/reply/", {"access": access, "body": "DUPLICATE-MORE"})
@@ -132,10 +135,10 @@ def test_the_duplicates_tipster_can_answer_and_it_reaches_the_surviving_tip(
 
 def test_once_the_surviving_tip_is_closed_neither_tipster_can_write(client, pair, investigator):
     survivor, duplicate = pair
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    services.tip_update(tip=survivor, actor=investigator, status="closed", outcome="acted_on")
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    services.tip_triage(tip=survivor, actor=investigator, status="closed", outcome="acted_on")
     assert 'name="access"' not in _open(client, duplicate)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.tipster_reply(tip=duplicate, body="late")
 
 
@@ -143,8 +146,8 @@ def test_merging_into_a_merged_tip_goes_to_the_tip_that_survives(pair, investiga
     survivor, duplicate = pair
     third = TipFactory()
     services.tipster_reply(tip=third, body="THIRD-ANSWER")
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    services.tip_merge(duplicate=third, into=duplicate, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    tip_merge(duplicate=third, into=duplicate, actor=investigator)
     third.refresh_from_db()
     assert third.duplicate_of == survivor
     assert next(m for m in TipMessage.objects.all() if m.body == "THIRD-ANSWER").tip == survivor
@@ -153,8 +156,8 @@ def test_merging_into_a_merged_tip_goes_to_the_tip_that_survives(pair, investiga
 def test_merging_the_survivor_onward_carries_earlier_duplicates_along(client, pair, investigator):
     survivor, duplicate = pair
     final = TipFactory()
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    services.tip_merge(duplicate=survivor, into=final, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    tip_merge(duplicate=survivor, into=final, actor=investigator)
     duplicate.refresh_from_db()
     assert duplicate.duplicate_of == final
     assert TipMessage.objects.filter(tip=final, merged_from=duplicate).count() == 2
@@ -165,10 +168,10 @@ def test_merging_the_survivor_onward_carries_earlier_duplicates_along(client, pa
 
 def test_a_tip_is_not_merged_into_itself_nor_twice(pair, investigator):
     survivor, duplicate = pair
-    with pytest.raises(services.DomainError):
-        services.tip_merge(duplicate=survivor, into=survivor, actor=investigator)
-    services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    with pytest.raises(services.DomainError):
-        services.tip_merge(duplicate=survivor, into=duplicate, actor=investigator)
-    with pytest.raises(services.DomainError):
-        services.tip_merge(duplicate=duplicate, into=TipFactory(), actor=investigator)
+    with pytest.raises(DomainError):
+        tip_merge(duplicate=survivor, into=survivor, actor=investigator)
+    tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
+    with pytest.raises(DomainError):
+        tip_merge(duplicate=survivor, into=duplicate, actor=investigator)
+    with pytest.raises(DomainError):
+        tip_merge(duplicate=duplicate, into=TipFactory(), actor=investigator)

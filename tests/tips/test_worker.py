@@ -2,6 +2,7 @@
 photos are cleaned off the request path."""
 
 import io
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -12,6 +13,8 @@ from portal import roles
 from portal.models import Notification
 from tests.factories import UserFactory
 from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.tips.factories import TipFactory
+from tips import packets
 from tips.models import Tip, TipAttachment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -75,3 +78,27 @@ def test_the_worker_cleans_photos_after_the_tip_is_saved(
     attachment.refresh_from_db()
     clean = crypto.decrypt_bytes(attachment.clean.read())
     assert dict(Image.open(io.BytesIO(clean)).getexif()) == {}
+
+
+def test_a_packet_asked_for_while_the_broker_is_down_is_built_after_the_sweep(
+    celery_worker, broker_proxy, category, shared_with_worker
+):
+    investigator = UserFactory(username="packet-ivy")
+    tip = TipFactory(category=category, what="Packet during an outage")
+    broker_proxy.stop()
+    try:
+        started = time.monotonic()
+        packets.packet_request(tip=tip, actor=investigator)  # must not raise
+        assert time.monotonic() - started < 5
+        time.sleep(2)
+        owed = Tip.objects.get(pk=tip.pk)
+        assert owed.packet_pending and not owed.packet
+    finally:
+        broker_proxy.start()
+    # No one asks again: the worker reconnects and beat's packet sweep queues the build.
+    celery_worker.wait_for(lambda: not Tip.objects.get(pk=tip.pk).packet_pending, timeout=90)
+    built = Tip.objects.get(pk=tip.pk)
+    try:
+        assert built.packet and built.packet_built_at
+    finally:
+        built.packet.storage.delete(built.packet.name)
