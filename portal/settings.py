@@ -332,8 +332,9 @@ SPECTACULAR_SETTINGS = {
 
 MAINTENANCE_MODE = env.bool("MAINTENANCE_MODE", default=False)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
-# audit_record refuses action names no app registered (portal/registry.py).
-AUDIT_ACTIONS_STRICT = env.bool("AUDIT_ACTIONS_STRICT", default=False)
+# audit_record refuses action names no app registered (portal/registry.py): in development and
+# tests, so a new or misspelt name fails at once; production never refuses a write over a name.
+AUDIT_ACTIONS_STRICT = env.bool("AUDIT_ACTIONS_STRICT", default=DEBUG)
 
 LOGGING = {
     "version": 1,

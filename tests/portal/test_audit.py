@@ -101,8 +101,8 @@ def test_the_long_kernel_lists_never_count_the_whole_table(client, changelist):
     from portal.admin import CappedCountPaginator
 
     admin_user = UserFactory(username="root", is_superuser=True)
-    for n in range(3):
-        audit_record(actor=admin_user, action=f"portal.test.{n}")
+    for action in ["auth.signed_in", "auth.signed_out", "portal.notification.retried"]:
+        audit_record(actor=admin_user, action=action)
     client.force_login(admin_user)
     with CaptureQueriesContext(connection) as seen:
         response = client.get(reverse(changelist))
@@ -116,12 +116,12 @@ def test_the_list_of_actions_comes_from_the_index_in_order():
     from portal.selectors import audit_action_list
 
     assert audit_action_list() == []
-    for action in ["records.request.view", "parking.plate.lookup", "tips.tip.decrypt"] * 3:
+    for action in ["portal.notification.retried", "auth.signed_out", "auth.signed_in"] * 3:
         audit_record(actor=None, action=action)
     assert audit_action_list() == [
-        "parking.plate.lookup",
-        "records.request.view",
-        "tips.tip.decrypt",
+        "auth.signed_in",
+        "auth.signed_out",
+        "portal.notification.retried",
     ]
 
 
@@ -129,22 +129,33 @@ def test_the_audit_log_filters_by_action_and_date_without_reading_every_row(clie
     from django.test.utils import CaptureQueriesContext
 
     admin_user = UserFactory(username="root", is_superuser=True)
-    audit_record(actor=admin_user, action="tips.tip.decrypt")
-    audit_record(actor=admin_user, action="parking.plate.lookup")
+    audit_record(actor=admin_user, action="portal.notification.retried")
+    audit_record(actor=admin_user, action="auth.signed_out")
     client.force_login(admin_user)
     url = reverse("admin:portal_auditentry_changelist")
     with CaptureQueriesContext(connection) as seen:
         page = client.get(url)
-    assert 'href="?action=tips.tip.decrypt"' in page.content.decode()
+    assert 'href="?action=portal.notification.retried"' in page.content.decode()
+    assert "Notification retried" in page.content.decode()  # the registered label
     sql = " ".join(q["sql"].upper() for q in seen.captured_queries)
     assert "DATE_TRUNC" not in sql
     if connection.vendor == "postgresql":  # the index skip-scan (SQLite: a plain DISTINCT)
         assert "SELECT DISTINCT" not in sql
-    only = client.get(url, {"action": "tips.tip.decrypt"}).context["cl"].result_list
-    assert [entry.action for entry in only] == ["tips.tip.decrypt"]
+    only = client.get(url, {"action": "portal.notification.retried"}).context["cl"].result_list
+    assert [entry.action for entry in only] == ["portal.notification.retried"]
     from django.utils import timezone
 
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     today = client.get(url, {"at__gte": midnight.isoformat()})
     assert today.status_code == 200
     assert today.context["cl"].result_count >= 2
+
+
+def test_an_unregistered_action_is_refused_in_strict_mode(settings):
+    from portal.services.audit import UnknownAuditAction
+
+    settings.AUDIT_ACTIONS_STRICT = True
+    with pytest.raises(UnknownAuditAction):
+        audit_record(actor=None, action="tips.tip.decrypt")  # present tense: not a name
+    assert not AuditEntry.objects.filter(action="tips.tip.decrypt").exists()
+    audit_record(actor=None, action="portal.division.changed")  # the admin's own verbs pass
