@@ -1,5 +1,8 @@
 """Files from tipsters: checked by content, size-limited, bombs and broken images refused with a
-clear message; the clean copy loses EXIF/GPS/XMP, PDF metadata and video metadata."""
+clear message; the clean copy loses EXIF/GPS/XMP, PDF metadata and video metadata.
+
+The checks and cleaners are the kernel's (portal/scrub.py, tested in tests/portal/test_scrub.py);
+these tests hold them to the tip line's policy (tips/scrub.py) and its task."""
 
 import io
 import shutil
@@ -12,8 +15,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from portal import scrub as kernel
 from portal.errors import DomainError
-from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.support.files import gps_exif, jpeg_bytes
 from tips import crypto, scrub
 from tips.forms import TipForm
 from tips.models import Tip, TipAttachment
@@ -74,7 +78,7 @@ def test_a_broken_pdf_is_refused():
 def test_clean_photo_has_no_exif_gps_or_xmp():
     data = jpeg_bytes(size=(80, 60), exif=gps_exif())
     assert Image.open(io.BytesIO(data)).getexif().get(0x8825)
-    clean, content_type = scrub.scrub_image(data)
+    clean, content_type = scrub.scrub("image", data)
     assert content_type == "image/jpeg"
     image = Image.open(io.BytesIO(clean))
     assert dict(image.getexif()) == {}
@@ -84,7 +88,7 @@ def test_clean_photo_has_no_exif_gps_or_xmp():
 
 
 def test_clean_pdf_has_no_document_metadata():
-    clean, content_type = scrub.scrub_pdf(_pdf_with_metadata())
+    clean, content_type = scrub.scrub("pdf", _pdf_with_metadata())
     assert content_type == "application/pdf"
     reader = PdfReader(io.BytesIO(clean))
     assert not (reader.metadata or {}).get("/Author")
@@ -117,7 +121,7 @@ def test_clean_video_has_no_metadata(tmp_path):
     data = source.read_bytes()
     assert b"MARKER-VIDEO-TITLE" in data
     assert scrub.check_file(data).kind == "video"
-    clean, content_type = scrub.scrub_video(data)
+    clean, content_type = scrub.scrub("video", data)
     assert content_type == "video/mp4"
     assert b"MARKER" not in clean and b"+41.76" not in clean
 
@@ -210,7 +214,7 @@ def test_every_clean_image_has_no_exif_whatever_it_was(width, height, mode, fmt,
     exif[0x013B] = "ZZ" + artist
     out = io.BytesIO()
     Image.new(mode, (width, height)).save(out, format=fmt, exif=exif.tobytes())
-    clean, _ = scrub.scrub_image(out.getvalue())
+    clean = kernel.clean_image(out.getvalue()).data
     image = Image.open(io.BytesIO(clean))
     assert dict(image.getexif()) == {}
     assert ("ZZ" + artist).encode() not in clean
