@@ -552,16 +552,15 @@ def attachment_sweep(*, older_than_seconds: int = 120) -> int:
     return count
 
 
-def attachment_read(*, attachment: TipAttachment, actor, original: bool = False) -> bytes:
-    """The decrypted clean copy (or the original evidence), audit-logged."""
-    field = attachment.original if original else attachment.clean
-    if not field:
+def attachment_read(*, attachment: TipAttachment, actor) -> bytes:
+    """The decrypted clean copy, audit-logged. (The original: tips.originals.)"""
+    if not attachment.clean:
         raise DomainError(gettext_lazy("This file is still being cleaned."), code="not_ready")
-    with field.open("rb") as handle:
+    with attachment.clean.open("rb") as handle:
         data = crypto.decrypt_bytes(handle.read())
     audit_record(
         actor=actor,
-        action="tips.attachment.original" if original else "tips.attachment.view",
+        action="tips.attachment.view",
         target=attachment.tip,
         detail={"attachment": attachment.pk},
     )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from tips import services
+from tips import originals, services
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -13,6 +13,11 @@ def attachment_scrub_task(attachment_id: int) -> bool:
 @shared_task(ignore_result=True)
 def attachment_sweep() -> int:
     return services.attachment_sweep()
+
+
+@shared_task(ignore_result=True)
+def attachment_originals_purge() -> int:
+    return originals.attachment_originals_purge()
 
 
 @shared_task(ignore_result=True, acks_late=True)
