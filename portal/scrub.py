@@ -70,7 +70,8 @@ KIND_NAMES = {
     "video": _("a video (MP4, MOV, WebM)"),
 }
 
-_pdfium_lock = threading.RLock()
+# Held around every PDFium call in the process; other users of PDFium should take it too.
+pdfium_lock = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ def render_pdf_pages(
 ) -> Iterable[RasterPage]:
     """Each page of a PDF as an RGB image (annotations and form fields drawn in), one at a time.
     Raises ValueError for a PDF with no page or more than `max_pages`."""
-    with _pdfium_lock:
+    with pdfium_lock:
         pdf = pdfium.PdfDocument(data)
         try:
             count = len(pdf)
