@@ -414,6 +414,13 @@ CELERY_BEAT_SCHEDULE["tips-attachment-sweep"] = {
     "task": "tips.tasks.attachment_sweep",
     "schedule": env.float("TIPS_ATTACHMENT_SWEEP_SECONDS", default=300.0),
 }
+# Originals of tipsters' files are kept this many days (encrypted, for investigators with the
+# special permission), then deleted once a clean copy exists; the tip form says so.
+TIPS_ORIGINAL_RETENTION_DAYS = env.int("TIPS_ORIGINAL_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["tips-original-purge"] = {
+    "task": "tips.tasks.attachment_originals_purge",
+    "schedule": env.float("TIPS_ORIGINAL_PURGE_SECONDS", default=3600.0),
+}
 # New-tip notices whose task was lost (broker down when the tip came in).
 CELERY_BEAT_SCHEDULE["tips-notice-sweep"] = {
     "task": "tips.tasks.tip_notify_sweep",

@@ -18,6 +18,7 @@ from modeltranslation.admin import TranslationAdmin
 from portal.admin import AuditedModelAdmin
 from portal.forms import add_domain_errors
 from tips import packets, selectors, services
+from tips.admin_originals import original_view
 from tips.models import Tip, TipAttachment, TipCategory, TipMessage, TipNote, normalize_tip_number
 
 
@@ -64,7 +65,7 @@ class TipAttachmentInline(admin.TabularInline):
     model = TipAttachment
     fk_name = "tip"
     extra = 0
-    fields = ["kind", "size", "status", "created_at", "merged_from", "files"]
+    fields = ["kind", "size", "status", "created_at", "merged_from", "original_purged_on", "files"]
     readonly_fields = fields
     can_delete = False
 
@@ -84,12 +85,13 @@ class TipAttachmentInline(admin.TabularInline):
                     _("clean copy"),
                 )
             )
-        links.append(
-            (
-                reverse("admin:tips_tip_attachment", args=[obj.tip_id, obj.pk, "original"]),
-                _("original (evidence)"),
+        if obj.original:
+            links.append(
+                (
+                    reverse("admin:tips_tip_attachment", args=[obj.tip_id, obj.pk, "original"]),
+                    _("original (special permission)"),
+                )
             )
-        )
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
@@ -394,17 +396,14 @@ class TipAdmin(AuditedModelAdmin):
             "original",
         ):
             raise Http404
+        if which == "original":
+            return original_view(self, request, attachment)
         try:
-            data = services.attachment_read(
-                attachment=attachment, actor=request.user, original=which == "original"
-            )
+            data = services.attachment_read(attachment=attachment, actor=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.WARNING)
             return redirect("admin:tips_tip_change", tip_id)
-        content_type = (
-            attachment.content_type if which == "original" else attachment.clean_content_type
-        )
-        response = HttpResponse(data, content_type=content_type)
+        response = HttpResponse(data, content_type=attachment.clean_content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="tip-{attachment.tip.number}-{attachment.pk}-{which}"'
         )

@@ -1,6 +1,7 @@
 """The resident's forms: shape and field-level checks only (rules live in tips/services/)."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Neighborhood
@@ -72,12 +73,14 @@ def limits_hint() -> str:
     mb = scrub.MB
     return _(
         "Up to %(count)d files. Photos (JPEG, PNG, WebP) and PDF up to %(image)d MB each, "
-        "videos (MP4, MOV, WebM) up to %(video)d MB each. We remove hidden details such as "
-        "location from the copy investigators see."
+        "videos (MP4, MOV, WebM) up to %(video)d MB each. Investigators see a copy without "
+        "hidden details such as location; the file as you sent it is kept encrypted for "
+        "%(days)d days for investigators with a special permission, then deleted."
     ) % {
         "count": scrub.MAX_FILES,
         "image": scrub.FILE_LIMITS["image"] // mb,
         "video": scrub.FILE_LIMITS["video"] // mb,
+        "days": settings.TIPS_ORIGINAL_RETENTION_DAYS,
     }
 
 

@@ -247,8 +247,10 @@ class TipNote(models.Model):
 
 
 class TipAttachment(models.Model):
-    """A file from the tipster. `original` is the file as received, encrypted, kept as evidence;
-    `clean` is the copy investigators open: metadata removed, then encrypted too."""
+    """A file from the tipster. `clean` is the copy investigators open: hidden details removed
+    (portal/scrub.py), then encrypted. `original` is the file as received, encrypted, kept as
+    evidence for settings.TIPS_ORIGINAL_RETENTION_DAYS once a clean copy exists, then purged;
+    opening it takes the "view_original_attachment" permission and a recorded reason."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", _("Photo")
@@ -264,7 +266,11 @@ class TipAttachment(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     content_type = models.CharField(_("file type"), max_length=60)
     size = models.PositiveBigIntegerField(_("size in bytes"))
-    original = models.FileField(_("original (encrypted)"), upload_to=random_file_name)
+    original = models.FileField(
+        _("original (encrypted)"), upload_to=random_file_name, blank=True
+    )
+    # The day the original was deleted under the retention limit (empty while it is kept).
+    original_purged_on = models.DateField(_("original deleted on"), null=True, blank=True)
     clean = models.FileField(_("clean copy (encrypted)"), upload_to=random_file_name, blank=True)
     clean_content_type = models.CharField(max_length=60, blank=True)
     status = models.CharField(
@@ -286,6 +292,9 @@ class TipAttachment(models.Model):
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        permissions = [
+            ("view_original_attachment", _("Can open the original of a tip attachment")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tip} {self.get_kind_display()} {self.pk}"

@@ -3,7 +3,7 @@ queued after commit has a beat sweep behind it (portal/settings.py, tips block).
 
 from celery import shared_task
 
-from tips import packets, services
+from tips import originals, packets, services
 
 
 @shared_task(ignore_result=True, acks_late=True)
@@ -14,6 +14,11 @@ def attachment_scrub_task(attachment_id: int) -> bool:
 @shared_task(ignore_result=True)
 def attachment_sweep() -> int:
     return services.attachment_sweep()
+
+
+@shared_task(ignore_result=True)
+def attachment_originals_purge() -> int:
+    return originals.attachment_originals_purge()
 
 
 @shared_task(ignore_result=True, acks_late=True)

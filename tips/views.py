@@ -56,6 +56,7 @@ def _limits_context() -> dict:
         "image_mb": scrub.FILE_LIMITS["image"] // mb,
         "pdf_mb": scrub.FILE_LIMITS["pdf"] // mb,
         "video_mb": scrub.FILE_LIMITS["video"] // mb,
+        "original_days": settings.TIPS_ORIGINAL_RETENTION_DAYS,
     }
 
 

@@ -2,7 +2,9 @@
 
 The "done means" test sends a tip with a marker text, a marker address, forwarded-for, user
 agent and referrer, and a photo carrying GPS EXIF; then the database dump (pg_dump), the media
-folder and every log line are searched for the markers and for GPS."""
+folder and every log line are searched for the markers and for GPS. A second one sends a PDF
+holding such a photo, an annotation with its author and date, an embedded file, JavaScript and
+XMP: the investigators' clean copy carries none of it (issue 13, finding 1)."""
 
 import io
 import logging
@@ -11,13 +13,15 @@ import re
 import subprocess
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from PIL import Image
+from pypdf import PdfReader
 
-from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.support.files import PDF_MARKERS, gps_exif, jpeg_bytes, pdf_with_hidden_details
 from tips import crypto
 from tips.models import Tip, TipAttachment
 
@@ -131,6 +135,51 @@ def test_marker_submission_leaves_no_trace_in_dump_media_or_logs(
     # The logs.
     text = "\n".join(captured_logs.lines)
     assert [name for name, marker in MARKERS.items() if marker in text] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_with_a_gps_photo_and_hidden_details_reaches_investigators_clean(
+    category, captured_logs, _media
+):
+    document = io.BytesIO(pdf_with_hidden_details())
+    document.name = "jane_home_report.pdf"
+    response = Client(**IDENTIFYING).post(
+        "/tips/",
+        {"category": category.pk, "what": "See the attached report.", "attachments": [document]},
+    )
+    assert response.status_code == 200 and b"tip-number" in response.content
+    attachment = TipAttachment.objects.get()
+    assert (attachment.kind, attachment.status) == ("pdf", TipAttachment.Status.CLEAN)
+
+    # At rest, both copies are encrypted, under names that say nothing.
+    for path in (p for p in Path(_media).rglob("*") if p.is_file()):
+        blob = path.read_bytes()
+        assert re.fullmatch(rb"[A-Za-z0-9_=-]+", blob), "only Fernet tokens are stored"
+        assert [name for name, marker in PDF_MARKERS.items() if marker in blob] == []
+        assert "jane" not in path.name
+
+    # The original keeps everything (it is the evidence); the clean copy keeps none of it.
+    original = crypto.decrypt_bytes(Path(attachment.original.path).read_bytes())
+    assert PDF_MARKERS["exif artist"] in original and b"/JavaScript" in original
+    clean = crypto.decrypt_bytes(Path(attachment.clean.path).read_bytes())
+    assert attachment.clean_content_type == "application/pdf"
+    assert [name for name, marker in PDF_MARKERS.items() if marker in clean] == []
+    assert b"Exif" not in clean and b"II*\x00" not in clean  # no EXIF, so no GPS
+    for key in (b"/Annots", b"/JavaScript", b"/OpenAction", b"/EmbeddedFile", b"/Metadata"):
+        assert key not in clean, key
+    assert b"xmpmeta" not in clean
+    assert dict(PdfReader(io.BytesIO(clean)).metadata) == {"/Producer": "portal"}
+    pdf = pdfium.PdfDocument(clean)  # and the copy still shows the page
+    try:
+        assert len(pdf) == 1
+        page = pdf[0].render(scale=0.5).to_pil().convert("L")
+        assert page.getextrema()[0] < 100
+    finally:
+        pdf.close()
+
+    text = "\n".join(captured_logs.lines)
+    assert [name for name, marker in MARKERS.items() if marker in text] == []
+    assert [name for name, marker in PDF_MARKERS.items() if marker.decode() in text] == []
 
 
 @pytest.mark.django_db

@@ -1,20 +1,33 @@
 """Files from tipsters: checked by content, size-limited, bombs and broken images refused with a
-clear message; the clean copy loses EXIF/GPS/XMP, PDF metadata and video metadata."""
+clear message; the clean copy loses EXIF/GPS/XMP, PDF metadata and video metadata.
 
+The checks and cleaners are the kernel's (portal/scrub.py, tested in tests/portal/test_scrub.py);
+these tests hold them to the tip line's policy (tips/scrub.py) and its task."""
+
+import datetime
 import io
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from portal import roles
+from portal import scrub as kernel
 from portal.errors import DomainError
-from tests.tips.conftest import gps_exif, jpeg_bytes
-from tips import crypto, scrub
+from portal.localtime import local_today
+from portal.models import AuditEntry
+from tests.factories import UserFactory
+from tests.support.files import gps_exif, jpeg_bytes
+from tips import crypto, originals, scrub, services
 from tips.forms import TipForm
 from tips.models import Tip, TipAttachment
 
@@ -74,7 +87,7 @@ def test_a_broken_pdf_is_refused():
 def test_clean_photo_has_no_exif_gps_or_xmp():
     data = jpeg_bytes(size=(80, 60), exif=gps_exif())
     assert Image.open(io.BytesIO(data)).getexif().get(0x8825)
-    clean, content_type = scrub.scrub_image(data)
+    clean, content_type = scrub.scrub("image", data)
     assert content_type == "image/jpeg"
     image = Image.open(io.BytesIO(clean))
     assert dict(image.getexif()) == {}
@@ -84,7 +97,7 @@ def test_clean_photo_has_no_exif_gps_or_xmp():
 
 
 def test_clean_pdf_has_no_document_metadata():
-    clean, content_type = scrub.scrub_pdf(_pdf_with_metadata())
+    clean, content_type = scrub.scrub("pdf", _pdf_with_metadata())
     assert content_type == "application/pdf"
     reader = PdfReader(io.BytesIO(clean))
     assert not (reader.metadata or {}).get("/Author")
@@ -117,7 +130,7 @@ def test_clean_video_has_no_metadata(tmp_path):
     data = source.read_bytes()
     assert b"MARKER-VIDEO-TITLE" in data
     assert scrub.check_file(data).kind == "video"
-    clean, content_type = scrub.scrub_video(data)
+    clean, content_type = scrub.scrub("video", data)
     assert content_type == "video/mp4"
     assert b"MARKER" not in clean and b"+41.76" not in clean
 
@@ -177,6 +190,169 @@ def test_sweep_cleans_attachments_whose_task_was_lost(category, django_capture_o
     assert result.tip.attachments.get().status == "clean"
 
 
+# --- Originals: a special permission, a recorded reason, a retention limit (issue 13) --------
+
+
+@pytest.fixture
+def ivy(client):
+    """An investigator, signed in: the role opens clean copies, not originals."""
+    user = UserFactory(username="ivy", email="ivy@example.org")
+    user.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
+    client.force_login(user)
+    return user
+
+
+def _allow_originals(user):
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="tips", codename="view_original_attachment")
+    )
+    return get_user_model().objects.get(pk=user.pk)  # a fresh permission cache
+
+
+@pytest.fixture
+def cleaned(category):
+    """An attachment with its clean copy made: a phone photo with GPS."""
+    result = services.tip_submit(category=category, what="x", files=[jpeg_bytes(exif=gps_exif())])
+    attachment = result.tip.attachments.get()
+    assert services.attachment_scrub(attachment_id=attachment.pk)
+    attachment.refresh_from_db()
+    return attachment
+
+
+def _age(attachment, days: int) -> None:
+    TipAttachment.objects.filter(pk=attachment.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days)
+    )
+
+
+def _original_url(attachment) -> str:
+    return f"/admin/tips/tip/{attachment.tip_id}/attachment/{attachment.pk}/original/"
+
+
+@pytest.mark.django_db
+def test_no_role_is_given_the_original_permission():
+    for role in roles.ROLES:
+        assert originals.PERMISSION not in roles.declared_permissions(role)
+    assert not Group.objects.filter(permissions__codename="view_original_attachment").exists()
+
+
+@pytest.mark.django_db
+def test_an_investigator_without_the_permission_cannot_open_an_original(client, ivy, cleaned):
+    assert client.get(_original_url(cleaned)).status_code == 403
+    response = client.post(_original_url(cleaned), {"reason": "Court order 2026-114 asks for it"})
+    assert response.status_code == 403
+    assert b"Exif" not in response.content
+    with pytest.raises(DomainError) as error:
+        originals.attachment_original_open(attachment=cleaned, actor=ivy, reason="A good reason")
+    assert error.value.domain_code == "original_not_allowed"
+    assert not AuditEntry.objects.filter(action="tips.attachment.original_opened").exists()
+
+
+@pytest.mark.django_db
+def test_opening_an_original_asks_for_a_reason_and_records_it(client, ivy, cleaned):
+    ivy = _allow_originals(ivy)
+    page = client.get(_original_url(cleaned))
+    assert page.status_code == 200
+    assert "Why do you need the original?" in page.content.decode()
+    refused = client.post(_original_url(cleaned), {"reason": "  need  "})
+    assert refused.status_code == 200 and "errornote" in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="tips.attachment.original_opened").exists()
+
+    reason = "Court order 2026-114 asks for the file as received"
+    response = client.post(_original_url(cleaned), {"reason": reason})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert response.content == jpeg_bytes(exif=gps_exif())  # as sent, EXIF and all
+    entry = AuditEntry.objects.get(action="tips.attachment.original_opened")
+    assert entry.actor == ivy and entry.target_id == str(cleaned.tip_id)
+    assert entry.detail == {"attachment": cleaned.pk, "reason": reason}
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_an_original_without_a_reason(ivy, cleaned):
+    ivy = _allow_originals(ivy)
+    with pytest.raises(DomainError) as error:
+        originals.attachment_original_open(attachment=cleaned, actor=ivy, reason="   ")
+    assert error.value.domain_code == "original_reason"
+    assert not AuditEntry.objects.filter(action="tips.attachment.original_opened").exists()
+
+
+@pytest.mark.django_db
+def test_the_clean_copy_needs_no_special_permission(client, ivy, cleaned):
+    response = client.get(f"/admin/tips/tip/{cleaned.tip_id}/attachment/{cleaned.pk}/clean/")
+    assert response.status_code == 200 and response.content.startswith(b"\xff\xd8")
+    assert b"Exif\x00\x00" not in response.content
+
+
+@pytest.mark.django_db
+def test_originals_past_the_retention_period_are_purged_and_the_clean_copy_stays(
+    settings, ivy, cleaned, django_capture_on_commit_callbacks
+):
+    settings.TIPS_ORIGINAL_RETENTION_DAYS = 90
+    _age(cleaned, 91)
+    stored = Path(cleaned.original.path)
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert originals.attachment_originals_purge() == 1
+    cleaned.refresh_from_db()
+    assert not cleaned.original and not stored.exists()
+    assert cleaned.original_purged_on == local_today()
+    assert cleaned.clean and Path(cleaned.clean.path).exists()
+    assert services.attachment_read(attachment=cleaned, actor=ivy).startswith(b"\xff\xd8")
+    entry = AuditEntry.objects.get(action="tips.attachment.original_purged")
+    assert entry.actor is None and entry.detail == {"attachment": cleaned.pk, "days": 90}
+    # Twice is once; and an original that is gone says so.
+    assert originals.attachment_originals_purge() == 0
+    with pytest.raises(DomainError) as error:
+        originals.attachment_original_open(
+            attachment=cleaned, actor=_allow_originals(ivy), reason="Court order 2026-114"
+        )
+    assert error.value.domain_code == "original_purged"
+
+
+@pytest.mark.django_db
+def test_originals_within_the_period_or_without_a_clean_copy_are_kept(
+    settings, category, cleaned, django_capture_on_commit_callbacks
+):
+    settings.TIPS_ORIGINAL_RETENTION_DAYS = 90
+    _age(cleaned, 89)
+    pending = services.tip_submit(category=category, what="x", files=[jpeg_bytes()])
+    failed = services.tip_submit(category=category, what="y", files=[jpeg_bytes()])
+    failed.tip.attachments.update(status=TipAttachment.Status.FAILED)
+    for result in (pending, failed):
+        _age(result.tip.attachments.get(), 400)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert originals.attachment_originals_purge() == 0
+    for attachment in TipAttachment.objects.all():
+        assert attachment.original and Path(attachment.original.path).exists()
+        assert attachment.original_purged_on is None
+
+
+@pytest.mark.django_db
+def test_the_purge_is_a_beat_task(settings, cleaned):
+    from tips.tasks import attachment_originals_purge
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert attachment_originals_purge.name in tasks
+    settings.TIPS_ORIGINAL_RETENTION_DAYS = 0
+    _age(cleaned, 1)
+    assert attachment_originals_purge.delay().get() == 1
+
+
+@pytest.mark.django_db
+def test_the_tip_form_says_what_is_removed_and_how_long_originals_are_kept(
+    client, category, settings
+):
+    settings.TIPS_ORIGINAL_RETENTION_DAYS = 30
+    html = " ".join(client.get("/tips/").content.decode().split())
+    assert "a document's author, comments and attachments" in html.replace("&#x27;", "'")
+    assert "kept encrypted for 30 days, then deleted" in html
+    assert "special permission" in html and "record why" in html
+    spanish = " ".join(client.get("/es/tips/").content.decode().split())
+    assert "se guarda cifrado durante 30 días" in spanish
+    assert "permiso especial" in spanish
+
+
 # --- Property-based ---------------------------------------------------------------------------
 
 
@@ -210,7 +386,7 @@ def test_every_clean_image_has_no_exif_whatever_it_was(width, height, mode, fmt,
     exif[0x013B] = "ZZ" + artist
     out = io.BytesIO()
     Image.new(mode, (width, height)).save(out, format=fmt, exif=exif.tobytes())
-    clean, _ = scrub.scrub_image(out.getvalue())
+    clean = kernel.clean_image(out.getvalue()).data
     image = Image.open(io.BytesIO(clean))
     assert dict(image.getexif()) == {}
     assert ("ZZ" + artist).encode() not in clean

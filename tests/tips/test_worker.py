@@ -8,13 +8,14 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.test import Client
+from PIL import Image
 
 from portal import roles
 from portal.models import Notification
 from tests.factories import UserFactory
-from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.support.files import PDF_MARKERS, gps_exif, jpeg_bytes, pdf_with_hidden_details
 from tests.tips.factories import TipFactory
-from tips import packets
+from tips import crypto, packets
 from tips.models import Tip, TipAttachment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -71,10 +72,6 @@ def test_the_worker_cleans_photos_after_the_tip_is_saved(
     celery_worker.wait_for(
         lambda: TipAttachment.objects.get(pk=attachment.pk).status == "clean", timeout=60
     )
-    from PIL import Image
-
-    from tips import crypto
-
     attachment.refresh_from_db()
     clean = crypto.decrypt_bytes(attachment.clean.read())
     assert dict(Image.open(io.BytesIO(clean)).getexif()) == {}
@@ -102,3 +99,20 @@ def test_a_packet_asked_for_while_the_broker_is_down_is_built_after_the_sweep(
         assert built.packet and built.packet_built_at
     finally:
         built.packet.storage.delete(built.packet.name)
+
+
+def test_the_worker_rasterises_pdfs_after_the_tip_is_saved(
+    celery_worker, category, shared_with_worker
+):
+    document = io.BytesIO(pdf_with_hidden_details())
+    document.name = "report.pdf"
+    Client().post("/tips/", {"category": category.pk, "what": "PDF", "attachments": [document]})
+    attachment = TipAttachment.objects.get()
+    celery_worker.wait_for(
+        lambda: TipAttachment.objects.get(pk=attachment.pk).status == "clean", timeout=60
+    )
+    attachment.refresh_from_db()
+    clean = crypto.decrypt_bytes(attachment.clean.read())
+    assert clean.startswith(b"%PDF-")
+    assert [name for name, marker in PDF_MARKERS.items() if marker in clean] == []
+    assert b"Exif" not in clean and b"/Annots" not in clean

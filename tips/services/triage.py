@@ -191,16 +191,15 @@ def tip_link(*, tip: Tip, other: Tip, actor) -> None:
     audit_record(actor=actor, action="tips.tip.linked", target=tip, detail={"with": other.number})
 
 
-def attachment_read(*, attachment: TipAttachment, actor, original: bool = False) -> bytes:
-    """The decrypted clean copy (or the original evidence), audit-logged."""
-    field = attachment.original if original else attachment.clean
-    if not field:
+def attachment_read(*, attachment: TipAttachment, actor) -> bytes:
+    """The decrypted clean copy, audit-logged. (The original: tips.originals, with a reason.)"""
+    if not attachment.clean:
         raise DomainError(gettext_lazy("This file is still being cleaned."), code="not_ready")
-    with field.open("rb") as handle:
+    with attachment.clean.open("rb") as handle:
         data = crypto.decrypt_bytes(handle.read())
     audit_record(
         actor=actor,
-        action="tips.attachment.original_viewed" if original else "tips.attachment.viewed",
+        action="tips.attachment.viewed",
         target=attachment.tip,
         detail={"attachment": attachment.pk},
     )
