@@ -26,7 +26,7 @@ from portal.models import Neighborhood
 from portal.selectors import department_get
 from portal.services.page_cache import page_cached
 from programs import selectors
-from programs.models import Event, Program
+from programs.models import Event
 from programs.text import render_markdown
 
 
@@ -204,6 +204,3 @@ def event_json_ld(request: HttpRequest, event: Event) -> str:
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(text)
 
-
-def program_for_feed(slug: str) -> Program:
-    return selectors.program_get(slug=slug)
