@@ -113,7 +113,7 @@ def subscription_confirm(*, token: str) -> Subscription:
         audit_record(
             actor=None,
             actor_label="public",
-            action="programs.subscription.confirm",
+            action="programs.subscription.confirmed",
             target=subscription,
         )
     return subscription
@@ -129,7 +129,7 @@ def subscription_cancel(*, token: str) -> Neighborhood | None:
     audit_record(
         actor=None,
         actor_label="public",
-        action="programs.subscription.cancel",
+        action="programs.subscription.cancelled",
         target=subscription,
     )
     subscription.delete()
@@ -166,7 +166,7 @@ def problem_record_save(*, actor, problem: Problem, new_notes: list[ProblemNote]
     """After staff saved a problem: audit it, and tell subscribers of published progress."""
     audit_record(
         actor=actor,
-        action="programs.problem.save",
+        action="programs.problem.saved",
         target=problem,
         detail={"stage": problem.stage, "status": problem.status, "notes": len(new_notes)},
     )

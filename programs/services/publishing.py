@@ -43,14 +43,35 @@ class Transition:
     target: str
     needs_publisher: bool
     label: object
+    action: str  # the audit action it writes
 
 
 TRANSITIONS = {
-    "submit": Transition("submit", S.DRAFT, S.REVIEW, False, _("Send for review")),
-    "withdraw": Transition("withdraw", S.REVIEW, S.DRAFT, False, _("Back to draft")),
-    "approve": Transition("approve", S.REVIEW, S.PUBLISHED, True, _("Approve and publish")),
-    "publish": Transition("publish", S.DRAFT, S.PUBLISHED, True, _("Publish now")),
-    "unpublish": Transition("unpublish", S.PUBLISHED, S.DRAFT, True, _("Take down (to draft)")),
+    "submit": Transition(
+        "submit", S.DRAFT, S.REVIEW, False, _("Send for review"), "programs.program.submitted"
+    ),
+    "withdraw": Transition(
+        "withdraw", S.REVIEW, S.DRAFT, False, _("Back to draft"), "programs.program.withdrawn"
+    ),
+    "approve": Transition(
+        "approve",
+        S.REVIEW,
+        S.PUBLISHED,
+        True,
+        _("Approve and publish"),
+        "programs.program.approved",
+    ),
+    "publish": Transition(
+        "publish", S.DRAFT, S.PUBLISHED, True, _("Publish now"), "programs.program.published"
+    ),
+    "unpublish": Transition(
+        "unpublish",
+        S.PUBLISHED,
+        S.DRAFT,
+        True,
+        _("Take down (to draft)"),
+        "programs.program.unpublished",
+    ),
 }
 
 
@@ -183,7 +204,7 @@ def program_transition(
     )
     audit_record(
         actor=actor,
-        action=f"programs.program.{step.name}",
+        action=step.action,
         target=program,
         detail={"from": before, "to": program.status, "note": note},
     )
@@ -216,7 +237,7 @@ def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Pro
     )
     audit_record(
         actor=actor,
-        action="programs.program.revert",
+        action="programs.program.reverted",
         target=program,
         detail={"revision": revision.pk, "fields": changed},
     )
@@ -273,7 +294,7 @@ def program_change_propose(
     )
     audit_record(
         actor=actor,
-        action="programs.program.propose",
+        action="programs.program.proposed",
         target=program,
         detail={"revision": revision.pk, "fields": changed},
     )
@@ -294,7 +315,7 @@ def program_change_submit(*, actor: AbstractBaseUser, revision: ProgramRevision)
     revision.save(update_fields=["state"])
     audit_record(
         actor=actor,
-        action="programs.program.change_submit",
+        action="programs.program.change_submitted",
         target=program,
         detail={"revision": revision.pk},
     )
@@ -321,7 +342,7 @@ def program_change_approve(*, actor: AbstractBaseUser, revision: ProgramRevision
     )
     audit_record(
         actor=actor,
-        action="programs.program.change_approve",
+        action="programs.program.change_approved",
         target=program,
         detail={"revision": revision.pk, "fields": changed},
     )
@@ -345,7 +366,7 @@ def program_change_return(
     revision.save(update_fields=["state", "note"])
     audit_record(
         actor=actor,
-        action="programs.program.change_return",
+        action="programs.program.change_returned",
         target=program,
         detail={"revision": revision.pk, "note": note},
     )
@@ -372,7 +393,7 @@ def programs_schedule_run(*, now=None) -> dict[str, int]:
             audit_record(
                 actor=None,
                 actor_label="scheduler",
-                action="programs.program.unpublish",
+                action="programs.program.unpublished",
                 target=program,
                 detail={"scheduled": True},
             )

@@ -35,6 +35,11 @@ OFFER_HOURS = 24
 REMINDER_HOURS = 24
 TOKEN_SALT = "programs.registration"  # noqa: S105 - a signing salt, not a secret
 R = Registration.Status
+# What a new sign-up's audit entry says, by the status it gets.
+CREATED_ACTIONS = {
+    R.CONFIRMED: "programs.registration.confirmed",
+    R.WAITING: "programs.registration.waitlisted",
+}
 
 
 def registration_token(registration: Registration) -> str:
@@ -174,7 +179,7 @@ def registration_create(
     audit_record(
         actor=None,
         actor_label="public",
-        action=f"programs.registration.{registration.status}",
+        action=CREATED_ACTIONS[registration.status],
         target=registration,
         detail={"event": event.pk},
     )
@@ -361,7 +366,9 @@ def event_cancel(*, actor, event: Event, note: str = "") -> Event:
         event.status_note = note
     event.sequence += 1
     event.save()
-    audit_record(actor=actor, action="programs.event.cancel", target=event, detail={"note": note})
+    audit_record(
+        actor=actor, action="programs.event.cancelled", target=event, detail={"note": note}
+    )
     for registration in event.registrations.filter(status__in=[R.CONFIRMED, R.OFFERED, R.WAITING]):
         registration.event = event
         _notify(
@@ -394,7 +401,7 @@ def event_reschedule(*, actor, event: Event, starts_at, ends_at, note: str = "")
     event.save()
     audit_record(
         actor=actor,
-        action="programs.event.reschedule",
+        action="programs.event.rescheduled",
         target=event,
         detail={"from": event.previous_starts_at.isoformat(), "to": starts_at.isoformat()},
     )

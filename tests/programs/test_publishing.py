@@ -116,8 +116,8 @@ def test_only_a_publisher_approves(officer, publisher):
         .values_list("action", "actor__username")
     )
     assert actions == [
-        ("programs.program.submit", officer.username),
-        ("programs.program.approve", publisher.username),
+        ("programs.program.submitted", officer.username),
+        ("programs.program.approved", publisher.username),
     ]
 
 
@@ -182,7 +182,7 @@ def test_scheduled_page_goes_live_at_its_time_and_comes_down_at_its_end(publishe
     program.refresh_from_db()
     assert program.status == S.DRAFT
     assert AuditEntry.objects.filter(
-        action="programs.program.unpublish", actor_label="scheduler"
+        action="programs.program.unpublished", actor_label="scheduler"
     ).exists()
 
 
@@ -207,7 +207,7 @@ def test_revert_puts_back_the_old_text_and_records_itself(officer):
     program.refresh_from_db()
     assert program.body_en == "First version."
     assert program.revisions.count() == 3
-    assert AuditEntry.objects.filter(action="programs.program.revert").count() == 1
+    assert AuditEntry.objects.filter(action="programs.program.reverted").count() == 1
 
 
 def test_markdown_keeps_structure_and_drops_scripts_and_javascript_links():

@@ -242,7 +242,7 @@ def test_cancelling_an_event_in_admin_tells_everyone_registered(client):
         )
     )
     assert notified == {"a@example.org", "b@example.org"}
-    assert AuditEntry.objects.filter(action="programs.event.cancel", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.event.cancelled", actor=officer).exists()
     assert "This event is cancelled" in client.get(event.get_absolute_url()).content.decode()
 
 
@@ -300,7 +300,7 @@ def test_changing_the_time_in_admin_reschedules_and_tells_those_signed_up(client
     assert abs((event.starts_at - new_start).total_seconds()) < 1
     notice = Notification.objects.get(subject__startswith="New date")
     assert "The gym is being painted." in notice.body
-    assert AuditEntry.objects.filter(action="programs.event.reschedule", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.event.rescheduled", actor=officer).exists()
 
 
 def test_the_waiting_list_page_tells_people_their_place_in_line(client):

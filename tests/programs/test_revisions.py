@@ -205,9 +205,9 @@ def test_a_publisher_approves_the_change_and_it_goes_live(client, officer, publi
         .values_list("action", "actor__username")
     )
     assert actions == [
-        ("programs.program.propose", officer.username),
-        ("programs.program.change_submit", officer.username),
-        ("programs.program.change_approve", publisher.username),
+        ("programs.program.proposed", officer.username),
+        ("programs.program.change_submitted", officer.username),
+        ("programs.program.change_approved", publisher.username),
     ]
 
 
