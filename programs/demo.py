@@ -6,14 +6,13 @@ demo always has something coming up. Running it again updates the same rows.
 
 import io
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from portal.localtime import department_zone
 from portal.models import Neighborhood, Officer
-from portal.selectors import department_get
 
 GUN_BUY_BACK_EN = """\
 Twice a year we hold a gun buy-back day with our hospital partners. Bring a firearm you no longer
@@ -325,8 +324,7 @@ def _logo(name: str, colour: str) -> ContentFile:
 
 
 def _at(day, hour: int, minute: int = 0) -> datetime:
-    zone = ZoneInfo(department_get().time_zone)
-    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+    return datetime.combine(day, time(hour, minute), tzinfo=department_zone())
 
 
 def _next(weekday: int, weeks: int = 0):

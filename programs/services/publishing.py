@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
+from portal.localtime import to_local
 from portal.services.audit import audit_record
 from portal.services.page_cache import page_cache_generation, page_cache_invalidate
 from programs.models import Program, ProgramRevision
@@ -221,7 +222,7 @@ def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Pro
         raise DomainError(
             _("You may change only the programs you are assigned to."), code="not_assigned"
         )
-    when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+    when = to_local(revision.created_at).strftime("%Y-%m-%d %H:%M")
     note = str(_("Restored the version of %(when)s")) % {"when": when}
     if edits_are_pending(actor, program):
         snapshot = {**revisions.snapshot_of(program), **revision.snapshot}
