@@ -199,4 +199,3 @@ def event_json_ld(request: HttpRequest, event: Event) -> str:
     text = json.dumps(data, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(text)
-
