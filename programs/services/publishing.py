@@ -18,6 +18,7 @@ Rules (department policy for public web content):
   page with "take down on" returns to draft then (programs_schedule_run, Celery beat).
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -135,16 +136,64 @@ def _last_saved(program: Program) -> ProgramRevision | None:
 
 
 @transaction.atomic
-def program_record_save(
-    *, actor: AbstractBaseUser, program: Program, created: bool, changed_fields: list[str]
+def program_save(
+    *,
+    actor: AbstractBaseUser,
+    program: Program,
+    changed_fields: Sequence[str] = (),
+    save_related: Callable[[], None] | None = None,
+    pending_snapshot: Callable[[dict | None], dict] | None = None,
 ) -> ProgramRevision:
-    """Called after admin saved the program's form: check the actor may, keep a revision,
-    write the audit entry."""
-    current = Program.objects.get(pk=program.pk)
-    if not created and (not can_edit(actor, current) or edits_are_pending(actor, current)):
+    """Save a program page as staff submitted it: `program` carries the submitted values (not
+    saved yet; no pk for a new page).
+
+    Who decides what happens is the actor's role (the rules above): an officer's save of a
+    published page becomes its pending change (the returned revision is in state "pending")
+    and the page stays as it is; any other allowed save writes the page and keeps a revision.
+    Either way the audit entry is written in this transaction, and the public pages are
+    refreshed after commit when what they show changed.
+
+    The admin's inline forms come in as two callables: `save_related()` writes the submitted
+    images, partners and news once the page row exists; `pending_snapshot(base)` describes the
+    whole submitted page without saving it (`base`: the open pending change's snapshot). Without
+    them, a pending change keeps the images, partners and news of the open pending change, or
+    the published ones.
+    """
+    created = program.pk is None
+    current = None if created else Program.objects.select_for_update().get(pk=program.pk)
+    if not can_edit(actor, current):
         raise DomainError(
             _("You may change only the programs you are assigned to."), code="not_assigned"
         )
+    if edits_are_pending(actor, current):
+        base = pending_change(current)
+        base_snapshot = base.snapshot if base is not None else None
+        if pending_snapshot is not None:
+            snapshot = pending_snapshot(base_snapshot)
+        else:
+            snapshot = revisions.snapshot_of(program)
+            for inline in revisions.INLINES:
+                if base_snapshot is not None and inline.key in base_snapshot:
+                    snapshot[inline.key] = base_snapshot[inline.key]
+        return program_change_propose(actor=actor, program=current, snapshot=snapshot)
+    if current is not None:
+        # The workflow's fields move only through program_transition.
+        program.status, program.published_at = current.status, current.published_at
+    program.full_clean()
+    program.save()
+    if save_related is not None:
+        save_related()
+    if created and not is_publisher(actor):
+        program.editors.add(actor)  # whoever writes a page may go on editing it
+    return _revision_saved(
+        actor=actor, program=program, created=created, changed_fields=changed_fields
+    )
+
+
+def _revision_saved(
+    *, actor: AbstractBaseUser, program: Program, created: bool, changed_fields: Sequence[str]
+) -> ProgramRevision:
+    """The page was just saved: keep a revision and write the audit entry."""
     snapshot = revisions.snapshot_of(program)
     previous = None if created else _last_saved(program)
     if previous is not None:
@@ -153,14 +202,14 @@ def program_record_save(
         program=program,
         author=actor,
         note=str(_("Created")) if created else str(_("Edited")),
-        changed_fields=list(changed_fields),
+        changed_fields=[str(name) for name in changed_fields],
         snapshot=snapshot,
     )
     audit_record(
         actor=actor,
         action="programs.program.added" if created else "programs.program.changed",
         target=program,
-        detail={"fields": list(changed_fields), "revision": revision.pk},
+        detail={"fields": revision.changed_fields, "revision": revision.pk},
     )
     transaction.on_commit(content_changed)
     return revision

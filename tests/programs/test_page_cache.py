@@ -12,7 +12,7 @@ from django.utils import timezone
 from portal import registry, roles
 from portal.services.page_cache import HIT_HEADER
 from programs.models import Event, Program, Registration
-from programs.services import publishing, registrations
+from programs.services import events, publishing, registrations
 from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, MeetingFactory, ProgramFactory
 from tests.programs.test_publishing import _form_data
@@ -68,7 +68,7 @@ def test_moving_or_cancelling_an_event_shows_at_once(client, publisher):
     event.title_en = "Buy-back day (moved)"
     event.save()
     assert "Buy-back day (moved)" in client.get("/events/").content.decode()
-    registrations.event_cancel(actor=publisher, event=event)
+    events.event_cancel(actor=publisher, event=event)
     assert "This event is cancelled" in client.get(event.get_absolute_url()).content.decode()
 
 

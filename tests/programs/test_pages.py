@@ -106,9 +106,7 @@ def test_a_cached_program_page_costs_no_query_and_an_edit_shows_at_once(
     program.body_en = "## New timetable"
     program.save()
     with django_capture_on_commit_callbacks(execute=True):
-        publishing.program_record_save(
-            actor=editor, program=program, created=False, changed_fields=["body_en"]
-        )
+        publishing.program_save(actor=editor, program=program, changed_fields=["body_en"])
     assert "New timetable" in client.get(program.get_absolute_url()).content.decode()
 
 

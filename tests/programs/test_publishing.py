@@ -133,10 +133,11 @@ def test_officers_edit_a_published_page_only_as_a_pending_change(officer, publis
     assert publishing.can_edit(officer, program) and publishing.edits_are_pending(officer, program)
     assert publishing.can_edit(publisher, program)
     assert not publishing.edits_are_pending(publisher, program)
-    with pytest.raises(DomainError):  # a direct save of the published page is refused
-        publishing.program_record_save(
-            actor=officer, program=program, created=False, changed_fields=["body_en"]
-        )
+    program.body_en = "An officer's new text."
+    change = publishing.program_save(actor=officer, program=program, changed_fields=["body_en"])
+    # Not saved to the published page: kept as its pending change.
+    assert change.state == ProgramRevision.State.PENDING
+    assert Program.objects.get(pk=program.pk).body_en != "An officer's new text."
 
 
 def test_officer_publishes_through_admin_buttons_only_with_the_permission(
@@ -195,14 +196,10 @@ def test_the_beat_schedule_runs_scheduled_publishing():
 
 def test_revert_puts_back_the_old_text_and_records_itself(officer):
     program = ProgramFactory(status=S.DRAFT, editors=[officer], body_en="First version.")
-    first = publishing.program_record_save(
-        actor=officer, program=program, created=False, changed_fields=["body_en"]
-    )
+    first = publishing.program_save(actor=officer, program=program, changed_fields=["body_en"])
     program.body_en = "Second version."
     program.save()
-    publishing.program_record_save(
-        actor=officer, program=program, created=False, changed_fields=["body_en"]
-    )
+    publishing.program_save(actor=officer, program=program, changed_fields=["body_en"])
     publishing.program_revert(actor=officer, revision=first)
     program.refresh_from_db()
     assert program.body_en == "First version."

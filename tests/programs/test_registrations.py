@@ -14,7 +14,7 @@ from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
 from programs.models import Event, Registration
-from programs.services import registrations
+from programs.services import events, registrations
 from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, RegistrationFactory
 
@@ -250,7 +250,7 @@ def test_moving_an_event_tells_everyone_and_reminds_them_again():
     event = EventFactory(registration=Event.Registration.SIMPLE)
     registration = RegistrationFactory(event=event, reminded_at=timezone.now())
     new_start = event.starts_at + timedelta(days=7)
-    registrations.event_reschedule(
+    events.event_reschedule(
         actor=None, event=event, starts_at=new_start, ends_at=new_start + timedelta(hours=2)
     )
     event.refresh_from_db()

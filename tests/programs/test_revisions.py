@@ -75,18 +75,14 @@ def _with_inlines(program, data, images=(), partners=()):
 def test_a_revision_records_images_partners_contact_schedule_and_translations(publisher):
     program = ProgramFactory(status=S.DRAFT)
     image = _image(program)
-    publishing.program_record_save(
-        actor=publisher, program=program, created=True, changed_fields=[]
-    )
+    publishing.program_save(actor=publisher, program=program, changed_fields=[])
     program.partners.create(name="Eastbrook Hospital", url="https://hospital.example")
     program.contact_officer = OfficerFactory()
     program.title_es = "Liga atlética"
     program.save()
     image.alt_text_es = "Agentes jugando con niños"
     image.save()
-    revision = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    revision = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     snapshot = revision.snapshot
     assert snapshot["images"][0]["alt_text_es"] == "Agentes jugando con niños"
     assert snapshot["partners"][0]["name"] == "Eastbrook Hospital"
@@ -103,17 +99,13 @@ def test_revert_restores_images_partners_and_contact(publisher):
     program = ProgramFactory(status=S.DRAFT, contact_officer=first_officer)
     image = _image(program, alt_en="Buy-back table")
     program.partners.create(name="Eastbrook Hospital")
-    first = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    first = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     image.delete()
     program.partners.all().delete()
     program.partners.create(name="Other partner")
     program.contact_officer = OfficerFactory()
     program.save()
-    publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    publishing.program_save(actor=publisher, program=program, changed_fields=[])
 
     publishing.program_revert(actor=publisher, revision=first)
     program.refresh_from_db()
@@ -258,9 +250,7 @@ def test_officers_propose_changes_only_to_their_assigned_programs(client, office
 
 def test_an_officers_restore_on_a_published_page_is_a_pending_change(officer, publisher):
     program = ProgramFactory(status=S.DRAFT, editors=[officer], body_en="First.")
-    first = publishing.program_record_save(
-        actor=officer, program=program, created=False, changed_fields=[]
-    )
+    first = publishing.program_save(actor=officer, program=program, changed_fields=[])
     program.body_en = "Second."
     program.save()
     publishing.program_transition(actor=publisher, program=program, transition="publish")
@@ -343,15 +333,11 @@ def test_news_an_officer_adds_to_a_published_page_waits_for_the_publisher(
 def test_revert_restores_the_news_as_it_was(publisher):
     program = ProgramFactory(status=S.DRAFT)
     kept = program.news.create(title_en="Buy-back on Saturday", body_en="At the armory.")
-    first = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    first = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     kept.title_en = "Buy-back moved to Sunday"
     kept.save()
     program.news.create(title_en="Thank you", body_en="Forty guns came in.")
-    latest = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    latest = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     assert any(c.startswith("news: + “Thank you”") for c in latest.changed_fields)
     assert any(c.startswith("news: “Buy-back moved") for c in latest.changed_fields)
 
@@ -362,9 +348,7 @@ def test_revert_restores_the_news_as_it_was(publisher):
 def test_a_revision_from_before_news_were_kept_leaves_the_news_alone(publisher):
     program = ProgramFactory(status=S.DRAFT, body_en="Old")
     program.news.create(title_en="Still here", body_en="x")
-    old = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    old = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     ProgramRevision.objects.filter(pk=old.pk).update(
         snapshot={k: v for k, v in old.snapshot.items() if k != "news"}
     )
