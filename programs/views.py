@@ -3,8 +3,9 @@
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
@@ -18,7 +19,7 @@ from portal.services.page_cache import page_cached
 from programs import feeds, selectors
 from programs.forms import RegistrationForm
 from programs.models import Event, Registration
-from programs.services import registrations
+from programs.services import flyers, registrations
 from programs.services.publishing import content_version
 
 
@@ -237,23 +238,9 @@ def registration_claim(request: HttpRequest, token: str) -> HttpResponse:
 
 def event_flyer(request: HttpRequest, key: str) -> HttpResponse:
     """The event's printable flyer, built by a Celery task the first time it is asked for."""
-    import logging
-
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse
-
-    from programs import tasks
-    from programs.flyer import flyer_name
-
     event = selectors.event_get(slug=key)
-    language = translation.get_language() or "en"
-    name = flyer_name(event, language)
-    if not default_storage.exists(name):
-        try:
-            tasks.flyer_build.delay(event.pk, language)
-        except Exception:  # noqa: BLE001 - broker down: the page asks them to try again
-            logging.getLogger(__name__).warning("Could not queue the flyer of event %s", event.pk)
-    if not default_storage.exists(name):
+    name = flyers.flyer_request(event=event, language=translation.get_language() or "en")
+    if name is None:
         response = render(request, "programs/flyer_wait.html", {"event": event}, status=202)
         response["Retry-After"] = "5"
         return response
