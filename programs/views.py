@@ -13,24 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import add_domain_errors
 from portal.models import Neighborhood
 from portal.public_forms import public_form
 from portal.services.page_cache import page_cached
 from programs import feeds, selectors
-from programs.forms import RegistrationForm
+from programs.forms import RegistrationForm, SubscriptionForm
 from programs.models import Event, Registration
-from programs.services import flyers, registrations
+from programs.services import flyers, neighborhoods, registrations
 from programs.services.publishing import content_version
+from programs.services.revisions import snapshot_preview
 
 
 def program_pending_preview(request: HttpRequest, program, revision) -> HttpResponse:
     """Staff preview of a published page's pending change, as residents would see it once
     approved (called by the admin, which checks who may see it)."""
-    from programs.services.revisions import snapshot_preview
-
     copy, rows = snapshot_preview(program, revision.snapshot)
-    now = timezone.now()
-    news = [item for item in rows["news"] if item.is_published and item.published_at <= now]
+    news = selectors.news_shown(rows["news"])
     response = render(
         request,
         "programs/detail.html",
@@ -157,7 +156,7 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_domain_errors(form, error)
             else:
                 return redirect(
                     "programs:registration",
@@ -180,14 +179,6 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
         },
         status=400 if form is not None and form.errors else 200,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,9 +246,6 @@ def event_flyer(request: HttpRequest, key: str) -> HttpResponse:
 @public_form
 @require_http_methods(["POST"])
 def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
-    from programs.forms import SubscriptionForm
-    from programs.services import neighborhoods
-
     neighborhood = get_object_or_404(Neighborhood, slug=slug)
     form = SubscriptionForm(request.POST)
     if form.is_valid():
@@ -279,8 +267,6 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    from programs.services import neighborhoods
-
     try:
         subscription = neighborhoods.subscription_confirm(token=token)
     except ValidationError as error:
@@ -296,8 +282,6 @@ def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """One click from the e-mail: the link alone unsubscribes (the signed token is the proof)."""
-    from programs.services import neighborhoods
-
     try:
         neighborhood = neighborhoods.subscription_cancel(token=token)
     except ValidationError as error:

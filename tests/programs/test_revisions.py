@@ -359,3 +359,29 @@ def test_a_revision_from_before_news_were_kept_leaves_the_news_alone(publisher):
     program.refresh_from_db()
     assert program.body_en == "Old"
     assert list(program.news.values_list("title_en", flat=True)) == ["Still here"]
+
+
+def test_the_preview_shows_the_news_the_public_page_would_show():
+    from datetime import timedelta
+
+    from programs import selectors
+    from programs.models import NewsItem
+
+    program = ProgramFactory(status=S.PUBLISHED)
+    now = timezone.now()
+    rows = [
+        NewsItem(program=program, title_en="Shown", published_at=now - timedelta(hours=1)),
+        NewsItem(program=program, title_en="Later", published_at=now + timedelta(days=1)),
+        NewsItem(
+            program=program,
+            title_en="Held back",
+            published_at=now - timedelta(hours=1),
+            is_published=False,
+        ),
+    ]
+    preview = [item.title_en for item in selectors.news_shown(rows)]
+    for item in rows:
+        item.body_en = "x"
+        item.save()
+    public = [item.title_en for item in selectors.news_list(program=program)]
+    assert preview == public == ["Shown"]
