@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,8 +45,6 @@ def test_public_pages_are_served_whole_from_the_cache(client, url):
 
 
 def test_an_edit_in_admin_shows_on_the_next_public_visit(client, publisher):
-    from django.test import Client
-
     program = ProgramFactory(title_en="Youth league")
     event = EventFactory(program=program)
     for url in (program.get_absolute_url(), "/programs/", event.get_absolute_url()):
@@ -109,8 +108,6 @@ def test_scheduled_publishing_by_beat_shows_at_once(client, publisher):
 
 
 def test_staff_see_their_preview_and_the_public_never_does(client, publisher):
-    from django.test import Client
-
     program = ProgramFactory(status=Program.Status.DRAFT)
     staff = Client()
     staff.force_login(publisher)

@@ -16,7 +16,7 @@ from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from programs.text import render_markdown
 from tests.factories import UserFactory
-from tests.programs.factories import ProgramFactory
+from tests.programs.factories import EventFactory, ProgramFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -236,8 +236,6 @@ def test_publishing_refreshes_the_cached_program_list(
 
 
 def test_officer_sees_the_sign_ups_of_their_programs_events_only(client, officer):
-    from tests.programs.factories import EventFactory, RegistrationFactory
-
     mine = EventFactory(program=ProgramFactory(editors=[officer]), registration="simple")
     theirs = EventFactory(registration="simple")
     RegistrationFactory(event=mine, name="Mine Person")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import localtime
 
 from portal import roles
 from portal.errors import DomainError
@@ -261,8 +262,6 @@ def test_moving_an_event_tells_everyone_and_reminds_them_again():
 
 
 def test_changing_the_time_in_admin_reschedules_and_tells_those_signed_up(client):
-    from django.utils.timezone import localtime
-
     officer = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
     event = EventFactory(registration=Event.Registration.SIMPLE, capacity=10)
     RegistrationFactory(event=event, email="a@example.org")

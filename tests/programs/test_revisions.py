@@ -1,6 +1,8 @@
 """Revisions cover the whole page, and officers change a published page through a pending
 change that a publisher approves or sends back."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +13,8 @@ from django.utils import timezone
 from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry
-from programs.models import Program, ProgramRevision
+from programs import selectors
+from programs.models import NewsItem, Program, ProgramRevision
 from programs.services import publishing
 from tests.factories import OfficerFactory, UserFactory
 from tests.programs.factories import ProgramFactory
@@ -362,11 +365,6 @@ def test_a_revision_from_before_news_were_kept_leaves_the_news_alone(publisher):
 
 
 def test_the_preview_shows_the_news_the_public_page_would_show():
-    from datetime import timedelta
-
-    from programs import selectors
-    from programs.models import NewsItem
-
     program = ProgramFactory(status=S.PUBLISHED)
     now = timezone.now()
     rows = [
