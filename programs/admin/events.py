@@ -117,9 +117,7 @@ class RegistrationAdmin(AuditedModelAdmin):
         queryset = super().get_queryset(request)
         if publishing.is_publisher(request.user):
             return queryset
-        return queryset.filter(
-            Q(event__program__editors=request.user) | Q(event__program__isnull=True)
-        ).distinct()
+        return queryset.filter(events.events_editable_q(request.user, prefix="event__")).distinct()
 
     def has_add_permission(self, request):
         return False

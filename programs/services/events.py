@@ -29,11 +29,12 @@ R = Registration.Status
 TOLD = [R.CONFIRMED, R.OFFERED, R.WAITING]  # who hears of a moved or cancelled event
 
 
-def events_editable_q(user) -> Q:
-    """The events `user` may change, as a filter (for querysets of events)."""
+def events_editable_q(user, prefix: str = "") -> Q:
+    """The events `user` may change, as a filter on events (or, with `prefix="event__"`, on
+    what belongs to an event, such as its sign-ups)."""
     if is_publisher(user):
         return Q()
-    return Q(program__editors=user) | Q(program__isnull=True)
+    return Q(**{f"{prefix}program__editors": user}) | Q(**{f"{prefix}program__isnull": True})
 
 
 def _may_edit(user, program_id: int | None) -> bool:
