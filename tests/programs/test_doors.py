@@ -4,16 +4,13 @@ or the service (publishing.program_save, events.event_update) that the admin cal
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
 from programs.models import Event, Program, ProgramRevision, Registration
 from programs.services import events, publishing
-from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, ProgramFactory, RegistrationFactory
 from tests.programs.test_publishing import _form_data
 
@@ -21,18 +18,6 @@ pytestmark = pytest.mark.django_db
 
 S = Program.Status
 DOORS = ["admin", "service"]
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 def _save_program(door, client, actor, program, **changes):
