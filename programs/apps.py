@@ -7,10 +7,14 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs and events")
 
     def ready(self) -> None:
-        from portal import registry, roles
-        from portal.services import page_cache
-        from programs import models, panels
-        from programs.demo import load_demo
+        # Models (and what imports them) load only once the app registry is ready, after
+        # apps.py itself is imported.
+        from portal import registry, roles  # noqa: PLC0415 - registry not ready
+        from portal.services import page_cache  # noqa: PLC0415 - registry not ready
+        from programs import audit, models, panels  # noqa: PLC0415 - registry not ready
+        from programs.demo import load_demo  # noqa: PLC0415 - registry not ready
+
+        audit.register()
 
         # Public pages are cached whole; any change to what they show starts a new generation
         # (services also invalidate explicitly, for bulk updates that send no signal).

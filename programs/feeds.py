@@ -6,7 +6,6 @@ Outlook and Apple calendars show the right local time.
 """
 
 import json
-import zoneinfo
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
@@ -22,20 +22,18 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
+from portal.links import absolute_url
+from portal.localtime import department_zone, to_local
 from portal.models import Neighborhood
 from portal.selectors import department_get
 from portal.services.page_cache import page_cached
 from programs import selectors
-from programs.models import Event, Program
+from programs.models import Event
 from programs.text import render_markdown
 
 
 def _host() -> str:
     return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
-
-
-def _absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def event_uid(event: Event) -> str:
@@ -44,14 +42,14 @@ def event_uid(event: Event) -> str:
 
 def build_calendar(events, *, name: str) -> bytes:
     department = department_get()
-    zone = zoneinfo.ZoneInfo(department.time_zone)
+    zone = department_zone()
     calendar = Calendar()
     calendar.add("prodid", f"-//{department.name}//Community portal//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", department.time_zone)
+    calendar.add("x-wr-timezone", zone.key)
     events = list(events)
     if events:
         first = min(e.starts_at for e in events)
@@ -59,7 +57,7 @@ def build_calendar(events, *, name: str) -> bytes:
         calendar.add_component(
             Timezone.from_tzinfo(
                 zone,
-                tzid=department.time_zone,
+                tzid=zone.key,
                 first_date=first.date().replace(month=1, day=1),
                 last_date=last.date().replace(year=last.year + 1, month=1, day=1),
             )
@@ -78,7 +76,7 @@ def build_calendar(events, *, name: str) -> bytes:
         if event.accessibility:
             description += "\n\n" + _("Accessibility:") + " " + str(event.accessibility)
         item.add("description", description.strip())
-        item.add("url", _absolute(event.get_absolute_url()))
+        item.add("url", absolute_url(event.get_absolute_url()))
         item.add("last-modified", event.updated_at.astimezone(UTC).replace(microsecond=0))
         item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
         calendar.add_component(item)
@@ -135,8 +133,6 @@ class NewsFeed(Feed):
         return _("Updates from community programs.")
 
     def link(self):
-        from django.urls import reverse
-
         return reverse("programs:index")
 
     def items(self):
@@ -179,8 +175,8 @@ def event_json_ld(request: HttpRequest, event: Event) -> str:
         "@type": "Event",
         "name": str(event.title),
         "description": strip_tags(str(event.description or ""))[:500],
-        "startDate": timezone.localtime(event.starts_at).isoformat(),
-        "endDate": timezone.localtime(event.ends_at).isoformat(),
+        "startDate": to_local(event.starts_at).isoformat(),
+        "endDate": to_local(event.ends_at).isoformat(),
         "eventStatus": status,
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "inLanguage": translation.get_language() or "en",
@@ -194,7 +190,7 @@ def event_json_ld(request: HttpRequest, event: Event) -> str:
         "isAccessibleForFree": True,
     }
     if event.previous_starts_at and event.status == Event.Status.RESCHEDULED:
-        data["previousStartDate"] = timezone.localtime(event.previous_starts_at).isoformat()
+        data["previousStartDate"] = to_local(event.previous_starts_at).isoformat()
     if event.capacity is not None:
         data["maximumAttendeeCapacity"] = event.capacity
         left = selectors.places_left(event)
@@ -203,7 +199,3 @@ def event_json_ld(request: HttpRequest, event: Event) -> str:
     text = json.dumps(data, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(text)
-
-
-def program_for_feed(slug: str) -> Program:
-    return selectors.program_get(slug=slug)

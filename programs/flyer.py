@@ -5,10 +5,8 @@ so a flyer is built once per version of the event and language, and never shows 
 """
 
 import io
-import zoneinfo
 
 import qrcode
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
@@ -20,6 +18,8 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen import canvas
 
+from portal.links import absolute_url
+from portal.localtime import department_zone
 from portal.selectors import department_get
 from programs.models import Event
 
@@ -30,7 +30,7 @@ def flyer_name(event: Event, language: str) -> str:
 
 def event_url(event: Event, language: str) -> str:
     with translation.override(language):
-        return settings.PORTAL_BASE_URL.rstrip("/") + event.get_absolute_url()
+        return absolute_url(event.get_absolute_url())
 
 
 def _qr_png(url: str) -> io.BytesIO:
@@ -43,7 +43,7 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_flyer(event: Event, language: str) -> bytes:
     department = department_get()
-    zone = zoneinfo.ZoneInfo(department.time_zone)
+    zone = department_zone()
     with translation.override(language):
         url = event_url(event, language)
         buffer = io.BytesIO()

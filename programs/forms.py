@@ -96,11 +96,3 @@ class SubscriptionForm(UswdsFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-
-
-class AddressForm(UswdsFormMixin, forms.Form):
-    address = forms.CharField(
-        label=_("Your street address"),
-        max_length=200,
-        help_text=_("For example: 42 Chapel Street"),
-    )

@@ -1,9 +1,10 @@
 """Programs, their events and news, registrations, and the neighborhoods' problem boards.
 
-Rules live in programs/services.py, reads in programs/selectors.py.
+Rules live in programs/services/, reads in programs/selectors.py.
 """
 
 import uuid
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -295,8 +296,6 @@ class Event(models.Model):
 
     @property
     def map_url(self) -> str:
-        from urllib.parse import quote_plus
-
         return "https://www.openstreetmap.org/search?query=" + quote_plus(self.address)
 
     def clean(self) -> None:

@@ -1,6 +1,7 @@
 """Reads for the public pages, feeds and API. Each page's reads take a constant number of
 queries however many events or registrations there are."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -106,13 +107,28 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
+def _news_shown_q() -> Q:
+    """The one rule for which news residents see: published, and its date has come (a later
+    date is news scheduled to appear then)."""
+    return Q(is_published=True, published_at__lte=timezone.now())
+
+
 def news_list(*, program: Program | None = None) -> QuerySet[NewsItem]:
-    queryset = NewsItem.objects.filter(is_published=True, published_at__lte=timezone.now()).filter(
-        _live_q("program__")
-    )
+    queryset = NewsItem.objects.filter(_news_shown_q()).filter(_live_q("program__"))
     if program is not None:
         queryset = queryset.filter(program=program)
     return queryset.select_related("program")
+
+
+def news_shown(items: Iterable[NewsItem]) -> list[NewsItem]:
+    """Of news not saved yet (a pending change's preview), those residents will see once it is
+    approved: the same rule as news_list, checked by the database against each item's values."""
+    rule = _news_shown_q()
+    return [
+        item
+        for item in items
+        if rule.check({"is_published": item.is_published, "published_at": item.published_at})
+    ]
 
 
 def problem_list(*, neighborhood: Neighborhood) -> QuerySet[Problem]:

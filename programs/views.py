@@ -3,8 +3,9 @@
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
@@ -12,24 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import add_domain_errors
 from portal.models import Neighborhood
 from portal.public_forms import public_form
 from portal.services.page_cache import page_cached
 from programs import feeds, selectors
-from programs.forms import RegistrationForm
+from programs.forms import RegistrationForm, SubscriptionForm
 from programs.models import Event, Registration
-from programs.services import registrations
+from programs.services import flyers, neighborhoods, registrations
 from programs.services.publishing import content_version
+from programs.services.revisions import snapshot_preview
 
 
 def program_pending_preview(request: HttpRequest, program, revision) -> HttpResponse:
     """Staff preview of a published page's pending change, as residents would see it once
     approved (called by the admin, which checks who may see it)."""
-    from programs.services.revisions import snapshot_preview
-
     copy, rows = snapshot_preview(program, revision.snapshot)
-    now = timezone.now()
-    news = [item for item in rows["news"] if item.is_published and item.published_at <= now]
+    news = selectors.news_shown(rows["news"])
     response = render(
         request,
         "programs/detail.html",
@@ -156,7 +156,7 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_domain_errors(form, error)
             else:
                 return redirect(
                     "programs:registration",
@@ -179,14 +179,6 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
         },
         status=400 if form is not None and form.errors else 200,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,23 +229,9 @@ def registration_claim(request: HttpRequest, token: str) -> HttpResponse:
 
 def event_flyer(request: HttpRequest, key: str) -> HttpResponse:
     """The event's printable flyer, built by a Celery task the first time it is asked for."""
-    import logging
-
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse
-
-    from programs import tasks
-    from programs.flyer import flyer_name
-
     event = selectors.event_get(slug=key)
-    language = translation.get_language() or "en"
-    name = flyer_name(event, language)
-    if not default_storage.exists(name):
-        try:
-            tasks.flyer_build.delay(event.pk, language)
-        except Exception:  # noqa: BLE001 - broker down: the page asks them to try again
-            logging.getLogger(__name__).warning("Could not queue the flyer of event %s", event.pk)
-    if not default_storage.exists(name):
+    name = flyers.flyer_request(event=event, language=translation.get_language() or "en")
+    if name is None:
         response = render(request, "programs/flyer_wait.html", {"event": event}, status=202)
         response["Retry-After"] = "5"
         return response
@@ -268,9 +246,6 @@ def event_flyer(request: HttpRequest, key: str) -> HttpResponse:
 @public_form
 @require_http_methods(["POST"])
 def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
-    from programs.forms import SubscriptionForm
-    from programs.services import neighborhoods
-
     neighborhood = get_object_or_404(Neighborhood, slug=slug)
     form = SubscriptionForm(request.POST)
     if form.is_valid():
@@ -292,8 +267,6 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    from programs.services import neighborhoods
-
     try:
         subscription = neighborhoods.subscription_confirm(token=token)
     except ValidationError as error:
@@ -309,8 +282,6 @@ def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """One click from the e-mail: the link alone unsubscribes (the signed token is the proof)."""
-    from programs.services import neighborhoods
-
     try:
         neighborhood = neighborhoods.subscription_cancel(token=token)
     except ValidationError as error:

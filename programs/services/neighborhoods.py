@@ -8,8 +8,6 @@ Rules:
   unsubscribing needs nothing else. Subscribers hear of new meetings and new progress notes.
 """
 
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,27 +15,30 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
+from portal.links import SignedLink, absolute_url
+from portal.localtime import department_zone
 from portal.models import Neighborhood, Notification
-from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
 from programs.models import Event, Problem, ProblemNote, Subscription
 from programs.services.publishing import content_changed
 
-SALT = "programs.subscription"
+# Confirm and unsubscribe links carry [subscription id, purpose], so one is never the other.
+# The salt is part of every link already sent.
+SUBSCRIPTION_LINK = SignedLink(salt="programs.subscription")
 
 
 def subscription_token(subscription: Subscription, purpose: str) -> str:
-    return signing.dumps([subscription.pk, purpose], salt=SALT, compress=True)
+    return SUBSCRIPTION_LINK.make([subscription.pk, purpose])
 
 
 def subscription_from_token(token: str, purpose: str) -> Subscription | None:
-    try:
-        pk, signed_purpose = signing.loads(token, salt=SALT)
-    except (signing.BadSignature, ValueError, TypeError) as exc:
+    value = SUBSCRIPTION_LINK.read(token)
+    if not isinstance(value, list) or len(value) != 2:
         raise DomainError(
             _("This link is not valid. Copy the whole link from the e-mail."), code="bad_token"
-        ) from exc
+        )
+    pk, signed_purpose = value
     if signed_purpose != purpose:
         raise DomainError(_("This link is not valid."), code="bad_token")
     return Subscription.objects.select_related("neighborhood").filter(pk=pk).first()
@@ -45,7 +46,7 @@ def subscription_from_token(token: str, purpose: str) -> Subscription | None:
 
 def _url(name: str, token: str, language: str) -> str:
     with translation.override(language):
-        return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[token])
+        return absolute_url(reverse(name, args=[token]))
 
 
 def _send(subscription: Subscription, kind: str, subject: str, context: dict, dedupe: str | None):
@@ -67,7 +68,7 @@ def _send(subscription: Subscription, kind: str, subject: str, context: dict, de
                     subscription.language,
                 ),
                 "unsubscribe_url": unsubscribe_url,
-                "tz": department_get().time_zone,
+                "tz": department_zone(),
                 **context,
             },
         )
@@ -113,7 +114,7 @@ def subscription_confirm(*, token: str) -> Subscription:
         audit_record(
             actor=None,
             actor_label="public",
-            action="programs.subscription.confirm",
+            action="programs.subscription.confirmed",
             target=subscription,
         )
     return subscription
@@ -129,7 +130,7 @@ def subscription_cancel(*, token: str) -> Neighborhood | None:
     audit_record(
         actor=None,
         actor_label="public",
-        action="programs.subscription.cancel",
+        action="programs.subscription.cancelled",
         target=subscription,
     )
     subscription.delete()
@@ -149,7 +150,7 @@ def subscribers_notify_event(*, event: Event) -> int:
     count = 0
     for subscription in _subscribers(event.neighborhood_id):
         with translation.override(subscription.language):
-            event_url = settings.PORTAL_BASE_URL.rstrip("/") + event.get_absolute_url()
+            event_url = absolute_url(event.get_absolute_url())
         _send(
             subscription,
             "event",
@@ -166,7 +167,7 @@ def problem_record_save(*, actor, problem: Problem, new_notes: list[ProblemNote]
     """After staff saved a problem: audit it, and tell subscribers of published progress."""
     audit_record(
         actor=actor,
-        action="programs.problem.save",
+        action="programs.problem.saved",
         target=problem,
         detail={"stage": problem.stage, "status": problem.status, "notes": len(new_notes)},
     )

@@ -18,6 +18,7 @@ Rules (department policy for public web content):
   page with "take down on" returns to draft then (programs_schedule_run, Celery beat).
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
+from portal.localtime import to_local
 from portal.services.audit import audit_record
 from portal.services.page_cache import page_cache_generation, page_cache_invalidate
 from programs.models import Program, ProgramRevision
@@ -43,14 +45,35 @@ class Transition:
     target: str
     needs_publisher: bool
     label: object
+    action: str  # the audit action it writes
 
 
 TRANSITIONS = {
-    "submit": Transition("submit", S.DRAFT, S.REVIEW, False, _("Send for review")),
-    "withdraw": Transition("withdraw", S.REVIEW, S.DRAFT, False, _("Back to draft")),
-    "approve": Transition("approve", S.REVIEW, S.PUBLISHED, True, _("Approve and publish")),
-    "publish": Transition("publish", S.DRAFT, S.PUBLISHED, True, _("Publish now")),
-    "unpublish": Transition("unpublish", S.PUBLISHED, S.DRAFT, True, _("Take down (to draft)")),
+    "submit": Transition(
+        "submit", S.DRAFT, S.REVIEW, False, _("Send for review"), "programs.program.submitted"
+    ),
+    "withdraw": Transition(
+        "withdraw", S.REVIEW, S.DRAFT, False, _("Back to draft"), "programs.program.withdrawn"
+    ),
+    "approve": Transition(
+        "approve",
+        S.REVIEW,
+        S.PUBLISHED,
+        True,
+        _("Approve and publish"),
+        "programs.program.approved",
+    ),
+    "publish": Transition(
+        "publish", S.DRAFT, S.PUBLISHED, True, _("Publish now"), "programs.program.published"
+    ),
+    "unpublish": Transition(
+        "unpublish",
+        S.PUBLISHED,
+        S.DRAFT,
+        True,
+        _("Take down (to draft)"),
+        "programs.program.unpublished",
+    ),
 }
 
 
@@ -113,16 +136,64 @@ def _last_saved(program: Program) -> ProgramRevision | None:
 
 
 @transaction.atomic
-def program_record_save(
-    *, actor: AbstractBaseUser, program: Program, created: bool, changed_fields: list[str]
+def program_save(
+    *,
+    actor: AbstractBaseUser,
+    program: Program,
+    changed_fields: Sequence[str] = (),
+    save_related: Callable[[], None] | None = None,
+    pending_snapshot: Callable[[dict | None], dict] | None = None,
 ) -> ProgramRevision:
-    """Called after admin saved the program's form: check the actor may, keep a revision,
-    write the audit entry."""
-    current = Program.objects.get(pk=program.pk)
-    if not created and (not can_edit(actor, current) or edits_are_pending(actor, current)):
+    """Save a program page as staff submitted it: `program` carries the submitted values (not
+    saved yet; no pk for a new page).
+
+    Who decides what happens is the actor's role (the rules above): an officer's save of a
+    published page becomes its pending change (the returned revision is in state "pending")
+    and the page stays as it is; any other allowed save writes the page and keeps a revision.
+    Either way the audit entry is written in this transaction, and the public pages are
+    refreshed after commit when what they show changed.
+
+    The admin's inline forms come in as two callables: `save_related()` writes the submitted
+    images, partners and news once the page row exists; `pending_snapshot(base)` describes the
+    whole submitted page without saving it (`base`: the open pending change's snapshot). Without
+    them, a pending change keeps the images, partners and news of the open pending change, or
+    the published ones.
+    """
+    created = program.pk is None
+    current = None if created else Program.objects.select_for_update().get(pk=program.pk)
+    if not can_edit(actor, current):
         raise DomainError(
             _("You may change only the programs you are assigned to."), code="not_assigned"
         )
+    if edits_are_pending(actor, current):
+        base = pending_change(current)
+        base_snapshot = base.snapshot if base is not None else None
+        if pending_snapshot is not None:
+            snapshot = pending_snapshot(base_snapshot)
+        else:
+            snapshot = revisions.snapshot_of(program)
+            for inline in revisions.INLINES:
+                if base_snapshot is not None and inline.key in base_snapshot:
+                    snapshot[inline.key] = base_snapshot[inline.key]
+        return program_change_propose(actor=actor, program=current, snapshot=snapshot)
+    if current is not None:
+        # The workflow's fields move only through program_transition.
+        program.status, program.published_at = current.status, current.published_at
+    program.full_clean()
+    program.save()
+    if save_related is not None:
+        save_related()
+    if created and not is_publisher(actor):
+        program.editors.add(actor)  # whoever writes a page may go on editing it
+    return _revision_saved(
+        actor=actor, program=program, created=created, changed_fields=changed_fields
+    )
+
+
+def _revision_saved(
+    *, actor: AbstractBaseUser, program: Program, created: bool, changed_fields: Sequence[str]
+) -> ProgramRevision:
+    """The page was just saved: keep a revision and write the audit entry."""
     snapshot = revisions.snapshot_of(program)
     previous = None if created else _last_saved(program)
     if previous is not None:
@@ -131,14 +202,14 @@ def program_record_save(
         program=program,
         author=actor,
         note=str(_("Created")) if created else str(_("Edited")),
-        changed_fields=list(changed_fields),
+        changed_fields=[str(name) for name in changed_fields],
         snapshot=snapshot,
     )
     audit_record(
         actor=actor,
         action="programs.program.added" if created else "programs.program.changed",
         target=program,
-        detail={"fields": list(changed_fields), "revision": revision.pk},
+        detail={"fields": revision.changed_fields, "revision": revision.pk},
     )
     transaction.on_commit(content_changed)
     return revision
@@ -183,7 +254,7 @@ def program_transition(
     )
     audit_record(
         actor=actor,
-        action=f"programs.program.{step.name}",
+        action=step.action,
         target=program,
         detail={"from": before, "to": program.status, "note": note},
     )
@@ -200,7 +271,7 @@ def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Pro
         raise DomainError(
             _("You may change only the programs you are assigned to."), code="not_assigned"
         )
-    when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+    when = to_local(revision.created_at).strftime("%Y-%m-%d %H:%M")
     note = str(_("Restored the version of %(when)s")) % {"when": when}
     if edits_are_pending(actor, program):
         snapshot = {**revisions.snapshot_of(program), **revision.snapshot}
@@ -216,7 +287,7 @@ def program_revert(*, actor: AbstractBaseUser, revision: ProgramRevision) -> Pro
     )
     audit_record(
         actor=actor,
-        action="programs.program.revert",
+        action="programs.program.reverted",
         target=program,
         detail={"revision": revision.pk, "fields": changed},
     )
@@ -273,7 +344,7 @@ def program_change_propose(
     )
     audit_record(
         actor=actor,
-        action="programs.program.propose",
+        action="programs.program.proposed",
         target=program,
         detail={"revision": revision.pk, "fields": changed},
     )
@@ -294,7 +365,7 @@ def program_change_submit(*, actor: AbstractBaseUser, revision: ProgramRevision)
     revision.save(update_fields=["state"])
     audit_record(
         actor=actor,
-        action="programs.program.change_submit",
+        action="programs.program.change_submitted",
         target=program,
         detail={"revision": revision.pk},
     )
@@ -321,7 +392,7 @@ def program_change_approve(*, actor: AbstractBaseUser, revision: ProgramRevision
     )
     audit_record(
         actor=actor,
-        action="programs.program.change_approve",
+        action="programs.program.change_approved",
         target=program,
         detail={"revision": revision.pk, "fields": changed},
     )
@@ -345,7 +416,7 @@ def program_change_return(
     revision.save(update_fields=["state", "note"])
     audit_record(
         actor=actor,
-        action="programs.program.change_return",
+        action="programs.program.change_returned",
         target=program,
         detail={"revision": revision.pk, "note": note},
     )
@@ -372,7 +443,7 @@ def programs_schedule_run(*, now=None) -> dict[str, int]:
             audit_record(
                 actor=None,
                 actor_label="scheduler",
-                action="programs.program.unpublish",
+                action="programs.program.unpublished",
                 target=program,
                 detail={"scheduled": True},
             )

@@ -8,15 +8,14 @@ Rules (department policy for community events):
   offer not claimed in time expires and the place passes to the next person (beat sweep).
 - PAL (youth) sign-ups need the youth's name and age, within the event's ages, and a parent's
   or guardian's name, contact and consent.
-- Everyone registered is told when an event is cancelled or moved; those confirmed are reminded
-  24 hours before. All messages go through the outbox, with dedupe keys where a job may repeat.
+- Those confirmed are reminded 24 hours before (a moved or cancelled event tells everyone
+  registered: programs/services/events.py). All messages go through the outbox, with dedupe
+  keys where a job may repeat.
 - Links in e-mails carry a signed token; anyone holding it may cancel that one sign-up.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,8 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
+from portal.links import SignedLink, absolute_url
+from portal.localtime import department_zone
 from portal.models import Notification
-from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
 from programs.models import Event, Registration
@@ -33,21 +33,27 @@ from programs.services.publishing import content_changed
 
 OFFER_HOURS = 24
 REMINDER_HOURS = 24
-TOKEN_SALT = "programs.registration"  # noqa: S105 - a signing salt, not a secret
+# The link in every sign-up e-mail: whoever holds it may see, claim or cancel that one sign-up.
+# The salt is part of every link already sent.
+REGISTRATION_LINK = SignedLink(salt="programs.registration")
 R = Registration.Status
+# What a new sign-up's audit entry says, by the status it gets.
+CREATED_ACTIONS = {
+    R.CONFIRMED: "programs.registration.confirmed",
+    R.WAITING: "programs.registration.waitlisted",
+}
 
 
 def registration_token(registration: Registration) -> str:
-    return signing.dumps(str(registration.pk), salt=TOKEN_SALT, compress=True)
+    return REGISTRATION_LINK.make(str(registration.pk))
 
 
 def registration_from_token(token: str) -> Registration:
-    try:
-        pk = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature as exc:
+    pk = REGISTRATION_LINK.read(token)
+    if pk is None:
         raise DomainError(
             _("This link is not valid. Copy the whole link from the e-mail."), code="bad_token"
-        ) from exc
+        )
     registration = (
         Registration.objects.select_related("event", "event__program", "event__neighborhood")
         .filter(pk=pk)
@@ -58,16 +64,14 @@ def registration_from_token(token: str) -> Registration:
     return registration
 
 
-def _absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 def _link(name: str, registration: Registration) -> str:
     with translation.override(registration.language):
-        return _absolute(reverse(name, args=[registration_token(registration)]))
+        return absolute_url(reverse(name, args=[registration_token(registration)]))
 
 
-def _notify(registration: Registration, kind: str, subject, dedupe: str | None = None) -> None:
+def registration_notify(
+    registration: Registration, kind: str, subject, dedupe: str | None = None
+) -> None:
     """Queue one e-mail about `registration`, written in the language they signed up in."""
     with translation.override(registration.language):
         event = registration.event
@@ -77,11 +81,11 @@ def _notify(registration: Registration, kind: str, subject, dedupe: str | None =
                 "kind": kind,
                 "registration": registration,
                 "event": event,
-                "event_url": _absolute(event.get_absolute_url()),
+                "event_url": absolute_url(event.get_absolute_url()),
                 "cancel_url": _link("programs:registration-cancel", registration),
                 "claim_url": _link("programs:registration-claim", registration),
                 "offer_hours": OFFER_HOURS,
-                "tz": department_get().time_zone,
+                "tz": department_zone(),
             },
         )
         notification_enqueue(
@@ -98,7 +102,7 @@ def _places_taken(event: Event) -> int:
     return event.registrations.filter(status__in=Registration.HOLDS_A_PLACE).count()
 
 
-def _lock_event(event_id) -> Event:
+def event_lock(event_id) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
 
@@ -115,7 +119,7 @@ def registration_create(
     language: str = "en",
 ) -> Registration:
     """Sign someone up: a place if one is left, otherwise a place on the waiting list."""
-    event = _lock_event(event_id)
+    event = event_lock(event_id)
     now = timezone.now()
     if not event.takes_registration or not event.is_published:
         raise DomainError(_("This event does not take sign-ups."), code="no_registration")
@@ -174,14 +178,14 @@ def registration_create(
     audit_record(
         actor=None,
         actor_label="public",
-        action=f"programs.registration.{registration.status}",
+        action=CREATED_ACTIONS[registration.status],
         target=registration,
         detail={"event": event.pk},
     )
     if full:
-        _notify(registration, "waiting", _("You are on the waiting list"))
+        registration_notify(registration, "waiting", _("You are on the waiting list"))
     else:
-        _notify(registration, "confirmed", _("You are signed up"))
+        registration_notify(registration, "confirmed", _("You are signed up"))
     transaction.on_commit(content_changed)
     return registration
 
@@ -207,7 +211,7 @@ def _offer_next(event: Event, now) -> list[Registration]:
             target=registration,
             detail={"event": event.pk},
         )
-        _notify(
+        registration_notify(
             registration,
             "offered",
             _("A place is free for you"),
@@ -223,7 +227,7 @@ def _offer_next(event: Event, now) -> list[Registration]:
 def registration_cancel(*, registration_id, actor=None) -> Registration:
     """Give up a place or leave the waiting list; the freed place goes to the next person."""
     registration = Registration.objects.select_related("event").get(pk=registration_id)
-    event = _lock_event(registration.event_id)
+    event = event_lock(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration_id)
     registration.event = event
     if registration.status in (R.CANCELLED, R.EXPIRED):
@@ -241,7 +245,7 @@ def registration_cancel(*, registration_id, actor=None) -> Registration:
         target=registration,
         detail={"event": event.pk},
     )
-    _notify(registration, "cancelled", _("Your sign-up is cancelled"))
+    registration_notify(registration, "cancelled", _("Your sign-up is cancelled"))
     _offer_next(event, now)
     transaction.on_commit(content_changed)
     return registration
@@ -251,7 +255,7 @@ def registration_cancel(*, registration_id, actor=None) -> Registration:
 def registration_claim(*, registration_id) -> Registration:
     """Take the place offered from the waiting list, while the offer lasts."""
     registration = Registration.objects.get(pk=registration_id)
-    event = _lock_event(registration.event_id)
+    event = event_lock(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration_id)
     registration.event = event
     if registration.status == R.CONFIRMED:
@@ -276,7 +280,7 @@ def registration_claim(*, registration_id) -> Registration:
         target=registration,
         detail={"event": event.pk},
     )
-    _notify(registration, "confirmed", _("You are signed up"))
+    registration_notify(registration, "confirmed", _("You are signed up"))
     transaction.on_commit(content_changed)
     return registration
 
@@ -292,7 +296,7 @@ def offers_expire(*, now=None) -> int:
     )
     for event_id in list(due):
         with transaction.atomic():
-            event = _lock_event(event_id)
+            event = event_lock(event_id)
             for registration in event.registrations.select_for_update().filter(
                 status=R.OFFERED, offer_expires_at__lte=now
             ):
@@ -305,7 +309,7 @@ def offers_expire(*, now=None) -> int:
                     target=registration,
                     detail={"event": event.pk},
                 )
-                _notify(
+                registration_notify(
                     registration,
                     "expired",
                     _("Your offer has ended"),
@@ -340,7 +344,7 @@ def reminders_send(*, now=None) -> int:
                 continue
             registration.reminded_at = now
             registration.save(update_fields=["reminded_at"])
-            _notify(
+            registration_notify(
                 registration,
                 "reminder",
                 _("Reminder"),
@@ -348,65 +352,3 @@ def reminders_send(*, now=None) -> int:
             )
             sent += 1
     return sent
-
-
-@transaction.atomic
-def event_cancel(*, actor, event: Event, note: str = "") -> Event:
-    """Cancel an event and tell everyone registered or waiting."""
-    event = _lock_event(event.pk)
-    if event.is_cancelled:
-        return event
-    event.status = Event.Status.CANCELLED
-    if note:
-        event.status_note = note
-    event.sequence += 1
-    event.save()
-    audit_record(actor=actor, action="programs.event.cancel", target=event, detail={"note": note})
-    for registration in event.registrations.filter(status__in=[R.CONFIRMED, R.OFFERED, R.WAITING]):
-        registration.event = event
-        _notify(
-            registration,
-            "event_cancelled",
-            _("Cancelled"),
-            dedupe=f"programs:event-cancelled:{event.pk}:{registration.pk}",
-        )
-    transaction.on_commit(content_changed)
-    return event
-
-
-@transaction.atomic
-def event_reschedule(*, actor, event: Event, starts_at, ends_at, note: str = "") -> Event:
-    """Move an event to a new time and tell everyone registered or waiting."""
-    event = _lock_event(event.pk)
-    if event.is_cancelled:
-        raise DomainError(_("A cancelled event cannot be moved."), code="cancelled")
-    if ends_at <= starts_at:
-        raise DomainError(_("The event must end after it starts."), code="ends", field="ends_at")
-    if starts_at == event.starts_at and ends_at == event.ends_at:
-        return event
-    event.previous_starts_at = event.starts_at
-    event.starts_at, event.ends_at = starts_at, ends_at
-    event.status = Event.Status.RESCHEDULED
-    if note:
-        event.status_note = note
-    event.sequence += 1
-    event.full_clean()
-    event.save()
-    audit_record(
-        actor=actor,
-        action="programs.event.reschedule",
-        target=event,
-        detail={"from": event.previous_starts_at.isoformat(), "to": starts_at.isoformat()},
-    )
-    holders = event.registrations.filter(status__in=[R.CONFIRMED, R.OFFERED, R.WAITING])
-    holders.filter(status=R.CONFIRMED).update(reminded_at=None)  # remind again before the new time
-    for registration in holders:
-        registration.event = event
-        _notify(
-            registration,
-            "event_rescheduled",
-            _("New date"),
-            dedupe=f"programs:event-moved:{event.pk}:{registration.pk}:{starts_at.isoformat()}",
-        )
-    transaction.on_commit(content_changed)
-    return event

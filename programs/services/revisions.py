@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
+from portal.models import Officer
 from programs.models import NewsItem, Partner, Program, ProgramImage
 
 FIELDS = [
@@ -162,8 +165,6 @@ def snapshot_preview(program: Program, snapshot: dict) -> tuple[Program, dict[st
         if name in snapshot:
             setattr(copy, name, field_value(Program, name, snapshot[name]))
     if "contact_officer_id" in snapshot:
-        from portal.models import Officer
-
         copy.contact_officer = Officer.objects.filter(pk=snapshot["contact_officer_id"]).first()
     lists = {}
     for inline in INLINES:
@@ -204,8 +205,6 @@ def snapshot_from_forms(form, formsets, *, base: dict | None = None) -> dict:
     anything (a pending change to a published page). New uploads are stored under
     programs/pending/ and kept by name. An inline the form left untouched keeps what `base`
     (the open pending change) says."""
-    from django.core.files.storage import default_storage
-    from django.core.files.uploadedfile import UploadedFile
 
     def stored(value, folder: str) -> str:
         if isinstance(value, UploadedFile):

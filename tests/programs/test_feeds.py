@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from programs.flyer import render_flyer
 from programs.models import Event, Program
-from programs.services import registrations
+from programs.services import events as event_services
 from tests.programs.factories import EventFactory, MeetingFactory, NewsItemFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_program_and_neighborhood_calendars_hold_only_their_own_events(client):
 
 def test_cancelled_event_stays_in_the_calendar_as_cancelled_with_a_higher_sequence(client):
     event = EventFactory()
-    registrations.event_cancel(actor=None, event=event)
+    event_services.event_cancel(actor=None, event=event)
     _, events = _events(client.get("/events.ics"))
     assert str(events[0]["STATUS"]) == "CANCELLED"
     assert int(events[0]["SEQUENCE"]) == 1
@@ -94,12 +94,12 @@ def test_event_page_carries_schema_org_event_data(client):
 
 def test_json_ld_says_cancelled_or_rescheduled(client):
     cancelled = EventFactory()
-    registrations.event_cancel(actor=None, event=cancelled)
+    event_services.event_cancel(actor=None, event=cancelled)
     data = _json_ld(client.get(cancelled.get_absolute_url()).content.decode())
     assert data["eventStatus"] == "https://schema.org/EventCancelled"
     moved = EventFactory()
     start = moved.starts_at + timedelta(days=2)
-    registrations.event_reschedule(
+    event_services.event_reschedule(
         actor=None, event=moved, starts_at=start, ends_at=start + timedelta(hours=1)
     )
     data = _json_ld(client.get(moved.get_absolute_url()).content.decode())

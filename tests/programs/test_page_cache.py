@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from portal import registry, roles
 from portal.services.page_cache import HIT_HEADER
 from programs.models import Event, Program, Registration
-from programs.services import publishing, registrations
+from programs.services import events, publishing, registrations
 from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, MeetingFactory, ProgramFactory
 from tests.programs.test_publishing import _form_data
@@ -44,8 +45,6 @@ def test_public_pages_are_served_whole_from_the_cache(client, url):
 
 
 def test_an_edit_in_admin_shows_on_the_next_public_visit(client, publisher):
-    from django.test import Client
-
     program = ProgramFactory(title_en="Youth league")
     event = EventFactory(program=program)
     for url in (program.get_absolute_url(), "/programs/", event.get_absolute_url()):
@@ -68,7 +67,7 @@ def test_moving_or_cancelling_an_event_shows_at_once(client, publisher):
     event.title_en = "Buy-back day (moved)"
     event.save()
     assert "Buy-back day (moved)" in client.get("/events/").content.decode()
-    registrations.event_cancel(actor=publisher, event=event)
+    events.event_cancel(actor=publisher, event=event)
     assert "This event is cancelled" in client.get(event.get_absolute_url()).content.decode()
 
 
@@ -109,8 +108,6 @@ def test_scheduled_publishing_by_beat_shows_at_once(client, publisher):
 
 
 def test_staff_see_their_preview_and_the_public_never_does(client, publisher):
-    from django.test import Client
-
     program = ProgramFactory(status=Program.Status.DRAFT)
     staff = Client()
     staff.force_login(publisher)

@@ -1,12 +1,24 @@
 """Public pages of programs and events: what they show, and a constant number of queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from portal import roles
 from programs.models import Event
+from programs.services import publishing
 from programs.services.publishing import content_changed
-from tests.programs.factories import EventFactory, ProgramFactory, RegistrationFactory
+from tests.factories import UserFactory
+from tests.programs.factories import (
+    EventFactory,
+    MeetingFactory,
+    ProblemNoteFactory,
+    ProgramFactory,
+    RegistrationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +86,6 @@ def test_program_page_shows_partners_contact_events_and_spanish_text(client):
 
 
 def test_neighborhood_page_query_count_is_the_same_with_5_or_500_meetings(client):
-    from tests.programs.factories import MeetingFactory, ProblemNoteFactory
-
     meeting = MeetingFactory()
     neighborhood = meeting.neighborhood
     ProblemNoteFactory(problem__neighborhood=neighborhood)
@@ -94,10 +104,6 @@ def test_neighborhood_page_query_count_is_the_same_with_5_or_500_meetings(client
 def test_a_cached_program_page_costs_no_query_and_an_edit_shows_at_once(
     client, django_capture_on_commit_callbacks
 ):
-    from portal import roles
-    from programs.services import publishing
-    from tests.factories import UserFactory
-
     program = ProgramFactory()
     EventFactory.create_batch(3, program=program)
     client.get(program.get_absolute_url())
@@ -106,17 +112,11 @@ def test_a_cached_program_page_costs_no_query_and_an_edit_shows_at_once(
     program.body_en = "## New timetable"
     program.save()
     with django_capture_on_commit_callbacks(execute=True):
-        publishing.program_record_save(
-            actor=editor, program=program, created=False, changed_fields=["body_en"]
-        )
+        publishing.program_save(actor=editor, program=program, changed_fields=["body_en"])
     assert "New timetable" in client.get(program.get_absolute_url()).content.decode()
 
 
 def test_event_list_shows_events_from_a_chosen_date_and_explains_a_bad_date(client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     soon = EventFactory(starts_at=timezone.now() + timedelta(days=1))
     later = EventFactory(starts_at=timezone.now() + timedelta(days=30))
     day = (timezone.localdate() + timedelta(days=10)).isoformat()

@@ -5,34 +5,19 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry
 from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from programs.text import render_markdown
-from tests.factories import UserFactory
-from tests.programs.factories import ProgramFactory
+from tests.programs.factories import EventFactory, ProgramFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
 S = Program.Status
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 def _form_data(program, **changes):
@@ -116,8 +101,8 @@ def test_only_a_publisher_approves(officer, publisher):
         .values_list("action", "actor__username")
     )
     assert actions == [
-        ("programs.program.submit", officer.username),
-        ("programs.program.approve", publisher.username),
+        ("programs.program.submitted", officer.username),
+        ("programs.program.approved", publisher.username),
     ]
 
 
@@ -133,10 +118,11 @@ def test_officers_edit_a_published_page_only_as_a_pending_change(officer, publis
     assert publishing.can_edit(officer, program) and publishing.edits_are_pending(officer, program)
     assert publishing.can_edit(publisher, program)
     assert not publishing.edits_are_pending(publisher, program)
-    with pytest.raises(DomainError):  # a direct save of the published page is refused
-        publishing.program_record_save(
-            actor=officer, program=program, created=False, changed_fields=["body_en"]
-        )
+    program.body_en = "An officer's new text."
+    change = publishing.program_save(actor=officer, program=program, changed_fields=["body_en"])
+    # Not saved to the published page: kept as its pending change.
+    assert change.state == ProgramRevision.State.PENDING
+    assert Program.objects.get(pk=program.pk).body_en != "An officer's new text."
 
 
 def test_officer_publishes_through_admin_buttons_only_with_the_permission(
@@ -182,7 +168,7 @@ def test_scheduled_page_goes_live_at_its_time_and_comes_down_at_its_end(publishe
     program.refresh_from_db()
     assert program.status == S.DRAFT
     assert AuditEntry.objects.filter(
-        action="programs.program.unpublish", actor_label="scheduler"
+        action="programs.program.unpublished", actor_label="scheduler"
     ).exists()
 
 
@@ -195,19 +181,15 @@ def test_the_beat_schedule_runs_scheduled_publishing():
 
 def test_revert_puts_back_the_old_text_and_records_itself(officer):
     program = ProgramFactory(status=S.DRAFT, editors=[officer], body_en="First version.")
-    first = publishing.program_record_save(
-        actor=officer, program=program, created=False, changed_fields=["body_en"]
-    )
+    first = publishing.program_save(actor=officer, program=program, changed_fields=["body_en"])
     program.body_en = "Second version."
     program.save()
-    publishing.program_record_save(
-        actor=officer, program=program, created=False, changed_fields=["body_en"]
-    )
+    publishing.program_save(actor=officer, program=program, changed_fields=["body_en"])
     publishing.program_revert(actor=officer, revision=first)
     program.refresh_from_db()
     assert program.body_en == "First version."
     assert program.revisions.count() == 3
-    assert AuditEntry.objects.filter(action="programs.program.revert").count() == 1
+    assert AuditEntry.objects.filter(action="programs.program.reverted").count() == 1
 
 
 def test_markdown_keeps_structure_and_drops_scripts_and_javascript_links():
@@ -239,8 +221,6 @@ def test_publishing_refreshes_the_cached_program_list(
 
 
 def test_officer_sees_the_sign_ups_of_their_programs_events_only(client, officer):
-    from tests.programs.factories import EventFactory, RegistrationFactory
-
     mine = EventFactory(program=ProgramFactory(editors=[officer]), registration="simple")
     theirs = EventFactory(registration="simple")
     RegistrationFactory(event=mine, name="Mine Person")

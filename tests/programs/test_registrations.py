@@ -9,12 +9,13 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import localtime
 
 from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
 from programs.models import Event, Registration
-from programs.services import registrations
+from programs.services import events, registrations
 from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, RegistrationFactory
 
@@ -242,7 +243,7 @@ def test_cancelling_an_event_in_admin_tells_everyone_registered(client):
         )
     )
     assert notified == {"a@example.org", "b@example.org"}
-    assert AuditEntry.objects.filter(action="programs.event.cancel", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.event.cancelled", actor=officer).exists()
     assert "This event is cancelled" in client.get(event.get_absolute_url()).content.decode()
 
 
@@ -250,7 +251,7 @@ def test_moving_an_event_tells_everyone_and_reminds_them_again():
     event = EventFactory(registration=Event.Registration.SIMPLE)
     registration = RegistrationFactory(event=event, reminded_at=timezone.now())
     new_start = event.starts_at + timedelta(days=7)
-    registrations.event_reschedule(
+    events.event_reschedule(
         actor=None, event=event, starts_at=new_start, ends_at=new_start + timedelta(hours=2)
     )
     event.refresh_from_db()
@@ -261,8 +262,6 @@ def test_moving_an_event_tells_everyone_and_reminds_them_again():
 
 
 def test_changing_the_time_in_admin_reschedules_and_tells_those_signed_up(client):
-    from django.utils.timezone import localtime
-
     officer = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
     event = EventFactory(registration=Event.Registration.SIMPLE, capacity=10)
     RegistrationFactory(event=event, email="a@example.org")
@@ -300,7 +299,7 @@ def test_changing_the_time_in_admin_reschedules_and_tells_those_signed_up(client
     assert abs((event.starts_at - new_start).total_seconds()) < 1
     notice = Notification.objects.get(subject__startswith="New date")
     assert "The gym is being painted." in notice.body
-    assert AuditEntry.objects.filter(action="programs.event.reschedule", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.event.rescheduled", actor=officer).exists()
 
 
 def test_the_waiting_list_page_tells_people_their_place_in_line(client):

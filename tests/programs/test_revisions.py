@@ -1,19 +1,20 @@
 """Revisions cover the whole page, and officers change a published page through a pending
 change that a publisher approves or sends back."""
 
+from datetime import timedelta
+
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry
-from programs.models import Program, ProgramRevision
+from programs import selectors
+from programs.models import NewsItem, Program, ProgramRevision
 from programs.services import publishing
-from tests.factories import OfficerFactory, UserFactory
+from tests.factories import OfficerFactory
 from tests.programs.factories import ProgramFactory
 from tests.programs.test_publishing import _form_data
 
@@ -28,18 +29,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
     b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 @pytest.fixture(autouse=True)
@@ -75,18 +64,14 @@ def _with_inlines(program, data, images=(), partners=()):
 def test_a_revision_records_images_partners_contact_schedule_and_translations(publisher):
     program = ProgramFactory(status=S.DRAFT)
     image = _image(program)
-    publishing.program_record_save(
-        actor=publisher, program=program, created=True, changed_fields=[]
-    )
+    publishing.program_save(actor=publisher, program=program, changed_fields=[])
     program.partners.create(name="Eastbrook Hospital", url="https://hospital.example")
     program.contact_officer = OfficerFactory()
     program.title_es = "Liga atlética"
     program.save()
     image.alt_text_es = "Agentes jugando con niños"
     image.save()
-    revision = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    revision = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     snapshot = revision.snapshot
     assert snapshot["images"][0]["alt_text_es"] == "Agentes jugando con niños"
     assert snapshot["partners"][0]["name"] == "Eastbrook Hospital"
@@ -103,17 +88,13 @@ def test_revert_restores_images_partners_and_contact(publisher):
     program = ProgramFactory(status=S.DRAFT, contact_officer=first_officer)
     image = _image(program, alt_en="Buy-back table")
     program.partners.create(name="Eastbrook Hospital")
-    first = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    first = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     image.delete()
     program.partners.all().delete()
     program.partners.create(name="Other partner")
     program.contact_officer = OfficerFactory()
     program.save()
-    publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    publishing.program_save(actor=publisher, program=program, changed_fields=[])
 
     publishing.program_revert(actor=publisher, revision=first)
     program.refresh_from_db()
@@ -205,9 +186,9 @@ def test_a_publisher_approves_the_change_and_it_goes_live(client, officer, publi
         .values_list("action", "actor__username")
     )
     assert actions == [
-        ("programs.program.propose", officer.username),
-        ("programs.program.change_submit", officer.username),
-        ("programs.program.change_approve", publisher.username),
+        ("programs.program.proposed", officer.username),
+        ("programs.program.change_submitted", officer.username),
+        ("programs.program.change_approved", publisher.username),
     ]
 
 
@@ -258,9 +239,7 @@ def test_officers_propose_changes_only_to_their_assigned_programs(client, office
 
 def test_an_officers_restore_on_a_published_page_is_a_pending_change(officer, publisher):
     program = ProgramFactory(status=S.DRAFT, editors=[officer], body_en="First.")
-    first = publishing.program_record_save(
-        actor=officer, program=program, created=False, changed_fields=[]
-    )
+    first = publishing.program_save(actor=officer, program=program, changed_fields=[])
     program.body_en = "Second."
     program.save()
     publishing.program_transition(actor=publisher, program=program, transition="publish")
@@ -343,15 +322,11 @@ def test_news_an_officer_adds_to_a_published_page_waits_for_the_publisher(
 def test_revert_restores_the_news_as_it_was(publisher):
     program = ProgramFactory(status=S.DRAFT)
     kept = program.news.create(title_en="Buy-back on Saturday", body_en="At the armory.")
-    first = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    first = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     kept.title_en = "Buy-back moved to Sunday"
     kept.save()
     program.news.create(title_en="Thank you", body_en="Forty guns came in.")
-    latest = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    latest = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     assert any(c.startswith("news: + “Thank you”") for c in latest.changed_fields)
     assert any(c.startswith("news: “Buy-back moved") for c in latest.changed_fields)
 
@@ -362,9 +337,7 @@ def test_revert_restores_the_news_as_it_was(publisher):
 def test_a_revision_from_before_news_were_kept_leaves_the_news_alone(publisher):
     program = ProgramFactory(status=S.DRAFT, body_en="Old")
     program.news.create(title_en="Still here", body_en="x")
-    old = publishing.program_record_save(
-        actor=publisher, program=program, created=False, changed_fields=[]
-    )
+    old = publishing.program_save(actor=publisher, program=program, changed_fields=[])
     ProgramRevision.objects.filter(pk=old.pk).update(
         snapshot={k: v for k, v in old.snapshot.items() if k != "news"}
     )
@@ -375,3 +348,24 @@ def test_a_revision_from_before_news_were_kept_leaves_the_news_alone(publisher):
     program.refresh_from_db()
     assert program.body_en == "Old"
     assert list(program.news.values_list("title_en", flat=True)) == ["Still here"]
+
+
+def test_the_preview_shows_the_news_the_public_page_would_show():
+    program = ProgramFactory(status=S.PUBLISHED)
+    now = timezone.now()
+    rows = [
+        NewsItem(program=program, title_en="Shown", published_at=now - timedelta(hours=1)),
+        NewsItem(program=program, title_en="Later", published_at=now + timedelta(days=1)),
+        NewsItem(
+            program=program,
+            title_en="Held back",
+            published_at=now - timedelta(hours=1),
+            is_published=False,
+        ),
+    ]
+    preview = [item.title_en for item in selectors.news_shown(rows)]
+    for item in rows:
+        item.body_en = "x"
+        item.save()
+    public = [item.title_en for item in selectors.news_list(program=program)]
+    assert preview == public == ["Shown"]

@@ -1,10 +1,9 @@
-"""The community officers' back office: program pages with the publishing workflow, events with
-their sign-ups, and each neighborhood's problem board. Every change goes to the audit log."""
+"""Program pages in the back office: the form, the publishing workflow's buttons, pending
+changes and revisions. Every save goes through publishing.program_save."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,20 +14,10 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from portal.admin import AuditedModelAdmin
-from programs.models import (
-    Event,
-    NewsItem,
-    Partner,
-    Problem,
-    ProblemNote,
-    Program,
-    ProgramImage,
-    ProgramRevision,
-    Registration,
-    Subscription,
-)
-from programs.services import publishing, registrations, revisions
-from programs.services.neighborhoods import problem_record_save, subscribers_notify_event
+from portal.errors import DomainError
+from programs.models import NewsItem, Partner, Program, ProgramImage, ProgramRevision
+from programs.services import publishing, revisions
+from programs.views import program_pending_preview
 
 
 class ProgramImageInline(TranslationStackedInline):
@@ -118,44 +107,42 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
         return obj
 
     def save_model(self, request, obj, form, change):
-        current = Program.objects.get(pk=obj.pk) if change else None
-        if change and not publishing.can_edit(request.user, current):
-            raise PermissionDenied
-        if publishing.edits_are_pending(request.user, current):
-            request._program_pending = True  # kept as a pending change by save_related
-            return
-        obj.save()
-        request._program_save = (obj, not change, list(form.changed_data))  # per request
+        """Nothing yet: save_related, which has the inline formsets too, saves the page through
+        publishing.program_save (or keeps it as a pending change)."""
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_program_pending", False):
-            program = form.instance
-            base = publishing.pending_change(program)
-            snapshot = revisions.snapshot_from_forms(
-                form, formsets, base=base.snapshot if base is not None else None
+        changed = list(form.changed_data) + [
+            formset.model._meta.verbose_name_plural for formset in formsets if formset.has_changed()
+        ]
+        try:
+            publishing.program_save(
+                actor=request.user,
+                program=form.instance,
+                changed_fields=[str(name) for name in changed],
+                save_related=lambda: super(ProgramAdmin, self).save_related(
+                    request, form, formsets, change
+                ),
+                pending_snapshot=lambda base: revisions.snapshot_from_forms(
+                    form, formsets, base=base
+                ),
             )
-            publishing.program_change_propose(
-                actor=request.user, program=program, snapshot=snapshot
-            )
-            for formset in formsets:  # nothing saved: admin's change message lists nothing
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return
-        super().save_related(request, form, formsets, change)
-        obj, created, changed = request._program_save
-        if created and not publishing.is_publisher(request.user):
-            obj.editors.add(request.user)  # whoever writes a page may go on editing it
-        for formset in formsets:
-            if formset.has_changed():
-                changed.append(formset.model._meta.verbose_name_plural)
-        publishing.program_record_save(
-            actor=request.user,
-            program=obj,
-            created=created,
-            changed_fields=[str(c) for c in changed],
-        )
+        except DomainError as error:
+            if error.domain_code == "not_assigned":
+                raise PermissionDenied from error
+            raise
+
+    def _kept_pending(self, request, obj) -> bool:
+        # The same rule program_save applied: nothing of an officer's save of a published page
+        # was written, so the admin's change message and the reply say so.
+        return publishing.edits_are_pending(request.user, obj)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not add and self._kept_pending(request, form.instance):
+            formsets = []  # not saved: their rows are in the pending change
+        return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):
-        if getattr(request, "_program_pending", False):
+        if self._kept_pending(request, obj):
             self.message_user(
                 request,
                 _(
@@ -224,8 +211,6 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
         return Program.objects.get(pk=program.pk), change
 
     def pending_preview_view(self, request, object_id):
-        from programs.views import program_pending_preview
-
         program, change = self._pending_or_404(request, object_id)
         language = request.GET.get("lang", "en")
         with translation.override(language if language in ("en", "es") else "en"):
@@ -324,190 +309,3 @@ class ProgramAdmin(AuditedModelAdmin, TranslationAdmin):
             % {"count": done},
             messages.SUCCESS,
         )
-
-
-class RegistrationInline(admin.TabularInline):
-    model = Registration
-    extra = 0
-    can_delete = False
-    fields = ["status", "name", "email", "phone", "youth_name", "youth_age", "created_at"]
-    readonly_fields = fields
-    ordering = ["created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-def _editable_events_q(user) -> Q:
-    # Neighborhood meetings are every community officer's work, as the neighborhoods are (the
-    # kernel lets the role change any neighborhood); a program's events follow the program.
-    return Q(program__editors=user) | Q(program__isnull=True)
-
-
-@admin.register(Event)
-class EventAdmin(AuditedModelAdmin, TranslationAdmin):
-    list_display = ["title", "starts_at", "program", "neighborhood", "status", "capacity", "taken"]
-    list_filter = ["status", "program", "neighborhood", "registration"]
-    search_fields = ["title", "place_name", "address"]
-    date_hierarchy = "starts_at"
-    prepopulated_fields = {"slug": ["title_en"]}
-    autocomplete_fields = ["neighborhood"]
-    readonly_fields = ["status", "previous_starts_at"]
-    inlines = [RegistrationInline]
-    actions = ["cancel_selected"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "program", "neighborhood", "description"]}),
-        (
-            _("When"),
-            {
-                "fields": ["starts_at", "ends_at", "status", "previous_starts_at", "status_note"],
-                "description": _(
-                    "Times are the department's local time. Changing the time of an event "
-                    "people signed up for tells each of them by e-mail."
-                ),
-            },
-        ),
-        (_("Where"), {"fields": ["place_name", "address", "accessibility"]}),
-        (_("Sign-up"), {"fields": ["registration", "capacity", "min_age", "max_age"]}),
-        (None, {"fields": ["is_published"]}),
-    ]
-
-    def get_queryset(self, request):
-        queryset = (
-            super()
-            .get_queryset(request)
-            .select_related("program", "neighborhood")
-            .annotate(
-                taken_count=Count(
-                    "registrations",
-                    filter=Q(registrations__status__in=Registration.HOLDS_A_PLACE),
-                )
-            )
-        )
-        if publishing.is_publisher(request.user):
-            return queryset
-        return queryset.filter(_editable_events_q(request.user)).distinct()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "program" and not publishing.is_publisher(request.user):
-            kwargs["queryset"] = Program.objects.filter(editors=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description=_("places taken"), ordering="taken_count")
-    def taken(self, obj):
-        return obj.taken_count
-
-    def save_model(self, request, obj, form, change):
-        moved = change and {"starts_at", "ends_at"} & set(form.changed_data)
-        if moved:
-            new_start, new_end = obj.starts_at, obj.ends_at
-            old = Event.objects.get(pk=obj.pk)
-            obj.starts_at, obj.ends_at = old.starts_at, old.ends_at
-            obj.sequence = old.sequence
-        super().save_model(request, obj, form, change)
-        if moved:
-            registrations.event_reschedule(
-                actor=request.user,
-                event=obj,
-                starts_at=new_start,
-                ends_at=new_end,
-                note=obj.status_note,
-            )
-        if not change and obj.neighborhood_id:
-            subscribers_notify_event(event=obj)  # deduplicated: one message per subscriber
-        transaction.on_commit(publishing.content_changed)
-
-    @admin.action(description=_("Cancel the selected events and tell everyone signed up"))
-    def cancel_selected(self, request, queryset):
-        count = 0
-        for event in queryset.exclude(status=Event.Status.CANCELLED):
-            registrations.event_cancel(actor=request.user, event=event)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-
-@admin.register(Registration)
-class RegistrationAdmin(AuditedModelAdmin):
-    """Names and contacts of residents and youths: every view is logged."""
-
-    audit_views = True
-    list_display = ["__str__", "event", "status", "email", "created_at"]
-    list_filter = ["status", "event"]
-    search_fields = ["name", "email", "youth_name"]
-    list_select_related = ["event"]
-    readonly_fields = [f.name for f in Registration._meta.fields]
-    actions = ["cancel_selected"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if publishing.is_publisher(request.user):
-            return queryset
-        return queryset.filter(
-            Q(event__program__editors=request.user) | Q(event__program__isnull=True)
-        ).distinct()
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Cancel the selected sign-ups (the place goes to the next)"))
-    def cancel_selected(self, request, queryset):
-        count = 0
-        for registration in queryset:
-            try:
-                registrations.registration_cancel(
-                    registration_id=registration.pk, actor=request.user
-                )
-                count += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.WARNING)
-        self.message_user(
-            request,
-            ngettext("%(count)d sign-up cancelled.", "%(count)d sign-ups cancelled.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-
-class ProblemNoteInline(TranslationStackedInline):
-    model = ProblemNote
-    extra = 1
-    fields = ["on", "stage", "text"]
-
-
-@admin.register(Problem)
-class ProblemAdmin(AuditedModelAdmin, TranslationAdmin):
-    list_display = ["title", "neighborhood", "stage", "status", "is_published", "raised_on"]
-    list_filter = ["neighborhood", "stage", "status", "is_published"]
-    search_fields = ["title"]
-    autocomplete_fields = ["neighborhood"]
-    inlines = [ProblemNoteInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("neighborhood")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        new_notes = [
-            note
-            for formset in formsets
-            for note in getattr(formset, "new_objects", [])
-            if isinstance(note, ProblemNote)
-        ]
-        problem_record_save(actor=request.user, problem=form.instance, new_notes=new_notes)
-
-
-@admin.register(Subscription)
-class SubscriptionAdmin(AuditedModelAdmin):
-    audit_views = True
-    list_display = ["email", "neighborhood", "confirmed_at", "created_at"]
-    list_filter = ["neighborhood"]
-    search_fields = ["email"]
-    readonly_fields = ["email", "neighborhood", "language", "confirmed_at", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
