@@ -16,12 +16,13 @@ land on the same place of the released page.
 Coordinates are percentages of the page as displayed (after /Rotate), from its top-left corner.
 
 PDFium comes through pypdfium2 (Apache-2.0 / BSD-3-Clause). PDFium is not thread-safe, so every
-use holds one lock.
+use holds the kernel's one lock (`portal.scrub.pdfium_lock`), the same one the tip line's and
+every other app's PDF cleaning holds: a worker thread cleaning a tipster's PDF and another
+building a records packet must not enter PDFium together.
 """
 
 import ctypes
 import io
-import threading
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -34,6 +35,8 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from portal.scrub import pdfium_lock
+
 # ReportLab wraps image data in ASCII85 by default, in pure Python: most of a rasterized page's
 # build time, for a 7-bit-safe file nobody needs. Binary streams are plain PDF.
 rl_config.useA85 = 0
@@ -45,7 +48,7 @@ PREVIEW_DPI = 110
 # Search hits are padded by this much (points) so descenders and accents are covered too.
 TERM_PADDING_POINTS = 1.5
 
-_lock = threading.RLock()
+_lock = pdfium_lock
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from portal.models import AuditEntry
-from records import services
+from portal.scrub import pdfium_lock
+from records import redact, services
 from records.models import Document, Redaction, ReleasePacket, Status
 from records.services import Upload, document_read
 from tests.factories import UserFactory
@@ -287,3 +288,12 @@ def test_only_responsive_records_are_redacted():
     document.refresh_from_db()
     with pytest.raises(ValidationError):
         services.redaction_add(document=document, page=1, exemption="§1", actor=clerk, region=BOX)
+
+
+def test_records_and_the_kernel_share_one_pdfium_lock():
+    """PDFium is not thread-safe: the records redactor and the kernel's file cleaning (tips,
+    and every app after) must hold the same lock, or two worker threads enter it together."""
+    from portal.scrub import pdfium_lock
+    from records import redact
+
+    assert redact._lock is pdfium_lock
