@@ -293,7 +293,4 @@ def test_only_responsive_records_are_redacted():
 def test_records_and_the_kernel_share_one_pdfium_lock():
     """PDFium is not thread-safe: the records redactor and the kernel's file cleaning (tips,
     and every app after) must hold the same lock, or two worker threads enter it together."""
-    from portal.scrub import pdfium_lock
-    from records import redact
-
     assert redact._lock is pdfium_lock
