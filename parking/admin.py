@@ -5,8 +5,6 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -26,7 +24,7 @@ from parking.models import (
     SnowEmergency,
     VehicleType,
 )
-from portal.admin import AuditedModelAdmin, CappedCountPaginator
+from portal.admin import AuditedModelAdmin, CappedCountPaginator, FormActionMixin
 
 
 class ParkingRulesForm(forms.ModelForm):
@@ -151,7 +149,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Permit)
-class PermitAdmin(AuditedModelAdmin):
+class PermitAdmin(FormActionMixin, AuditedModelAdmin):
     audit_views = True
     list_display = [
         "display_code",
@@ -220,42 +218,27 @@ class PermitAdmin(AuditedModelAdmin):
         description=_("Revoke the selected permits (with a reason)"), permissions=["change"]
     )
     def revoke(self, request, queryset):
-        if "apply" in request.POST:
-            form = RevokeForm(request.POST)
-            if form.is_valid():
-                done = 0
-                for permit in queryset:
-                    try:
-                        services.permit_revoke(
-                            permit=permit, reason=form.cleaned_data["reason"], actor=request.user
-                        )
-                        done += 1
-                    except ValidationError as error:
-                        self.message_user(request, "; ".join(error.messages), messages.ERROR)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d permit revoked; the holder is notified.",
-                        "%(count)d permits revoked; the holders are notified.",
-                        done,
-                    )
-                    % {"count": done},
-                    messages.SUCCESS,
-                )
-                return None
-        else:
-            form = RevokeForm()
-        return render(
+        return self.form_action(
             request,
-            "admin/parking/permit/revoke.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Revoke permits"),
-                "permits": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset,
+            form_class=RevokeForm,
+            title=_("Revoke permits"),
+            intro=_(
+                "The holders of these permits are told by e-mail or text message, with the "
+                "reason you give. Nights still to come are cancelled."
+            ),
+            submit_label=_("Revoke"),
+            apply=lambda permit, data: services.permit_revoke(
+                permit=permit, reason=data["reason"], actor=request.user
+            ),
+            done=lambda count: (
+                ngettext(
+                    "%(count)d permit revoked; the holder is notified.",
+                    "%(count)d permits revoked; the holders are notified.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
     def get_urls(self):

@@ -20,6 +20,8 @@ from parking.models import (
     PermitNight,
 )
 from parking.services.common import rules_get
+from portal.links import absolute_url
+from portal.localtime import department_zone
 from portal.services.audit import audit_record
 from portal.services.notifications import Attachment, attachment_generator, notification_enqueue
 
@@ -146,7 +148,7 @@ def nightly_list_send(*, now: datetime.datetime | None = None) -> NightlyList | 
     ban starts) and the ban has not ended, the night's list is generated and e-mailed to the
     shift supervisor, at most once a night."""
     now = now or timezone.now()
-    rules, zone = rules_get(), n.department_zone()
+    rules, zone = rules_get(), department_zone()
     today = now.astimezone(zone).date()
     for night in (today - datetime.timedelta(days=1), today):
         ban_start = n.in_utc(n.local_at(night + datetime.timedelta(days=1), rules.ban_start, zone))
@@ -167,7 +169,6 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
         night=night, vehicles=len(rows), sent_to=rules.supervisor_email
     )
     if rules.supervisor_email:
-        base = settings.PORTAL_BASE_URL.rstrip("/")
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string(
                 "parking/messages/nightly_list.txt",
@@ -175,8 +176,8 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
                     "night": night,
                     "night_label": n.night_label(night),
                     "rows": rows,
-                    "csv_url": base + reverse("parking:list-csv", args=[night.isoformat()]),
-                    "pdf_url": base + reverse("parking:list-pdf", args=[night.isoformat()]),
+                    "csv_url": absolute_url(reverse("parking:list-csv", args=[night.isoformat()])),
+                    "pdf_url": absolute_url(reverse("parking:list-pdf", args=[night.isoformat()])),
                 },
             ).strip()
             subject = _("Overnight parking list for the night of %(night)s") % {

@@ -34,6 +34,7 @@ from parking.services.common import (
     rules_get,
 )
 from portal.errors import DomainError
+from portal.localtime import department_zone
 from portal.models import Street
 from portal.services.audit import audit_record
 
@@ -362,7 +363,7 @@ def permit_cancel_nights(
 ) -> int:
     """The resident gives back nights still to come. Returns how many were cancelled."""
     now = now or timezone.now()
-    rules, zone = rules_get(), n.department_zone()
+    rules, zone = rules_get(), department_zone()
     permit = Permit.objects.select_for_update().select_related("street").get(pk=permit.pk)
     wanted = set(nights)
     to_cancel = [
@@ -371,7 +372,9 @@ def permit_cancel_nights(
         if night.night in wanted and not _night_started(night.night, rules, zone, now)
     ]
     if not to_cancel:
-        raise DomainError(_("Choose at least one night that has not started yet."), code="nothing")
+        raise DomainError(
+            _("Choose at least one night that has not started yet."), code="nothing", field="nights"
+        )
     PermitNight.objects.filter(pk__in=[night.pk for night in to_cancel]).update(
         status=PermitNight.Status.CANCELLED
     )
@@ -398,7 +401,7 @@ def permit_revoke(*, permit: Permit, reason: str, actor) -> Permit:
     permit = Permit.objects.select_for_update().select_related("street").get(pk=permit.pk)
     if permit.status == Permit.Status.REVOKED:
         return permit
-    rules, zone, now = rules_get(), n.department_zone(), timezone.now()
+    rules, zone, now = rules_get(), department_zone(), timezone.now()
     future = [
         night.pk
         for night in permit.nights.filter(status=PermitNight.Status.ACTIVE)

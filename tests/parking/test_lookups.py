@@ -6,9 +6,11 @@ import datetime
 import pytest
 from django.db import connection
 
+from parking import nights as n
 from parking.models import BlanketNight, SnowEmergency
 from parking.services import lookups
 from portal import roles
+from portal.localtime import department_zone
 from portal.models import AuditEntry
 from tests.factories import UserFactory
 from tests.parking.factories import hold_nights
@@ -83,9 +85,7 @@ def test_any_state_finds_the_plate(officer, permit):
 
 @pytest.mark.parametrize("path", ["_check_in_one_statement", "_check_with_the_orm"])
 def test_both_paths_flag_blanket_nights_and_snow_emergencies(path, officer, rules, on_postgresql):
-    from parking import nights as n
-
-    zone = n.department_zone()
+    zone = department_zone()
     window = n.night_window(NIGHT, rules.ban_end, zone)
     check = getattr(lookups, path)
     plain = check(actor=officer, plate="X1", plate_state="", night=NIGHT, window=window)

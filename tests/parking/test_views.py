@@ -4,6 +4,7 @@ and finding a permit by code and plate."""
 import datetime
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -141,6 +142,12 @@ def test_cancelling_every_night_cancels_the_permit(client, rules, street, frozen
     client.post(_permit_url(permit), {"nights": ["2026-11-24"]})
     permit.refresh_from_db()
     assert permit.status == Permit.Status.CANCELLED
+
+
+def test_a_link_sent_before_the_links_module_still_opens_the_permit(client, rules, street, frozen):
+    permit = hold_nights("ABC123", [D(2026, 11, 24)])
+    token = signing.dumps(permit.code, salt="parking.permit", compress=True)
+    assert client.get(reverse("parking:permit", kwargs={"token": token})).status_code == 200
 
 
 def test_a_tampered_link_finds_nothing(client, rules, street, frozen):
