@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from solo.admin import SingletonModelAdmin
 
 from parking import nights, selectors, services
@@ -322,9 +323,10 @@ class RefusalAdmin(AuditedModelAdmin):
 
 
 @admin.register(SnowEmergency)
-class SnowEmergencyAdmin(AuditedModelAdmin):
+class SnowEmergencyAdmin(AuditedModelAdmin, TranslationAdmin):
     list_display = ["starts_at", "ends_at", "declared_by", "applied_at", "permits_cancelled"]
-    fields = ["starts_at", "ends_at", "message_en", "message_es", "applied_at", "permits_cancelled"]
+    # "message" is shown as message_en and message_es side by side (parking/translation.py).
+    fields = ["starts_at", "ends_at", "message", "applied_at", "permits_cancelled"]
     readonly_fields = ["applied_at", "permits_cancelled"]
 
     def save_model(self, request, obj, form, change):
@@ -351,7 +353,7 @@ class SnowEmergencyAdmin(AuditedModelAdmin):
 
 
 @admin.register(BlanketNight)
-class BlanketNightAdmin(AuditedModelAdmin):
+class BlanketNightAdmin(AuditedModelAdmin, TranslationAdmin):
     list_display = ["night", "name_en", "name_es"]
     date_hierarchy = "night"
 

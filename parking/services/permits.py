@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parking import nights as n
@@ -100,7 +100,7 @@ def _check_calendar(
                 "street is allowed town-wide that night. Ask only for the other nights."
             ),
             night=n.night_label(blanket.night),
-            occasion=blanket.name_es if translation.get_language() == "es" else blanket.name_en,
+            occasion=blanket.name,
         )
     for night in asked:
         ban = ban_for_night(night=night, rules=rules, zone=zone)
