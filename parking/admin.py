@@ -258,7 +258,7 @@ class PermitAdmin(FormActionMixin, AuditedModelAdmin):
 
             raise PermissionDenied
         stats = selectors.statistics(days=30)
-        services.audit_record(actor=request.user, action="parking.statistics.view")
+        services.audit_record(actor=request.user, action="parking.statistics.viewed")
         return TemplateResponse(
             request,
             "admin/parking/permit/statistics.html",

@@ -65,7 +65,7 @@ def ban_declare(
     ban.save()
     audit_record(
         actor=actor,
-        action="parking.ban.declare",
+        action="parking.ban.declared",
         target=ban,
         detail={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
     )
@@ -130,7 +130,7 @@ def ban_apply(*, ban_id: int) -> int:
             audit_record(
                 actor=None,
                 actor_label="celery",
-                action="parking.ban.apply",
+                action="parking.ban.applied",
                 target=ban,
                 detail={"permits": affected, "nights": [d.isoformat() for d in nights]},
             )

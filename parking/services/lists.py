@@ -135,7 +135,7 @@ def nightly_list_export(*, actor, night: datetime.date, as_pdf: bool) -> bytes:
     """A staff member downloads a night's list (CSV or PDF); the download is audit-logged."""
     audit_record(
         actor=actor,
-        action="parking.list.download",
+        action="parking.list.downloaded",
         detail={"night": night.isoformat(), "as": "pdf" if as_pdf else "csv"},
     )
     if as_pdf:
@@ -209,7 +209,7 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
     audit_record(
         actor=None,
         actor_label="celery",
-        action="parking.list.send",
+        action="parking.list.sent",
         target=record,
         detail={"vehicles": len(rows)},
     )

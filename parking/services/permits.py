@@ -278,7 +278,7 @@ def _permit_request(*, data: PermitRequest, now: datetime.datetime, rules, zone)
     audit_record(
         actor=None,
         actor_label="resident",
-        action="parking.permit.grant",
+        action="parking.permit.granted",
         target=permit,
         detail={"nights": [night.isoformat() for night in asked]},
     )
@@ -385,7 +385,7 @@ def permit_cancel_nights(
     audit_record(
         actor=None,
         actor_label="resident",
-        action="parking.permit.cancel_nights",
+        action="parking.permit.nights_cancelled",
         target=permit,
         detail={"nights": [night.night.isoformat() for night in to_cancel]},
     )
@@ -413,7 +413,7 @@ def permit_revoke(*, permit: Permit, reason: str, actor) -> Permit:
     permit.full_clean()
     permit.save(update_fields=["status", "status_reason"])
     audit_record(
-        actor=actor, action="parking.permit.revoke", target=permit, detail={"reason": reason}
+        actor=actor, action="parking.permit.revoked", target=permit, detail={"reason": reason}
     )
     _notify(
         permit,

@@ -34,3 +34,9 @@ def street(db):
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _strict_audit_actions(settings):
+    """An audit action parking has not listed in parking/audit.py is an error here."""
+    settings.AUDIT_ACTIONS_STRICT = True

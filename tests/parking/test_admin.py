@@ -134,7 +134,7 @@ def test_revoke_with_a_reason_cancels_nights_to_come_and_tells_the_holder(
     assert message.language == "es"
     assert "El vehículo bloqueaba una entrada." in message.body
     assert "canceló" in message.body
-    entry = AuditEntry.objects.get(action="parking.permit.revoke")
+    entry = AuditEntry.objects.get(action="parking.permit.revoked")
     assert entry.actor == staff
 
 

@@ -50,8 +50,8 @@ def test_ban_cancels_only_the_nights_it_overlaps_and_tells_each_holder_once(
     assert "Limpieza de nieve" in message.body
     ban.refresh_from_db()
     assert ban.applied_at is not None and ban.permits_cancelled == 1
-    assert AuditEntry.objects.filter(action="parking.ban.declare").exists()
-    assert AuditEntry.objects.filter(action="parking.ban.apply").exists()
+    assert AuditEntry.objects.filter(action="parking.ban.declared").exists()
+    assert AuditEntry.objects.filter(action="parking.ban.applied").exists()
 
 
 @pytest.mark.django_db

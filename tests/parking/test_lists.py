@@ -70,7 +70,7 @@ def test_list_goes_to_the_supervisor_once_before_the_ban(two_streets):
     assert "CHAP1" in message.body and "OAK1" in message.body
     assert "/parking/list/2026-11-23.csv" in message.body
     assert "/parking/list/2026-11-23.pdf" in message.body
-    assert AuditEntry.objects.filter(action="parking.list.send").count() == 1
+    assert AuditEntry.objects.filter(action="parking.list.sent").count() == 1
 
 
 def test_the_supervisor_gets_the_csv_and_the_pdf_attached(two_streets):
@@ -114,7 +114,7 @@ def test_staff_download_the_list_as_csv_and_pdf(client, two_streets):
     response = client.get("/parking/list/2026-11-23.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert AuditEntry.objects.filter(action="parking.list.download").count() == 2
+    assert AuditEntry.objects.filter(action="parking.list.downloaded").count() == 2
 
 
 def test_residents_cannot_download_the_list(client, two_streets):

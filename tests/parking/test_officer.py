@@ -76,7 +76,7 @@ def test_a_plate_from_another_state_is_no_permit(officer_client, rules, permitte
 def test_every_lookup_is_audit_logged(officer_client, officer, rules, permitted):
     officer_client.get("/parking/officer/", {"plate": "ABC123"})
     officer_client.get("/parking/officer/", {"plate": "NOPE1"})
-    entries = AuditEntry.objects.filter(action="parking.plate.lookup").order_by("id")
+    entries = AuditEntry.objects.filter(action="parking.plate.looked_up").order_by("id")
     assert [(e.actor, e.detail["plate"], e.detail["permitted"]) for e in entries] == [
         (officer, "ABC123", True),
         (officer, "NOPE1", False),
@@ -92,7 +92,7 @@ def test_officer_page_needs_a_staff_login(client, rules):
 def test_staff_without_the_parking_role_cannot_look_up_plates(client, rules):
     client.force_login(UserFactory(roles=[roles.RECORDS_CLERKS]))
     assert client.get("/parking/officer/", {"plate": "ABC123"}).status_code == 403
-    assert not AuditEntry.objects.filter(action="parking.plate.lookup").exists()
+    assert not AuditEntry.objects.filter(action="parking.plate.looked_up").exists()
 
 
 def test_lookup_query_count_does_not_grow_with_permits(officer_client, rules, permitted):
@@ -126,7 +126,7 @@ def test_api_check_answers_permitted_tonight_with_a_token(client, token, rules, 
     assert body["night"] == "2026-11-22"
     assert body["permit"]["code"] == permitted.display_code
     assert body["permit"]["address"] == "41 Chapel Street"
-    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 1
+    assert AuditEntry.objects.filter(action="parking.plate.looked_up").count() == 1
 
 
 def test_api_check_answers_no_permit(client, token, rules, permitted):
@@ -161,7 +161,7 @@ def test_api_nights_filter_by_street_and_night(client, token, rules, street, per
     )
     plates = [row["plate"] for row in response.json()["results"]]
     assert plates == ["OTHER1"]
-    assert AuditEntry.objects.filter(action="parking.nights.list").count() == 1
+    assert AuditEntry.objects.filter(action="parking.nights.listed").count() == 1
 
 
 def test_api_nights_default_to_tonight(client, token, rules, permitted):
@@ -245,7 +245,7 @@ def test_api_lookup_audit_entry_names_the_officer_and_the_permit(
     client, officer, token, rules, permitted
 ):
     client.get("/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}")
-    entry = AuditEntry.objects.get(action="parking.plate.lookup")
+    entry = AuditEntry.objects.get(action="parking.plate.looked_up")
     assert entry.actor == officer
     assert entry.actor_label == "night.officer"
     assert entry.target_id == str(permitted.pk)
@@ -266,7 +266,7 @@ def test_each_api_lookup_writes_its_own_audit_entry_with_a_cached_token(
         client.get(
             "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
         )
-    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 3
+    assert AuditEntry.objects.filter(action="parking.plate.looked_up").count() == 3
 
 
 def test_api_lookup_needs_no_query_for_the_token_once_it_is_known(client, token, rules, permitted):
