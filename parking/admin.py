@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -196,12 +197,10 @@ class PermitAdmin(FormActionMixin, AuditedModelAdmin):
     change_list_template = "admin/parking/permit/change_list.html"
 
     def get_search_results(self, request, queryset, search_term):
-        from parking import nights as n
-
-        term = n.normalise_plate(search_term)
+        term = nights.normalise_plate(search_term)
         if term:
             return queryset.filter(plate=term) | queryset.filter(
-                code=n.normalise_code(search_term)
+                code=nights.normalise_code(search_term)
             ), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -254,8 +253,6 @@ class PermitAdmin(FormActionMixin, AuditedModelAdmin):
 
     def statistics_view(self, request):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         stats = selectors.statistics(days=30)
         services.audit_record(actor=request.user, action="parking.statistics.viewed")

@@ -25,11 +25,6 @@ logger = logging.getLogger(__name__)
 # --- Snow emergencies --------------------------------------------------------------------------
 
 
-def ban_for_night(*, night: datetime.date, rules: ParkingRules, zone) -> SnowEmergency | None:
-    start, end = n.night_window(night, rules.ban_end, zone)
-    return SnowEmergency.objects.filter(starts_at__lt=end, ends_at__gt=start).first()
-
-
 def ban_nights(*, ban: SnowEmergency, rules: ParkingRules, zone) -> list[datetime.date]:
     """The nights whose window the ban overlaps."""
     first = ban.starts_at.astimezone(zone).date() - datetime.timedelta(days=1)

@@ -12,6 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from parking import nights as n
 from parking.models import (
@@ -63,11 +67,6 @@ def nightly_csv(*, night: datetime.date) -> str:
 
 
 def nightly_pdf(*, night: datetime.date, title: str) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=letter, title=title)
     styles = getSampleStyleSheet()

@@ -21,8 +21,9 @@ from parking.models import (
     PermitNight,
     PlateLock,
     Refusal,
+    VehicleType,
 )
-from parking.services.bans import ban_for_night
+from parking.selectors import ban_for_night
 from parking.services.common import (
     COUNTED,
     _format_local,
@@ -125,8 +126,6 @@ def _check_vehicle_and_place(*, data: PermitRequest, rules: ParkingRules) -> Non
                 place=str(block),
             )
     if data.vehicle_type in (rules.excluded_vehicle_types or []):
-        from parking.models import VehicleType
-
         raise _refuse(
             "vehicle_excluded",
             _("No overnight exemptions are given for this type of vehicle: %(type)s."),

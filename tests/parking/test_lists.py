@@ -8,12 +8,16 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core import mail
 from pypdf import PdfReader
 
 from parking import services
 from parking.models import NightlyList
 from portal import roles
+from portal.celery import app
 from portal.models import AuditEntry, Notification
+from portal.services.notifications import notification_deliver
 from tests.factories import StreetFactory, UserFactory
 from tests.parking.factories import hold_nights
 
@@ -74,9 +78,6 @@ def test_list_goes_to_the_supervisor_once_before_the_ban(two_streets):
 
 
 def test_the_supervisor_gets_the_csv_and_the_pdf_attached(two_streets):
-    from django.core import mail
-
-    from portal.services.notifications import notification_deliver
 
     with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 45, tzinfo=NY), tick=False):
         services.nightly_list_send()
@@ -122,9 +123,6 @@ def test_residents_cannot_download_the_list(client, two_streets):
 
 
 def test_beat_runs_the_nightly_list_and_the_ban_sweep():
-    from django.conf import settings
-
-    from portal.celery import app
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"parking.tasks.nightly_list_send", "parking.tasks.ban_sweep"} <= tasks

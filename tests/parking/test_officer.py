@@ -7,8 +7,15 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 
+from parking.models import BlanketNight, PermitNight
+from parking.serializers import PermitNightSerializer
+from parking.services import ban_declare
 from portal import roles
 from portal.models import AuditEntry
 from tests.factories import UserFactory
@@ -173,10 +180,6 @@ def test_api_nights_default_to_tonight(client, token, rules, permitted):
 def test_parking_api_adds_no_schema_warnings_and_is_in_the_schema(db):
     """The project gate is `spectacular --validate --fail-on-warn`; this checks our share of it
     on its own (another app's warnings must not hide ours, nor ours theirs)."""
-    from django.urls import include, path
-    from drf_spectacular.drainage import GENERATOR_STATS
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.validation import validate_schema
 
     GENERATOR_STATS.reset()
     patterns = [path("api/v1/parking/", include("parking.api_urls"))]
@@ -197,7 +200,6 @@ def test_officer_page_links_tonights_list(officer_client, rules, permitted):
 def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
     officer_client, client, token, rules, frozen
 ):
-    from parking.models import BlanketNight
 
     BlanketNight.objects.create(night=D(2026, 11, 22), name_en="Holiday eve", name_es="Víspera")
     text = officer_client.get("/parking/officer/", {"plate": "ZZZ1"}).content.decode()
@@ -211,7 +213,6 @@ def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
 def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
     officer_client, rules, permitted, django_capture_on_commit_callbacks
 ):
-    from parking.services import ban_declare
 
     start = datetime.datetime(2026, 11, 22, 22, 0, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
@@ -222,8 +223,6 @@ def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
 
 
 def test_api_check_answers_what_the_serializer_describes(client, token, rules, permitted):
-    from parking.models import PermitNight
-    from parking.serializers import PermitNightSerializer
 
     body = client.get(
         "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"

@@ -2,6 +2,7 @@
 daylight-saving changes, and refusals recorded under the rule's code."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -225,7 +226,6 @@ NY = "America/New_York"
 
 
 def _at(local: str):
-    import zoneinfo
 
     return datetime.datetime.fromisoformat(local).replace(tzinfo=zoneinfo.ZoneInfo(NY))
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parking import services
-from parking.models import Permit, PermitNight, Refusal
+from parking.models import BlanketNight, Permit, PermitNight, Refusal
 from portal.models import Notification
 from tests.factories import StreetFactory
 from tests.parking.factories import hold_nights
@@ -99,7 +99,6 @@ def test_a_street_not_of_the_town_is_refused(client, rules, frozen):
 
 
 def test_blanket_night_is_announced_on_the_form(client, rules, frozen):
-    from parking.models import BlanketNight
 
     BlanketNight.objects.create(
         night=D(2026, 11, 25), name_en="Thanksgiving Eve", name_es="víspera de Acción de Gracias"
@@ -214,7 +213,6 @@ def test_one_connection_cannot_flood_requests(client, rules, street, frozen):
 
 
 def test_the_blank_form_shows_a_street_added_since_it_was_last_shown(client, rules, street, frozen):
-    from tests.factories import StreetFactory
 
     assert "Chapel Street" in client.get("/parking/").content.decode()
     StreetFactory(name="Elm Street")
