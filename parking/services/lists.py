@@ -1,7 +1,6 @@
 """The nightly list per street: CSV, PDF, and the e-mail to the shift supervisor before the
 ban starts, with the CSV and the PDF attached (made by the outbox when it sends the e-mail)."""
 
-import csv
 import datetime
 import io
 import logging
@@ -24,6 +23,7 @@ from parking.models import (
     PermitNight,
 )
 from parking.services.common import rules_get
+from portal import csv as portal_csv
 from portal.links import absolute_url
 from portal.localtime import department_zone
 from portal.services.audit import audit_record
@@ -43,27 +43,24 @@ def nightly_rows(*, night: datetime.date) -> list[PermitNight]:
 
 
 def nightly_csv(*, night: datetime.date) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["night", "street", "number", "plate", "state", "make", "model", "colour", "code"]
+    """The night's list for a spreadsheet. Make, model and colour are typed by residents: the
+    kernel's writer keeps a cell like "=HYPERLINK(...)" from running as a formula."""
+    header = ["night", "street", "number", "plate", "state", "make", "model", "colour", "code"]
+    rows = (
+        [
+            night.isoformat(),
+            row.street.name,
+            row.house_number,
+            row.plate,
+            row.plate_state,
+            row.permit.make,
+            row.permit.model,
+            row.permit.colour,
+            row.permit.display_code,
+        ]
+        for row in nightly_rows(night=night)
     )
-    for row in nightly_rows(night=night):
-        permit = row.permit
-        writer.writerow(
-            [
-                night.isoformat(),
-                row.street.name,
-                row.house_number,
-                row.plate,
-                row.plate_state,
-                permit.make,
-                permit.model,
-                permit.colour,
-                permit.display_code,
-            ]
-        )
-    return out.getvalue()
+    return portal_csv.rows_to_text([header, *rows])
 
 
 def nightly_pdf(*, night: datetime.date, title: str) -> bytes:

@@ -149,7 +149,6 @@ def test_banned_nights_do_not_count_against_the_holders_limits(
 def test_declaring_a_ban_in_admin_queues_the_job(
     client, rules, street, frozen, django_capture_on_commit_callbacks
 ):
-
     client.force_login(UserFactory(roles=[roles.PARKING_OFFICERS]))
     permit = hold_nights("HIT1", [D(2026, 11, 24)])
     with django_capture_on_commit_callbacks(execute=True):

@@ -103,7 +103,6 @@ def test_a_refusal_keeps_what_was_typed_and_has_no_violations(demo, page):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_officer_checks_a_plate_on_a_phone(demo, browser, language):
-
     UserFactory(username="nightshift", password="night shift 2026", roles=[roles.PARKING_OFFICERS])
     night = PermitNight.objects.filter(status="active").order_by("night").first()
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)

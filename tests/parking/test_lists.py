@@ -57,6 +57,45 @@ def test_pdf_has_a_heading_per_street_and_every_plate(two_streets):
     assert "LATER1" not in text
 
 
+HYPERLINK = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(client, rules):
+    """A street, make, model or colour starting with =, +, - or @ reaches the list as text:
+    the staff member who opens it in a spreadsheet never runs it as a formula."""
+    street = StreetFactory(name=HYPERLINK)
+    hold_nights(
+        "EVIL1",
+        [D(2026, 11, 23)],
+        street=street,
+        house_number=1,
+        make=HYPERLINK,
+        model="+1+1",
+        colour="@SUM(1)",
+    )
+    hold_nights(
+        "EVIL2",
+        [D(2026, 11, 23)],
+        street=street,
+        house_number=2,
+        make="-2+3",
+        model="\tX",
+        colour="Red",
+    )
+    client.force_login(UserFactory(roles=[roles.PARKING_OFFICERS]))
+    downloaded = client.get("/parking/list/2026-11-23.csv").content.decode()
+    assert downloaded == services.nightly_csv(night=D(2026, 11, 23))
+    rows = list(csv.reader(io.StringIO(downloaded)))[1:]
+    assert [row[1] for row in rows] == ["'" + HYPERLINK] * 2
+    assert [row[5:8] for row in rows] == [
+        ["'" + HYPERLINK, "'+1+1", "'@SUM(1)"],
+        ["'-2+3", "'\tX", "Red"],
+    ]
+    assert rows[0][2] == "1" and rows[0][3] == "EVIL1"  # numbers and plates as they were
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
 def test_no_list_before_its_time(two_streets):
     # 01:44 on the 24th: the list for the night of the 23rd goes at 01:45 (15 min before 02:00).
     with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 44, tzinfo=NY), tick=False):
@@ -78,7 +117,6 @@ def test_list_goes_to_the_supervisor_once_before_the_ban(two_streets):
 
 
 def test_the_supervisor_gets_the_csv_and_the_pdf_attached(two_streets):
-
     with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 45, tzinfo=NY), tick=False):
         services.nightly_list_send()
         message = Notification.objects.get(recipient="supervisor@example.org")
@@ -123,7 +161,6 @@ def test_residents_cannot_download_the_list(client, two_streets):
 
 
 def test_beat_runs_the_nightly_list_and_the_ban_sweep():
-
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"parking.tasks.nightly_list_send", "parking.tasks.ban_sweep"} <= tasks
     app.loader.import_default_modules()

@@ -200,7 +200,6 @@ def test_officer_page_links_tonights_list(officer_client, rules, permitted):
 def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
     officer_client, client, token, rules, frozen
 ):
-
     BlanketNight.objects.create(night=D(2026, 11, 22), name_en="Holiday eve", name_es="Víspera")
     text = officer_client.get("/parking/officer/", {"plate": "ZZZ1"}).content.decode()
     assert "Blanket night (Holiday eve): every vehicle may park" in text
@@ -213,7 +212,6 @@ def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
 def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
     officer_client, rules, permitted, django_capture_on_commit_callbacks
 ):
-
     start = datetime.datetime(2026, 11, 22, 22, 0, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
         ban_declare(starts_at=start, ends_at=start + datetime.timedelta(hours=12))
@@ -223,7 +221,6 @@ def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
 
 
 def test_api_check_answers_what_the_serializer_describes(client, token, rules, permitted):
-
     body = client.get(
         "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
     ).json()

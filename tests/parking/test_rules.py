@@ -226,7 +226,6 @@ NY = "America/New_York"
 
 
 def _at(local: str):
-
     return datetime.datetime.fromisoformat(local).replace(tzinfo=zoneinfo.ZoneInfo(NY))
 
 

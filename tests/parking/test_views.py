@@ -99,7 +99,6 @@ def test_a_street_not_of_the_town_is_refused(client, rules, frozen):
 
 
 def test_blanket_night_is_announced_on_the_form(client, rules, frozen):
-
     BlanketNight.objects.create(
         night=D(2026, 11, 25), name_en="Thanksgiving Eve", name_es="víspera de Acción de Gracias"
     )
@@ -213,7 +212,6 @@ def test_one_connection_cannot_flood_requests(client, rules, street, frozen):
 
 
 def test_the_blank_form_shows_a_street_added_since_it_was_last_shown(client, rules, street, frozen):
-
     assert "Chapel Street" in client.get("/parking/").content.decode()
     StreetFactory(name="Elm Street")
     assert "Elm Street" in client.get("/parking/").content.decode()
