@@ -210,7 +210,7 @@ ADMIN_PAGES = [
     ("permitted nights", "/admin/parking/permitnight/"),
     ("statistics (30 days)", "/admin/parking/permit/statistics/"),
     ("audit log", "/admin/portal/auditentry/"),
-    ("audit log, plate lookups", "/admin/portal/auditentry/?action=parking.plate.lookup"),
+    ("audit log, plate lookups", "/admin/portal/auditentry/?action=parking.plate.looked_up"),
 ]
 
 

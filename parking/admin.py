@@ -5,13 +5,13 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from solo.admin import SingletonModelAdmin
 
 from parking import nights, selectors, services
@@ -26,7 +26,7 @@ from parking.models import (
     SnowEmergency,
     VehicleType,
 )
-from portal.admin import AuditedModelAdmin, CappedCountPaginator
+from portal.admin import AuditedModelAdmin, CappedCountPaginator, FormActionMixin
 
 
 class ParkingRulesForm(forms.ModelForm):
@@ -151,7 +151,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Permit)
-class PermitAdmin(AuditedModelAdmin):
+class PermitAdmin(FormActionMixin, AuditedModelAdmin):
     audit_views = True
     list_display = [
         "display_code",
@@ -197,12 +197,10 @@ class PermitAdmin(AuditedModelAdmin):
     change_list_template = "admin/parking/permit/change_list.html"
 
     def get_search_results(self, request, queryset, search_term):
-        from parking import nights as n
-
-        term = n.normalise_plate(search_term)
+        term = nights.normalise_plate(search_term)
         if term:
             return queryset.filter(plate=term) | queryset.filter(
-                code=n.normalise_code(search_term)
+                code=nights.normalise_code(search_term)
             ), False
         return super().get_search_results(request, queryset, search_term)
 
@@ -220,42 +218,27 @@ class PermitAdmin(AuditedModelAdmin):
         description=_("Revoke the selected permits (with a reason)"), permissions=["change"]
     )
     def revoke(self, request, queryset):
-        if "apply" in request.POST:
-            form = RevokeForm(request.POST)
-            if form.is_valid():
-                done = 0
-                for permit in queryset:
-                    try:
-                        services.permit_revoke(
-                            permit=permit, reason=form.cleaned_data["reason"], actor=request.user
-                        )
-                        done += 1
-                    except ValidationError as error:
-                        self.message_user(request, "; ".join(error.messages), messages.ERROR)
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d permit revoked; the holder is notified.",
-                        "%(count)d permits revoked; the holders are notified.",
-                        done,
-                    )
-                    % {"count": done},
-                    messages.SUCCESS,
-                )
-                return None
-        else:
-            form = RevokeForm()
-        return render(
+        return self.form_action(
             request,
-            "admin/parking/permit/revoke.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Revoke permits"),
-                "permits": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset,
+            form_class=RevokeForm,
+            title=_("Revoke permits"),
+            intro=_(
+                "The holders of these permits are told by e-mail or text message, with the "
+                "reason you give. Nights still to come are cancelled."
+            ),
+            submit_label=_("Revoke"),
+            apply=lambda permit, data: services.permit_revoke(
+                permit=permit, reason=data["reason"], actor=request.user
+            ),
+            done=lambda count: (
+                ngettext(
+                    "%(count)d permit revoked; the holder is notified.",
+                    "%(count)d permits revoked; the holders are notified.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
     def get_urls(self):
@@ -270,11 +253,9 @@ class PermitAdmin(AuditedModelAdmin):
 
     def statistics_view(self, request):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         stats = selectors.statistics(days=30)
-        services.audit_record(actor=request.user, action="parking.statistics.view")
+        services.audit_record(actor=request.user, action="parking.statistics.viewed")
         return TemplateResponse(
             request,
             "admin/parking/permit/statistics.html",
@@ -339,9 +320,10 @@ class RefusalAdmin(AuditedModelAdmin):
 
 
 @admin.register(SnowEmergency)
-class SnowEmergencyAdmin(AuditedModelAdmin):
+class SnowEmergencyAdmin(AuditedModelAdmin, TranslationAdmin):
     list_display = ["starts_at", "ends_at", "declared_by", "applied_at", "permits_cancelled"]
-    fields = ["starts_at", "ends_at", "message_en", "message_es", "applied_at", "permits_cancelled"]
+    # "message" is shown as message_en and message_es side by side (parking/translation.py).
+    fields = ["starts_at", "ends_at", "message", "applied_at", "permits_cancelled"]
     readonly_fields = ["applied_at", "permits_cancelled"]
 
     def save_model(self, request, obj, form, change):
@@ -368,7 +350,7 @@ class SnowEmergencyAdmin(AuditedModelAdmin):
 
 
 @admin.register(BlanketNight)
-class BlanketNightAdmin(AuditedModelAdmin):
+class BlanketNightAdmin(AuditedModelAdmin, TranslationAdmin):
     list_display = ["night", "name_en", "name_es"]
     date_hierarchy = "night"
 

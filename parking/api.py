@@ -121,7 +121,7 @@ class PermitNightList(_OfficerAPI, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         audit_record(
             actor=request.user,
-            action="parking.nights.list",
+            action="parking.nights.listed",
             detail=dict(request.query_params.items()),
         )
         return super().list(request, *args, **kwargs)

@@ -1,15 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from parking import audit
+from portal import registry
+from portal.services import page_cache
+
 
 class ParkingConfig(AppConfig):
     name = "parking"
     verbose_name = _("Overnight parking")
 
     def ready(self) -> None:
-        from parking.models import BlanketNight, SnowEmergency
-        from portal import registry, roles
-        from portal.services import page_cache
+        # These import models (or, for roles, auth's), which exist only once the app registry
+        # has loaded them, after this module is imported.
+        from parking.demo import load as load_demo  # noqa: PLC0415 - needs the models
+        from parking.models import BlanketNight, SnowEmergency  # noqa: PLC0415 - see above
+        from parking.panels import home_notice  # noqa: PLC0415 - needs the models
+        from portal import roles  # noqa: PLC0415 - needs auth's models
+
+        audit.register()
 
         # The home page is cached whole: a ban or blanket night declared, changed or lifted
         # starts a new generation. What changes with the clock alone (a ban that ends, the next
@@ -33,14 +42,12 @@ class ParkingConfig(AppConfig):
             registry.Panel(
                 key="parking",
                 template="parking/home_panel.html",
-                context=_home_notice,
+                context=home_notice,
                 order=5,
                 cacheable=True,
             )
         )
-        registry.demo_loaders.register(
-            registry.DemoLoader(key="parking", load=_load_demo, order=20)
-        )
+        registry.demo_loaders.register(registry.DemoLoader(key="parking", load=load_demo, order=20))
         roles.grant(
             roles.PARKING_OFFICERS,
             "parking.lookup_plate",
@@ -65,15 +72,3 @@ class ParkingConfig(AppConfig):
             "parking.view_parkingrules",
             "parking.change_parkingrules",
         )
-
-
-def _home_notice(request, **kwargs):
-    from parking.panels import home_notice
-
-    return home_notice(request, **kwargs)
-
-
-def _load_demo() -> None:
-    from parking.demo import load
-
-    load()

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from parking import nights as n
 from parking.models import BlanketNight, ExcludedBlock, ParkingRules, Permit, PermitNight, Reason
+from portal.localtime import department_zone
 from portal.models import Street
 
 # payload (8 characters; the check character is added), plate, state, vehicle, address, reason,
@@ -100,7 +101,7 @@ def load() -> None:
                 "note": "Snow route through the town center",
             },
         )
-    zone = n.department_zone()
+    zone = department_zone()
     tonight = n.tonight(zone=zone)
     for day, name in sorted(holidays.US(years=[tonight.year, tonight.year + 1]).items()):
         if name in HOLIDAYS_ES and day > tonight + datetime.timedelta(days=1):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parking import nights as n
 from parking.models import US_STATES, Reason, VehicleType, plate_validator
+from parking.selectors import street_choices
 from portal.models import Street, phone_validator
 
 
@@ -93,8 +94,6 @@ class _StreetChoices(BaseChoiceIterator):
 
     def __iter__(self):
         if self._choices is None:
-            from parking.selectors import street_choices
-
             self._choices = (("", self.field.empty_label), *street_choices())
         return iter(self._choices)
 

@@ -300,8 +300,8 @@ class SnowEmergency(models.Model):
 
     starts_at = models.DateTimeField(_("ban starts"))
     ends_at = models.DateTimeField(_("ban ends"))
-    message_en = models.CharField(_("message (English)"), max_length=300, blank=True)
-    message_es = models.CharField(_("message (Spanish)"), max_length=300, blank=True)
+    # In English and Spanish (message_en, message_es: parking/translation.py).
+    message = models.CharField(_("message"), max_length=300, blank=True)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -328,8 +328,8 @@ class BlanketNight(models.Model):
     """A town-wide night (a holiday) when anyone may park on the street: no request needed."""
 
     night = models.DateField(_("night"), unique=True)
-    name_en = models.CharField(_("occasion (English)"), max_length=120)
-    name_es = models.CharField(_("occasion (Spanish)"), max_length=120)
+    # In English and Spanish (name_en, name_es: parking/translation.py), both required.
+    name = models.CharField(_("occasion"), max_length=120)
 
     class Meta:
         ordering = ["night"]
@@ -337,7 +337,7 @@ class BlanketNight(models.Model):
         verbose_name_plural = _("blanket nights")
 
     def __str__(self) -> str:
-        return f"{self.night:%Y-%m-%d} {self.name_en}"
+        return f"{self.night:%Y-%m-%d} {self.name}"
 
 
 class NightlyList(models.Model):

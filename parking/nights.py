@@ -12,6 +12,9 @@ import zoneinfo
 
 from django.utils import formats, timezone
 
+from parking.models import ParkingRules
+from portal.localtime import department_zone
+
 # The evening a night starts, for deciding which nights a parking ban overlaps.
 EVENING = datetime.time(17, 0)
 NOON = datetime.time(12, 0)
@@ -20,12 +23,6 @@ NOON = datetime.time(12, 0)
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_RANDOM_LENGTH = 8  # 40 random bits
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
-
-
-def department_zone() -> zoneinfo.ZoneInfo:
-    from portal.selectors import department_get
-
-    return zoneinfo.ZoneInfo(department_get().time_zone)
 
 
 def local_at(day: datetime.date, at: datetime.time, zone: zoneinfo.ZoneInfo) -> datetime.datetime:
@@ -70,8 +67,6 @@ def tonight(
     change."""
     zone = zone or department_zone()
     if ban_end is None:
-        from parking.models import ParkingRules
-
         ban_end = ParkingRules.get_solo().ban_end
     now = now or timezone.now()
     today = now.astimezone(zone).date()

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from parking import nights as n
 from parking.models import BlanketNight, SnowEmergency
+from portal.localtime import department_zone
 
 
 def home_notice(request, **kwargs) -> dict | None:
     now = timezone.now()
-    zone = n.department_zone()
+    zone = department_zone()
     bans = list(SnowEmergency.objects.filter(ends_at__gt=now).order_by("starts_at")[:2])
     first = n.tonight(now, zone)  # in the small hours, last night is still on
     blankets = list(

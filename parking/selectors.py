@@ -107,11 +107,15 @@ def statistics(*, days: int = 30) -> dict:
     return {"per_night": sorted(per_night.values(), key=lambda r: r["night"]), "by_rule": by_rule}
 
 
+def ban_for_night(*, night: datetime.date, rules: ParkingRules, zone) -> SnowEmergency | None:
+    """The snow emergency whose ban covers `night`, if any."""
+    start, end = n.night_window(night, rules.ban_end, zone)
+    return SnowEmergency.objects.filter(starts_at__lt=end, ends_at__gt=start).first()
+
+
 def night_status(*, night: datetime.date, rules: ParkingRules, zone) -> dict:
     """What holds for everyone on `night`: a blanket night (anyone may park) or a snow
     emergency (no one may, permit or not). The officer sees it above any plate's answer."""
-    from parking.services import ban_for_night
-
     return {
         "blanket": BlanketNight.objects.filter(night=night).first(),
         "ban": ban_for_night(night=night, rules=rules, zone=zone),

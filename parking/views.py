@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods
 from parking import nights as n
 from parking import selectors, services
 from parking.forms import CancelNightsForm, FindPermitForm, LookupForm, PermitRequestForm, decorate
+from portal.forms import add_domain_errors
+from portal.localtime import department_zone
 
 
 def _night_choices(rules, zone):
@@ -102,7 +104,7 @@ def permit(request, token):
     found = services.permit_from_token(token)
     if found is None:
         raise Http404
-    rules, zone = services.rules_get(), n.department_zone()
+    rules, zone = services.rules_get(), department_zone()
     choices = selectors.cancellable_nights(permit=found, rules=rules, zone=zone)
     form = CancelNightsForm(
         request.POST or None,
@@ -114,7 +116,7 @@ def permit(request, token):
         try:
             cancelled = services.permit_cancel_nights(permit=found, nights=nights)
         except ValidationError as error:
-            form.add_error("nights", error)
+            add_domain_errors(form, error)
         else:
             return redirect(request.path + "?cancelled=1")
     context = {

@@ -33,7 +33,8 @@ cancels every overlapping night (idempotently: it only touches active nights and
 holder once, by a de-duplication key) and beat's sweep re-queues a job that was lost.
 """
 
-from parking.services.bans import ban_apply, ban_declare, ban_for_night, ban_nights, ban_sweep
+from parking.selectors import ban_for_night
+from parking.services.bans import ban_apply, ban_declare, ban_nights, ban_sweep
 from parking.services.common import (
     permit_from_token,
     permit_token,

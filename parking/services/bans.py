@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parking import nights as n
+from parking import tasks
 from parking.models import (
     ParkingRules,
     Permit,
@@ -15,16 +16,13 @@ from parking.models import (
     SnowEmergency,
 )
 from parking.services.common import BAN_BATCH, _notify, _subject_cancelled, rules_get
+from portal.handoff import after_commit, dispatch
+from portal.localtime import department_zone
 from portal.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
 # --- Snow emergencies --------------------------------------------------------------------------
-
-
-def ban_for_night(*, night: datetime.date, rules: ParkingRules, zone) -> SnowEmergency | None:
-    start, end = n.night_window(night, rules.ban_end, zone)
-    return SnowEmergency.objects.filter(starts_at__lt=end, ends_at__gt=start).first()
 
 
 def ban_nights(*, ban: SnowEmergency, rules: ParkingRules, zone) -> list[datetime.date]:
@@ -62,21 +60,12 @@ def ban_declare(
     ban.save()
     audit_record(
         actor=actor,
-        action="parking.ban.declare",
+        action="parking.ban.declared",
         target=ban,
         detail={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
     )
-    transaction.on_commit(lambda: _queue_ban(ban.pk))
+    after_commit(tasks.ban_apply, ban.pk)  # a lost job is queued again by ban_sweep
     return ban
-
-
-def _queue_ban(ban_id: int) -> None:
-    from parking.tasks import ban_apply
-
-    try:
-        ban_apply.delay(ban_id)
-    except Exception:  # noqa: BLE001 - the broker is down: beat's sweep queues it again
-        logger.warning("Broker unreachable; parking ban %s left for the sweep", ban_id)
 
 
 def ban_apply(*, ban_id: int) -> int:
@@ -86,7 +75,7 @@ def ban_apply(*, ban_id: int) -> int:
     ban = SnowEmergency.objects.filter(pk=ban_id).first()
     if ban is None:
         return 0
-    rules, zone = rules_get(), n.department_zone()
+    rules, zone = rules_get(), department_zone()
     nights = ban_nights(ban=ban, rules=rules, zone=zone)
     affected = 0
     while True:
@@ -136,7 +125,7 @@ def ban_apply(*, ban_id: int) -> int:
             audit_record(
                 actor=None,
                 actor_label="celery",
-                action="parking.ban.apply",
+                action="parking.ban.applied",
                 target=ban,
                 detail={"permits": affected, "nights": [d.isoformat() for d in nights]},
             )
@@ -152,5 +141,5 @@ def ban_sweep(*, grace_seconds: int = 60) -> int:
         )
     )
     for ban_id in pending:
-        _queue_ban(ban_id)
+        dispatch(tasks.ban_apply, ban_id)
     return len(pending)

@@ -5,11 +5,9 @@ import datetime
 import logging
 import zoneinfo
 
-from django.conf import settings
-from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from parking import nights as n
@@ -19,12 +17,16 @@ from parking.models import (
     PermitNight,
 )
 from portal.errors import DomainError
+from portal.links import SignedLink, absolute_url
+from portal.localtime import department_zone
 from portal.services.notifications import notification_enqueue
 
 logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "parking.permit"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 400 * 24 * 3600
+# The holder's link to their permit. The salt is part of every link already sent: keep it.
+PERMIT_LINK = SignedLink(salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
 BAN_BATCH = 500
 COUNTED = PermitNight.Status.ACTIVE
 
@@ -36,22 +38,19 @@ def rules_get() -> ParkingRules:
 def rules_and_zone() -> tuple[ParkingRules, zoneinfo.ZoneInfo]:
     """The rules and the department's time zone: both singletons are held a second in this
     process (portal/singletons.py), so most calls make no round trip at all."""
-    from portal.models import DepartmentSettings
-
-    return ParkingRules.get_solo(), zoneinfo.ZoneInfo(DepartmentSettings.get_solo().time_zone)
+    return ParkingRules.get_solo(), department_zone()
 
 
 # --- Tokens ------------------------------------------------------------------------------------
 
 
 def permit_token(permit: Permit) -> str:
-    return signing.dumps(permit.code, salt=TOKEN_SALT, compress=True)
+    return PERMIT_LINK.make(permit.code)
 
 
 def permit_from_token(token: str) -> Permit | None:
-    try:
-        code = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
+    code = PERMIT_LINK.read(token)
+    if not isinstance(code, str):  # forged, altered or expired
         return None
     return Permit.objects.select_related("street").filter(code=code).first()
 
@@ -59,7 +58,7 @@ def permit_from_token(token: str) -> Permit | None:
 def permit_url(permit: Permit) -> str:
     with translation.override(permit.language):
         path = reverse("parking:permit", kwargs={"token": permit_token(permit)})
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _refuse(code: str, message: str, **params) -> DomainError:
@@ -67,8 +66,6 @@ def _refuse(code: str, message: str, **params) -> DomainError:
 
 
 def _format_local(moment: datetime.datetime, zone) -> str:
-    from django.utils import formats
-
     return formats.date_format(moment.astimezone(zone), "DATETIME_FORMAT")
 
 

@@ -1,7 +1,6 @@
 """The nightly list per street: CSV, PDF, and the e-mail to the shift supervisor before the
 ban starts, with the CSV and the PDF attached (made by the outbox when it sends the e-mail)."""
 
-import csv
 import datetime
 import io
 import logging
@@ -12,6 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from parking import nights as n
 from parking.models import (
@@ -20,6 +23,9 @@ from parking.models import (
     PermitNight,
 )
 from parking.services.common import rules_get
+from portal import csv as portal_csv
+from portal.links import absolute_url
+from portal.localtime import department_zone
 from portal.services.audit import audit_record
 from portal.services.notifications import Attachment, attachment_generator, notification_enqueue
 
@@ -37,35 +43,27 @@ def nightly_rows(*, night: datetime.date) -> list[PermitNight]:
 
 
 def nightly_csv(*, night: datetime.date) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["night", "street", "number", "plate", "state", "make", "model", "colour", "code"]
+    """The night's list for a spreadsheet. Make, model and colour are typed by residents: the
+    kernel's writer keeps a cell like "=HYPERLINK(...)" from running as a formula."""
+    header = ["night", "street", "number", "plate", "state", "make", "model", "colour", "code"]
+    rows = (
+        [
+            night.isoformat(),
+            row.street.name,
+            row.house_number,
+            row.plate,
+            row.plate_state,
+            row.permit.make,
+            row.permit.model,
+            row.permit.colour,
+            row.permit.display_code,
+        ]
+        for row in nightly_rows(night=night)
     )
-    for row in nightly_rows(night=night):
-        permit = row.permit
-        writer.writerow(
-            [
-                night.isoformat(),
-                row.street.name,
-                row.house_number,
-                row.plate,
-                row.plate_state,
-                permit.make,
-                permit.model,
-                permit.colour,
-                permit.display_code,
-            ]
-        )
-    return out.getvalue()
+    return portal_csv.rows_to_text([header, *rows])
 
 
 def nightly_pdf(*, night: datetime.date, title: str) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=letter, title=title)
     styles = getSampleStyleSheet()
@@ -133,7 +131,7 @@ def nightly_list_export(*, actor, night: datetime.date, as_pdf: bool) -> bytes:
     """A staff member downloads a night's list (CSV or PDF); the download is audit-logged."""
     audit_record(
         actor=actor,
-        action="parking.list.download",
+        action="parking.list.downloaded",
         detail={"night": night.isoformat(), "as": "pdf" if as_pdf else "csv"},
     )
     if as_pdf:
@@ -146,7 +144,7 @@ def nightly_list_send(*, now: datetime.datetime | None = None) -> NightlyList | 
     ban starts) and the ban has not ended, the night's list is generated and e-mailed to the
     shift supervisor, at most once a night."""
     now = now or timezone.now()
-    rules, zone = rules_get(), n.department_zone()
+    rules, zone = rules_get(), department_zone()
     today = now.astimezone(zone).date()
     for night in (today - datetime.timedelta(days=1), today):
         ban_start = n.in_utc(n.local_at(night + datetime.timedelta(days=1), rules.ban_start, zone))
@@ -167,7 +165,6 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
         night=night, vehicles=len(rows), sent_to=rules.supervisor_email
     )
     if rules.supervisor_email:
-        base = settings.PORTAL_BASE_URL.rstrip("/")
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string(
                 "parking/messages/nightly_list.txt",
@@ -175,8 +172,8 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
                     "night": night,
                     "night_label": n.night_label(night),
                     "rows": rows,
-                    "csv_url": base + reverse("parking:list-csv", args=[night.isoformat()]),
-                    "pdf_url": base + reverse("parking:list-pdf", args=[night.isoformat()]),
+                    "csv_url": absolute_url(reverse("parking:list-csv", args=[night.isoformat()])),
+                    "pdf_url": absolute_url(reverse("parking:list-pdf", args=[night.isoformat()])),
                 },
             ).strip()
             subject = _("Overnight parking list for the night of %(night)s") % {
@@ -208,7 +205,7 @@ def _nightly_list_make(*, night: datetime.date, rules: ParkingRules) -> NightlyL
     audit_record(
         actor=None,
         actor_label="celery",
-        action="parking.list.send",
+        action="parking.list.sent",
         target=record,
         detail={"vehicles": len(rows)},
     )

@@ -23,7 +23,7 @@ from parking import nights as n
 from parking.models import BlanketNight, Permit, PermitNight, SnowEmergency
 from portal.models import AuditEntry, Street
 
-ACTION = "parking.plate.lookup"
+ACTION = "parking.plate.looked_up"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parking import nights as n
@@ -21,8 +21,9 @@ from parking.models import (
     PermitNight,
     PlateLock,
     Refusal,
+    VehicleType,
 )
-from parking.services.bans import ban_for_night
+from parking.selectors import ban_for_night
 from parking.services.common import (
     COUNTED,
     _format_local,
@@ -34,6 +35,7 @@ from parking.services.common import (
     rules_get,
 )
 from portal.errors import DomainError
+from portal.localtime import department_zone
 from portal.models import Street
 from portal.services.audit import audit_record
 
@@ -99,7 +101,7 @@ def _check_calendar(
                 "street is allowed town-wide that night. Ask only for the other nights."
             ),
             night=n.night_label(blanket.night),
-            occasion=blanket.name_es if translation.get_language() == "es" else blanket.name_en,
+            occasion=blanket.name,
         )
     for night in asked:
         ban = ban_for_night(night=night, rules=rules, zone=zone)
@@ -124,8 +126,6 @@ def _check_vehicle_and_place(*, data: PermitRequest, rules: ParkingRules) -> Non
                 place=str(block),
             )
     if data.vehicle_type in (rules.excluded_vehicle_types or []):
-        from parking.models import VehicleType
-
         raise _refuse(
             "vehicle_excluded",
             _("No overnight exemptions are given for this type of vehicle: %(type)s."),
@@ -277,7 +277,7 @@ def _permit_request(*, data: PermitRequest, now: datetime.datetime, rules, zone)
     audit_record(
         actor=None,
         actor_label="resident",
-        action="parking.permit.grant",
+        action="parking.permit.granted",
         target=permit,
         detail={"nights": [night.isoformat() for night in asked]},
     )
@@ -362,7 +362,7 @@ def permit_cancel_nights(
 ) -> int:
     """The resident gives back nights still to come. Returns how many were cancelled."""
     now = now or timezone.now()
-    rules, zone = rules_get(), n.department_zone()
+    rules, zone = rules_get(), department_zone()
     permit = Permit.objects.select_for_update().select_related("street").get(pk=permit.pk)
     wanted = set(nights)
     to_cancel = [
@@ -371,7 +371,9 @@ def permit_cancel_nights(
         if night.night in wanted and not _night_started(night.night, rules, zone, now)
     ]
     if not to_cancel:
-        raise DomainError(_("Choose at least one night that has not started yet."), code="nothing")
+        raise DomainError(
+            _("Choose at least one night that has not started yet."), code="nothing", field="nights"
+        )
     PermitNight.objects.filter(pk__in=[night.pk for night in to_cancel]).update(
         status=PermitNight.Status.CANCELLED
     )
@@ -382,7 +384,7 @@ def permit_cancel_nights(
     audit_record(
         actor=None,
         actor_label="resident",
-        action="parking.permit.cancel_nights",
+        action="parking.permit.nights_cancelled",
         target=permit,
         detail={"nights": [night.night.isoformat() for night in to_cancel]},
     )
@@ -398,7 +400,7 @@ def permit_revoke(*, permit: Permit, reason: str, actor) -> Permit:
     permit = Permit.objects.select_for_update().select_related("street").get(pk=permit.pk)
     if permit.status == Permit.Status.REVOKED:
         return permit
-    rules, zone, now = rules_get(), n.department_zone(), timezone.now()
+    rules, zone, now = rules_get(), department_zone(), timezone.now()
     future = [
         night.pk
         for night in permit.nights.filter(status=PermitNight.Status.ACTIVE)
@@ -410,7 +412,7 @@ def permit_revoke(*, permit: Permit, reason: str, actor) -> Permit:
     permit.full_clean()
     permit.save(update_fields=["status", "status_reason"])
     audit_record(
-        actor=actor, action="parking.permit.revoke", target=permit, detail={"reason": reason}
+        actor=actor, action="parking.permit.revoked", target=permit, detail={"reason": reason}
     )
     _notify(
         permit,

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parking.models import Permit, Refusal
 from portal import roles
@@ -49,8 +51,6 @@ def test_a_permit_with_several_nights_is_listed_once_for_its_night(
 def test_the_permit_lists_cost_the_same_whatever_their_length(admin_client, rules, street, frozen):
     """No full count(*), no date hierarchy (whose DISTINCT reads every row), the same queries
     with 3 permits as with 30: the lists stay fast with a million permits (bench/parking.py)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     def queries(url, params=None):
         with CaptureQueriesContext(connection) as seen:
@@ -134,7 +134,7 @@ def test_revoke_with_a_reason_cancels_nights_to_come_and_tells_the_holder(
     assert message.language == "es"
     assert "El vehículo bloqueaba una entrada." in message.body
     assert "canceló" in message.body
-    entry = AuditEntry.objects.get(action="parking.permit.revoke")
+    entry = AuditEntry.objects.get(action="parking.permit.revoked")
     assert entry.actor == staff
 
 

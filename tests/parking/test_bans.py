@@ -10,8 +10,12 @@ from django.db import transaction
 from parking import services
 from parking.models import BlanketNight, Permit, PermitNight, SnowEmergency
 from parking.services import ban_apply, ban_declare, permit_request
+from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
+from portal.services import page_cache
+from portal.services.page_cache import HIT_HEADER
+from tests.factories import UserFactory
 from tests.parking.factories import PermitFactory, hold_nights
 from tests.parking.factories import permit_request as make_request
 
@@ -50,8 +54,8 @@ def test_ban_cancels_only_the_nights_it_overlaps_and_tells_each_holder_once(
     assert "Limpieza de nieve" in message.body
     ban.refresh_from_db()
     assert ban.applied_at is not None and ban.permits_cancelled == 1
-    assert AuditEntry.objects.filter(action="parking.ban.declare").exists()
-    assert AuditEntry.objects.filter(action="parking.ban.apply").exists()
+    assert AuditEntry.objects.filter(action="parking.ban.declared").exists()
+    assert AuditEntry.objects.filter(action="parking.ban.applied").exists()
 
 
 @pytest.mark.django_db
@@ -106,8 +110,6 @@ def test_one_job_cancels_thousands_of_permits_in_batches(
         ban = _declare()
     # The declaration queues one job, not a loop (the other callback starts a new page-cache
     # generation: the home page shows the ban).
-    from portal.services import page_cache
-
     jobs = [callback for callback in callbacks if callback is not page_cache._bump]
     assert len(jobs) == 1
     assert PermitNight.objects.filter(status="active").count() == 1200
@@ -147,9 +149,6 @@ def test_banned_nights_do_not_count_against_the_holders_limits(
 def test_declaring_a_ban_in_admin_queues_the_job(
     client, rules, street, frozen, django_capture_on_commit_callbacks
 ):
-    from portal import roles
-    from tests.factories import UserFactory
-
     client.force_login(UserFactory(roles=[roles.PARKING_OFFICERS]))
     permit = hold_nights("HIT1", [D(2026, 11, 24)])
     with django_capture_on_commit_callbacks(execute=True):
@@ -236,7 +235,6 @@ def test_cached_home_page_shows_a_ban_or_blanket_night_as_soon_as_it_is_declared
 ):
     """The home page is cached whole (portal.services.page_cache): parking's panel says so, and
     declaring a ban or a blanket night starts a new generation."""
-    from portal.services.page_cache import HIT_HEADER
 
     client.get("/")
     cached = client.get("/")

@@ -5,7 +5,8 @@ confirmation."""
 import pytest
 from django.core.management import call_command
 
-from parking.models import Permit
+from parking import nights
+from parking.models import Permit, PermitNight
 from portal import roles
 from tests.browser import axe_violations
 from tests.factories import UserFactory
@@ -102,8 +103,6 @@ def test_a_refusal_keeps_what_was_typed_and_has_no_violations(demo, page):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_officer_checks_a_plate_on_a_phone(demo, browser, language):
-    from parking.models import PermitNight
-
     UserFactory(username="nightshift", password="night shift 2026", roles=[roles.PARKING_OFFICERS])
     night = PermitNight.objects.filter(status="active").order_by("night").first()
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -115,7 +114,6 @@ def test_officer_checks_a_plate_on_a_phone(demo, browser, language):
     phone.keyboard.press("Enter")
     phone.wait_for_url(lambda url: "login" not in url and url.endswith("/parking/officer/"))
     assert axe_violations(phone) == []
-    from parking import nights
 
     tonight = nights.tonight()
     plate = (

@@ -8,12 +8,16 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core import mail
 from pypdf import PdfReader
 
 from parking import services
 from parking.models import NightlyList
 from portal import roles
+from portal.celery import app
 from portal.models import AuditEntry, Notification
+from portal.services.notifications import notification_deliver
 from tests.factories import StreetFactory, UserFactory
 from tests.parking.factories import hold_nights
 
@@ -53,6 +57,45 @@ def test_pdf_has_a_heading_per_street_and_every_plate(two_streets):
     assert "LATER1" not in text
 
 
+HYPERLINK = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(client, rules):
+    """A street, make, model or colour starting with =, +, - or @ reaches the list as text:
+    the staff member who opens it in a spreadsheet never runs it as a formula."""
+    street = StreetFactory(name=HYPERLINK)
+    hold_nights(
+        "EVIL1",
+        [D(2026, 11, 23)],
+        street=street,
+        house_number=1,
+        make=HYPERLINK,
+        model="+1+1",
+        colour="@SUM(1)",
+    )
+    hold_nights(
+        "EVIL2",
+        [D(2026, 11, 23)],
+        street=street,
+        house_number=2,
+        make="-2+3",
+        model="\tX",
+        colour="Red",
+    )
+    client.force_login(UserFactory(roles=[roles.PARKING_OFFICERS]))
+    downloaded = client.get("/parking/list/2026-11-23.csv").content.decode()
+    assert downloaded == services.nightly_csv(night=D(2026, 11, 23))
+    rows = list(csv.reader(io.StringIO(downloaded)))[1:]
+    assert [row[1] for row in rows] == ["'" + HYPERLINK] * 2
+    assert [row[5:8] for row in rows] == [
+        ["'" + HYPERLINK, "'+1+1", "'@SUM(1)"],
+        ["'-2+3", "'\tX", "Red"],
+    ]
+    assert rows[0][2] == "1" and rows[0][3] == "EVIL1"  # numbers and plates as they were
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
 def test_no_list_before_its_time(two_streets):
     # 01:44 on the 24th: the list for the night of the 23rd goes at 01:45 (15 min before 02:00).
     with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 44, tzinfo=NY), tick=False):
@@ -70,14 +113,10 @@ def test_list_goes_to_the_supervisor_once_before_the_ban(two_streets):
     assert "CHAP1" in message.body and "OAK1" in message.body
     assert "/parking/list/2026-11-23.csv" in message.body
     assert "/parking/list/2026-11-23.pdf" in message.body
-    assert AuditEntry.objects.filter(action="parking.list.send").count() == 1
+    assert AuditEntry.objects.filter(action="parking.list.sent").count() == 1
 
 
 def test_the_supervisor_gets_the_csv_and_the_pdf_attached(two_streets):
-    from django.core import mail
-
-    from portal.services.notifications import notification_deliver
-
     with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 45, tzinfo=NY), tick=False):
         services.nightly_list_send()
         message = Notification.objects.get(recipient="supervisor@example.org")
@@ -114,7 +153,7 @@ def test_staff_download_the_list_as_csv_and_pdf(client, two_streets):
     response = client.get("/parking/list/2026-11-23.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert AuditEntry.objects.filter(action="parking.list.download").count() == 2
+    assert AuditEntry.objects.filter(action="parking.list.downloaded").count() == 2
 
 
 def test_residents_cannot_download_the_list(client, two_streets):
@@ -122,10 +161,6 @@ def test_residents_cannot_download_the_list(client, two_streets):
 
 
 def test_beat_runs_the_nightly_list_and_the_ban_sweep():
-    from django.conf import settings
-
-    from portal.celery import app
-
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"parking.tasks.nightly_list_send", "parking.tasks.ban_sweep"} <= tasks
     app.loader.import_default_modules()

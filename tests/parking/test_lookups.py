@@ -6,9 +6,11 @@ import datetime
 import pytest
 from django.db import connection
 
+from parking import nights as n
 from parking.models import BlanketNight, SnowEmergency
 from parking.services import lookups
 from portal import roles
+from portal.localtime import department_zone
 from portal.models import AuditEntry
 from tests.factories import UserFactory
 from tests.parking.factories import hold_nights
@@ -51,7 +53,7 @@ def test_both_paths_find_the_permit_and_write_the_same_audit_entry(
     assert found.permit.display_code == permit.display_code
     assert found.permit.vehicle == permit.vehicle
     assert (found.house_number, found.street.name) == (41, "Chapel Street")
-    [entry] = AuditEntry.objects.filter(action="parking.plate.lookup")
+    [entry] = AuditEntry.objects.filter(action="parking.plate.looked_up")
     assert _entry_fields(entry)[:2] == (officer.pk, "check.officer")
     assert entry.target_id == str(permit.pk) and entry.target_label == str(permit)
     assert entry.target_type.model_class().__name__ == "Permit"
@@ -68,7 +70,7 @@ def test_both_paths_log_a_lookup_that_finds_nothing(path, officer, permit, on_po
     check = getattr(lookups, path)
     assert check(actor=officer, plate="ABC123", plate_state="MA", night=NIGHT).found is None
     assert check(actor=officer, plate="NOPE", plate_state="", night=NIGHT).found is None
-    entries = AuditEntry.objects.filter(action="parking.plate.lookup").order_by("id")
+    entries = AuditEntry.objects.filter(action="parking.plate.looked_up").order_by("id")
     assert [
         (e.target_id, e.target_label, e.target_type_id, e.detail["permitted"]) for e in entries
     ] == [
@@ -83,9 +85,7 @@ def test_any_state_finds_the_plate(officer, permit):
 
 @pytest.mark.parametrize("path", ["_check_in_one_statement", "_check_with_the_orm"])
 def test_both_paths_flag_blanket_nights_and_snow_emergencies(path, officer, rules, on_postgresql):
-    from parking import nights as n
-
-    zone = n.department_zone()
+    zone = department_zone()
     window = n.night_window(NIGHT, rules.ban_end, zone)
     check = getattr(lookups, path)
     plain = check(actor=officer, plate="X1", plate_state="", night=NIGHT, window=window)
@@ -122,4 +122,4 @@ def test_the_lookup_turns_synchronous_commit_off_for_its_own_transaction_only(
     before = setting()
     assert lookups.plate_lookup(actor=officer, plate="ABC123", plate_state="", night=NIGHT)
     assert setting() == before  # not left off for the connection's next requests
-    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 1
+    assert AuditEntry.objects.filter(action="parking.plate.looked_up").count() == 1

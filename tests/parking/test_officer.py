@@ -7,8 +7,15 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 
+from parking.models import BlanketNight, PermitNight
+from parking.serializers import PermitNightSerializer
+from parking.services import ban_declare
 from portal import roles
 from portal.models import AuditEntry
 from tests.factories import UserFactory
@@ -76,7 +83,7 @@ def test_a_plate_from_another_state_is_no_permit(officer_client, rules, permitte
 def test_every_lookup_is_audit_logged(officer_client, officer, rules, permitted):
     officer_client.get("/parking/officer/", {"plate": "ABC123"})
     officer_client.get("/parking/officer/", {"plate": "NOPE1"})
-    entries = AuditEntry.objects.filter(action="parking.plate.lookup").order_by("id")
+    entries = AuditEntry.objects.filter(action="parking.plate.looked_up").order_by("id")
     assert [(e.actor, e.detail["plate"], e.detail["permitted"]) for e in entries] == [
         (officer, "ABC123", True),
         (officer, "NOPE1", False),
@@ -92,7 +99,7 @@ def test_officer_page_needs_a_staff_login(client, rules):
 def test_staff_without_the_parking_role_cannot_look_up_plates(client, rules):
     client.force_login(UserFactory(roles=[roles.RECORDS_CLERKS]))
     assert client.get("/parking/officer/", {"plate": "ABC123"}).status_code == 403
-    assert not AuditEntry.objects.filter(action="parking.plate.lookup").exists()
+    assert not AuditEntry.objects.filter(action="parking.plate.looked_up").exists()
 
 
 def test_lookup_query_count_does_not_grow_with_permits(officer_client, rules, permitted):
@@ -126,7 +133,7 @@ def test_api_check_answers_permitted_tonight_with_a_token(client, token, rules, 
     assert body["night"] == "2026-11-22"
     assert body["permit"]["code"] == permitted.display_code
     assert body["permit"]["address"] == "41 Chapel Street"
-    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 1
+    assert AuditEntry.objects.filter(action="parking.plate.looked_up").count() == 1
 
 
 def test_api_check_answers_no_permit(client, token, rules, permitted):
@@ -161,7 +168,7 @@ def test_api_nights_filter_by_street_and_night(client, token, rules, street, per
     )
     plates = [row["plate"] for row in response.json()["results"]]
     assert plates == ["OTHER1"]
-    assert AuditEntry.objects.filter(action="parking.nights.list").count() == 1
+    assert AuditEntry.objects.filter(action="parking.nights.listed").count() == 1
 
 
 def test_api_nights_default_to_tonight(client, token, rules, permitted):
@@ -173,10 +180,6 @@ def test_api_nights_default_to_tonight(client, token, rules, permitted):
 def test_parking_api_adds_no_schema_warnings_and_is_in_the_schema(db):
     """The project gate is `spectacular --validate --fail-on-warn`; this checks our share of it
     on its own (another app's warnings must not hide ours, nor ours theirs)."""
-    from django.urls import include, path
-    from drf_spectacular.drainage import GENERATOR_STATS
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.validation import validate_schema
 
     GENERATOR_STATS.reset()
     patterns = [path("api/v1/parking/", include("parking.api_urls"))]
@@ -197,8 +200,6 @@ def test_officer_page_links_tonights_list(officer_client, rules, permitted):
 def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
     officer_client, client, token, rules, frozen
 ):
-    from parking.models import BlanketNight
-
     BlanketNight.objects.create(night=D(2026, 11, 22), name_en="Holiday eve", name_es="Víspera")
     text = officer_client.get("/parking/officer/", {"plate": "ZZZ1"}).content.decode()
     assert "Blanket night (Holiday eve): every vehicle may park" in text
@@ -211,8 +212,6 @@ def test_on_a_blanket_night_the_officer_is_told_every_vehicle_may_park(
 def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
     officer_client, rules, permitted, django_capture_on_commit_callbacks
 ):
-    from parking.services import ban_declare
-
     start = datetime.datetime(2026, 11, 22, 22, 0, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
         ban_declare(starts_at=start, ends_at=start + datetime.timedelta(hours=12))
@@ -222,9 +221,6 @@ def test_during_a_snow_emergency_the_officer_is_told_no_vehicle_may_park(
 
 
 def test_api_check_answers_what_the_serializer_describes(client, token, rules, permitted):
-    from parking.models import PermitNight
-    from parking.serializers import PermitNightSerializer
-
     body = client.get(
         "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
     ).json()
@@ -245,7 +241,7 @@ def test_api_lookup_audit_entry_names_the_officer_and_the_permit(
     client, officer, token, rules, permitted
 ):
     client.get("/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}")
-    entry = AuditEntry.objects.get(action="parking.plate.lookup")
+    entry = AuditEntry.objects.get(action="parking.plate.looked_up")
     assert entry.actor == officer
     assert entry.actor_label == "night.officer"
     assert entry.target_id == str(permitted.pk)
@@ -266,7 +262,7 @@ def test_each_api_lookup_writes_its_own_audit_entry_with_a_cached_token(
         client.get(
             "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
         )
-    assert AuditEntry.objects.filter(action="parking.plate.lookup").count() == 3
+    assert AuditEntry.objects.filter(action="parking.plate.looked_up").count() == 3
 
 
 def test_api_lookup_needs_no_query_for_the_token_once_it_is_known(client, token, rules, permitted):

@@ -2,6 +2,7 @@
 daylight-saving changes, and refusals recorded under the rule's code."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from parking import nights as n
 from parking.models import ExcludedBlock, Permit, PermitNight, Refusal
 from parking.services import permit_request
 from portal.errors import DomainError
+from portal.localtime import department_zone
 from portal.models import Notification
 from tests.factories import StreetFactory
 from tests.parking.factories import hold_nights
@@ -224,8 +226,6 @@ NY = "America/New_York"
 
 
 def _at(local: str):
-    import zoneinfo
-
     return datetime.datetime.fromisoformat(local).replace(tzinfo=zoneinfo.ZoneInfo(NY))
 
 
@@ -263,7 +263,7 @@ def test_cutoff_on_the_night_clocks_spring_forward_is_0130_standard_time(rules, 
 
 def test_the_night_after_a_change_has_its_cutoff_in_the_new_offset(rules, street):
     # Night of 8 March: cut-off 01:30 EDT on the 9th = 05:30 UTC.
-    cutoff = n.cutoff_for(D(2026, 3, 8), rules.cutoff_time, n.department_zone())
+    cutoff = n.cutoff_for(D(2026, 3, 8), rules.cutoff_time, department_zone())
     assert cutoff.astimezone(datetime.UTC) == datetime.datetime(
         2026, 3, 9, 5, 30, tzinfo=datetime.UTC
     )
@@ -323,5 +323,5 @@ def test_lead_time_across_the_autumn_change_is_counted_in_real_minutes(rules, st
     # moment at 04:30 UTC, even though the wall clock repeats the hour in between.
     rules.lead_time_minutes = 60
     rules.save()
-    cutoff = n.cutoff_for(D(2026, 10, 31), rules.cutoff_time, n.department_zone(), 60)
+    cutoff = n.cutoff_for(D(2026, 10, 31), rules.cutoff_time, department_zone(), 60)
     assert cutoff == datetime.datetime(2026, 11, 1, 4, 30, tzinfo=datetime.UTC)

@@ -4,12 +4,13 @@ and finding a permit by code and plate."""
 import datetime
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parking import services
-from parking.models import Permit, PermitNight, Refusal
+from parking.models import BlanketNight, Permit, PermitNight, Refusal
 from portal.models import Notification
 from tests.factories import StreetFactory
 from tests.parking.factories import hold_nights
@@ -98,8 +99,6 @@ def test_a_street_not_of_the_town_is_refused(client, rules, frozen):
 
 
 def test_blanket_night_is_announced_on_the_form(client, rules, frozen):
-    from parking.models import BlanketNight
-
     BlanketNight.objects.create(
         night=D(2026, 11, 25), name_en="Thanksgiving Eve", name_es="víspera de Acción de Gracias"
     )
@@ -141,6 +140,12 @@ def test_cancelling_every_night_cancels_the_permit(client, rules, street, frozen
     client.post(_permit_url(permit), {"nights": ["2026-11-24"]})
     permit.refresh_from_db()
     assert permit.status == Permit.Status.CANCELLED
+
+
+def test_a_link_sent_before_the_links_module_still_opens_the_permit(client, rules, street, frozen):
+    permit = hold_nights("ABC123", [D(2026, 11, 24)])
+    token = signing.dumps(permit.code, salt="parking.permit", compress=True)
+    assert client.get(reverse("parking:permit", kwargs={"token": token})).status_code == 200
 
 
 def test_a_tampered_link_finds_nothing(client, rules, street, frozen):
@@ -207,8 +212,6 @@ def test_one_connection_cannot_flood_requests(client, rules, street, frozen):
 
 
 def test_the_blank_form_shows_a_street_added_since_it_was_last_shown(client, rules, street, frozen):
-    from tests.factories import StreetFactory
-
     assert "Chapel Street" in client.get("/parking/").content.decode()
     StreetFactory(name="Elm Street")
     assert "Elm Street" in client.get("/parking/").content.decode()
