@@ -3,8 +3,6 @@ came by mail, phone or at the window, the workflow buttons (records/services/lif
 TRANSITIONS), one submission of the page (records/services/updates.py request_update), bulk
 actions with a reason, CSV export. Opening a request is logged (audit_views)."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
@@ -15,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal import csv as portal_csv
 from portal.admin import AuditedModelAdmin, CappedCountPaginator, FormActionMixin
 from portal.forms import add_domain_errors
 from portal.services.audit import audit_record
@@ -465,7 +464,7 @@ class RecordRequestAdmin(DocumentViewsMixin, PacketViewsMixin, FormActionMixin, 
             def write(self, value):
                 return value
 
-        writer = csv.writer(Echo())
+        writer = portal_csv.writer(Echo())
 
         def rows():
             yield writer.writerow(columns)
