@@ -81,7 +81,7 @@ def test_sign_in_and_failed_sign_in_are_audited(client):
 
 def test_audit_log_is_read_only_in_admin(client):
     admin_user = UserFactory(username="root", is_superuser=True)
-    entry = audit_record(actor=admin_user, action="portal.test")
+    entry = audit_record(actor=admin_user, action="portal.notification.retried")
     client.force_login(admin_user)
     assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
     assert client.get(reverse("admin:portal_auditentry_add")).status_code == 403
