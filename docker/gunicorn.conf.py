@@ -80,6 +80,16 @@ ANONYMOUS_PATH_PREFIXES = tuple(
 )
 
 
+# A signed link (a records tracking page, a parking permit, a sign-up or subscription) carries its
+# token in the path; whoever reads the access log could open the page. Such segments (Django's
+# signed values: long, with ':' separators) are written as "[link]".
+_SIGNED_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_.\-]+:[A-Za-z0-9]{4,}:[A-Za-z0-9_\-]{20,}(?=/|$)")
+
+
+def mask_links(path: str) -> str:
+    return _SIGNED_SEGMENT.sub("[link]", path)
+
+
 class PrivacyLogger(glogging.Logger):
     """Gunicorn's logger, with client addresses masked in the error log and the anonymous
     lines' requests left out of the access log."""
@@ -89,9 +99,10 @@ class PrivacyLogger(glogging.Logger):
         self.error_log.addFilter(_MaskClientAddress())
 
     def access(self, resp, req, environ, request_time):
-        if (environ.get("PATH_INFO") or "").startswith(ANONYMOUS_PATH_PREFIXES):
+        path = environ.get("PATH_INFO") or ""
+        if path.startswith(ANONYMOUS_PATH_PREFIXES):
             return
-        super().access(resp, req, environ, request_time)
+        super().access(resp, req, {**environ, "PATH_INFO": mask_links(path)}, request_time)
 
 
 logger_class = PrivacyLogger

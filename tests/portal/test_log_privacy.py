@@ -13,10 +13,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core import signing
 
 from portal.log_privacy import DropAnonymousTasks
 
 ROOT = Path(__file__).resolve().parents[2]
+TRACK = signing.dumps("0f3c2f2e-1234-4321-aaaa-bbbbccccdddd", salt="records.track", compress=True)
+PERMIT = signing.dumps("K7M2Q9", salt="parking.permit")
 
 
 def _record(message, *args):
@@ -96,6 +99,8 @@ def test_gunicorn_leaves_the_tip_line_out_of_its_access_log(tmp_path):
             except OSError:
                 time.sleep(0.1)
         _get(base + "/healthz/live")
+        _get(base + f"/records/track/{TRACK}/")
+        _get(base + f"/es/parking/permit/{PERMIT}/")
         _get(base + "/tips/")
         _get(base + "/es/tips/check/")
         _get(base + "/healthz/live?again=1")
@@ -109,3 +114,7 @@ def test_gunicorn_leaves_the_tip_line_out_of_its_access_log(tmp_path):
     lines = access_log.read_text().splitlines()
     assert sum("/healthz/live" in line for line in lines) == 2
     assert not any("/tips/" in line for line in lines)
+    # Signed links in paths are masked: whoever reads the log cannot open the page.
+    log = "\n".join(lines)
+    assert "/records/track/[link]/" in log and "/es/parking/permit/[link]/" in log
+    assert TRACK not in log and PERMIT not in log
