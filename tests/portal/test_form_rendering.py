@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from django import forms
 
 from portal.models import DepartmentSettings
 from programs.models import Event
@@ -182,3 +183,35 @@ def test_programs_forms_show_the_one_error_pattern(client, db, language):
     neighborhood = NeighborhoodFactory()
     subscribe = f"{prefix}/neighborhoods/{neighborhood.slug}/subscribe/"
     assert_one_error_pattern(client.post(subscribe, {"email": "not-an-address"}), language)
+
+
+class _Sample(forms.Form):
+    sealed = forms.CharField(widget=forms.HiddenInput)
+    nights = forms.MultipleChoiceField(
+        label="Nights",
+        choices=[("1", "One"), ("2", "Two")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pick some.",
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        help_text="Where we write.",
+        # What a form may have set by hand: the shared ids win.
+        widget=forms.EmailInput(attrs={"aria-describedby": "id_email_hint"}),
+    )
+
+
+def test_the_renderer_draws_groups_hidden_fields_and_hand_set_ids_one_way():
+    form = _Sample({"sealed": "", "nights": ["9"], "email": "nope"})
+    html = str(form)
+    assert '<fieldset class="usa-fieldset" aria-describedby="id_nights-hint id_nights-error">' in (
+        html
+    )
+    assert 'class="usa-checkbox__input" type="checkbox" id="id_nights_0"' in html
+    assert 'href="#id_nights_0"' in html
+    assert 'aria-describedby="id_email-hint id_email-error"' in html
+    assert "id_email_hint" not in html
+    assert html.count("data-error-summary") == 1
+    # A hidden field cannot be reached: its error is listed, without a link.
+    assert 'href="#id_sealed"' not in html
+    assert "<li>This field is required.</li>" in html
