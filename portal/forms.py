@@ -1,6 +1,18 @@
 """What every form in the portal shares."""
 
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """Every form drawn the same way (settings.FORM_RENDERER): `{{ form }}` is the error summary
+    and the fields, `{{ form.field.as_field_group }}` one field with its label, hint and error,
+    both with USWDS classes and the hint and error tied to the input for screen readers.
+    Through the project's template engine, so an app can include the same templates:
+    portal/forms/error_summary.html and portal/forms/field.html."""
+
+    form_template_name = "portal/forms/form.html"
+    field_template_name = "portal/forms/field.html"
 
 
 def add_domain_errors(form, error: ValidationError) -> None:

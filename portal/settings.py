@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for the form renderer below (TemplatesSetting).
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
@@ -114,6 +116,8 @@ TEMPLATES = [
         },
     },
 ]
+# One way to draw every form: portal/templates/portal/forms/ (label, hint, error, error summary).
+FORM_RENDERER = "portal.forms.PortalFormRenderer"
 
 # --- Data ---------------------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ def test_subscribe_form_errors_are_shown_with_the_field(client):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'aria-describedby="id_email_error id_email_hint"' in page
+    assert 'aria-describedby="id_email-hint id_email-error"' in page
     assert 'value="not-an-address"' in page
 
 

@@ -125,4 +125,4 @@ def test_event_list_shows_events_from_a_chosen_date_and_explains_a_bad_date(clie
     bad = client.get("/events/", {"from": "next tuesday"})
     assert bad.status_code == 400
     assert "Enter a date such as 2025-06-30." in bad.content.decode()
-    assert 'aria-describedby="filter-from-error filter-from-hint"' in bad.content.decode()
+    assert 'aria-describedby="filter-from-hint filter-from-error"' in bad.content.decode()

@@ -45,7 +45,7 @@ def test_youth_sign_up_needs_age_in_range_guardian_and_consent_and_keeps_what_wa
     page = response.content.decode()
     assert 'id="error-summary"' in page
     assert 'value="Sam Lee"' in page and 'value="parent@example.org"' in page
-    assert 'aria-describedby="id_name_error"' in page
+    assert 'aria-describedby="id_name-error"' in page
     assert 'aria-invalid="true"' in page
     assert not Registration.objects.exists()
 
