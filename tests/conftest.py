@@ -10,8 +10,13 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
+
+from portal import roles
+from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the
 # same tests to arrange data, would otherwise refuse to run beside it.
@@ -69,6 +74,72 @@ def _isolated(settings, request):
 def on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
+
+
+# --- Staff in each role ------------------------------------------------------------------------
+# One way to make "a user in role X"; each app's tests ask for the role by its fixture name.
+# Parking and programs each call theirs `officer` (tests/<app>/conftest.py names the alias).
+
+
+@pytest.fixture
+def user_in_role(db):
+    """`user_in_role(roles.RECORDS_CLERKS, username="sam")`: a staff member in that role (no
+    role: staff with no group), password "correct horse battery"."""
+
+    def make(role: str | None = None, /, **fields):
+        return UserFactory(roles=[role] if role else [], **fields)
+
+    return make
+
+
+@pytest.fixture
+def parking_officer(user_in_role):
+    return user_in_role(roles.PARKING_OFFICERS, username="night.officer")
+
+
+@pytest.fixture
+def community_officer(user_in_role):
+    return user_in_role(roles.COMMUNITY_OFFICERS)
+
+
+@pytest.fixture
+def publisher(user_in_role):
+    """A community officer who may also publish program pages."""
+    user = user_in_role(roles.COMMUNITY_OFFICERS)
+    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
+    return user
+
+
+@pytest.fixture
+def investigator(user_in_role):
+    return user_in_role(roles.TIP_INVESTIGATORS, username="ivy", email="ivy@example.org")
+
+
+@pytest.fixture
+def clerk(user_in_role):
+    return user_in_role(roles.RECORDS_CLERKS, username="carmen")
+
+
+@pytest.fixture
+def site_administrator(user_in_role):
+    return user_in_role(roles.SITE_ADMINISTRATORS)
+
+
+# --- The demo site -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_settings(settings, tmp_path):
+    """Settings the demo is loaded and served under; an app's conftest adds to them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+@pytest.fixture
+def demo(live_server, demo_settings):
+    """The live server with the demo data loaded (`make demo`)."""
+    call_command("demo_setup", verbosity=0)
+    return live_server
 
 
 # --- A real Celery worker ------------------------------------------------------------------------

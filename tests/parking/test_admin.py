@@ -7,9 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from parking.models import Permit, Refusal
-from portal import roles
 from portal.models import AuditEntry, Notification
-from tests.factories import UserFactory
 from tests.parking.factories import hold_nights
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +17,13 @@ CHANGELIST = "/admin/parking/permit/"
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(username="parking.staff", roles=[roles.PARKING_OFFICERS])
+def staff(officer):
+    return officer
 
 
 @pytest.fixture
-def admin_client(client, staff):
-    client.force_login(staff)
-    return client
+def admin_client(officer_client):
+    return officer_client
 
 
 def test_permits_can_be_listed_by_night(admin_client, rules, street, frozen):

@@ -3,7 +3,6 @@ in English and Spanish, with zero axe-core violations on the form, its error sta
 confirmation."""
 
 import pytest
-from django.core.management import call_command
 
 from parking.models import Permit
 from portal import roles
@@ -16,12 +15,6 @@ TEXT = {
     "en": {"submit": "Ask for the exemption", "approved": "Approved", "errors": "Please correct"},
     "es": {"submit": "Solicitar el permiso", "approved": "Aprobado", "errors": "Corrija lo"},
 }
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 def _focused(page) -> str:

@@ -2,7 +2,6 @@
 Spanish, usable by keyboard, with and without JavaScript."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import axe_violations
 
@@ -20,12 +19,6 @@ PAGES = [
     "/contact/",
     "/no-such-page/",
 ]
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -5,26 +5,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import registry, roles
+from portal import registry
 from portal.services.page_cache import HIT_HEADER
 from programs.models import Event, Program, Registration
 from programs.services import publishing, registrations
-from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, MeetingFactory, ProgramFactory
 from tests.programs.test_publishing import _form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS], is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 def _cached(client, url) -> str:

@@ -5,34 +5,19 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry
 from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from programs.text import render_markdown
-from tests.factories import UserFactory
 from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
 S = Program.Status
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 def _form_data(program, **changes):

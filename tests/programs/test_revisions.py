@@ -2,18 +2,16 @@
 change that a publisher approves or sends back."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry
 from programs.models import Program, ProgramRevision
 from programs.services import publishing
-from tests.factories import OfficerFactory, UserFactory
+from tests.factories import OfficerFactory
 from tests.programs.factories import ProgramFactory
 from tests.programs.test_publishing import _form_data
 
@@ -28,18 +26,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
     b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 @pytest.fixture(autouse=True)

@@ -38,11 +38,11 @@ def _sign_in(page, base: str, user) -> None:
 
 
 @pytest.fixture
-def clerk(live_server, settings, page):
+def clerk(clerk, live_server, settings, page):
+    """The clerk, signed in in the browser with password and authenticator code."""
     settings.STAFF_REQUIRE_2FA = True
-    user = UserFactory(username="carmen", roles=[roles.RECORDS_CLERKS])
-    _sign_in(page, live_server.url, user)
-    return user
+    _sign_in(page, live_server.url, clerk)
+    return clerk
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def investigator(client):
-    user = UserFactory(username="ivy", email="ivy@example.org")
-    user.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
-    client.force_login(user)
-    return user
+def investigator(investigator, client):
+    """The investigator, signed in on the test client."""
+    client.force_login(investigator)
+    return investigator
 
 
 def _change(client, tip, **data):

@@ -3,7 +3,6 @@ with and without JavaScript, and zero axe-core violations on every page on the w
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser import axe_violations
@@ -34,14 +33,6 @@ TEXT = {
         "error": "Cuéntenos qué pasó.",
     },
 }
-
-
-@pytest.fixture
-def demo(live_server, settings):
-    settings.DEBUG = True  # the demo's development key, as under `make run`
-    settings.FIELD_ENCRYPTION_KEYS = []
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 def _dialogue(page, base: str, language: str, *, axe: bool = True) -> None:

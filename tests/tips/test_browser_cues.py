@@ -4,7 +4,6 @@ in English and Spanish, with zero axe-core violations; and the page's script fin
 the server finds."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser import axe_violations
@@ -36,14 +35,6 @@ TEXT = {
         "title": "Revise antes de enviar:",
     },
 }
-
-
-@pytest.fixture
-def demo(live_server, settings):
-    settings.DEBUG = True  # the demo's development key, as under `make run`
-    settings.FIELD_ENCRYPTION_KEYS = []
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 def _sent(text) -> int:

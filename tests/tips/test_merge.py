@@ -7,18 +7,12 @@ import re
 import pytest
 
 from portal.models import AuditEntry
-from tests.factories import UserFactory
 from tests.tips.conftest import jpeg_bytes
 from tests.tips.factories import PASSPHRASE, TipFactory
 from tips import services
 from tips.models import Tip, TipAttachment, TipMessage, TipNote
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def investigator():
-    return UserFactory(username="ivy", email="ivy@example.org")
 
 
 @pytest.fixture
