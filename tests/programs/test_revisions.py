@@ -13,7 +13,7 @@ from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from tests.factories import OfficerFactory
 from tests.programs.factories import ProgramFactory
-from tests.programs.test_publishing import _form_data
+from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_officer_edits_a_published_page_as_a_pending_change_and_the_page_stays_l
     assert client.get(url).status_code == 200
     data = _with_inlines(
         program,
-        _form_data(program, body_en="New timetable.", title_es="Liga nueva"),
+        program_form_data(program, body_en="New timetable.", title_es="Liga nueva"),
         images=[
             {
                 "id": image.pk,
@@ -237,7 +237,7 @@ def test_officers_propose_changes_only_to_their_assigned_programs(client, office
     assert error.value.domain_code == "not_assigned"
     client.force_login(officer)
     url = reverse("admin:programs_program_change", args=[theirs.pk])
-    assert client.post(url, _form_data(theirs, body_en="Hijacked")).status_code == 302
+    assert client.post(url, program_form_data(theirs, body_en="Hijacked")).status_code == 302
     theirs.refresh_from_db()
     assert theirs.body_en != "Hijacked" and publishing.pending_change(theirs) is None
 
@@ -276,7 +276,7 @@ def test_news_an_officer_adds_to_a_published_page_waits_for_the_publisher(
     url = reverse("admin:programs_program_change", args=[program.pk])
     when = timezone.localtime(spring.published_at)
     data = _with_news(
-        _form_data(program),
+        program_form_data(program),
         [
             {
                 "id": spring.pk,

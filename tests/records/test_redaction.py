@@ -8,10 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.annotations import FreeText
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
+from pypdf import PdfReader
 
 from portal.models import AuditEntry
 from records import release
@@ -19,47 +16,9 @@ from records.models import Document, Redaction, ReleasePacket, Status
 from records.services import Upload, document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
+from tests.support.redaction import BOX, INSIDE, OUTSIDE, marked_pdf
 
 pytestmark = pytest.mark.django_db
-
-INSIDE = "INSIDE7741"
-OUTSIDE = "OUTSIDE3352"
-# The box, in percent of the page from the top-left corner: x 10-60 %, y 10-25 %.
-BOX = (10, 10, 50, 15)
-
-
-def _marked_pdf(*, annotate: bool = False, author: str = "") -> Upload:
-    """Page 1: INSIDE written (and a red picture drawn) inside BOX, OUTSIDE far below it.
-    Page 2: INSIDE again, with no box on that page."""
-    width, height = letter
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=letter)
-    if author:
-        pdf.setAuthor(author)
-    # inside the box: x 61-367 pt, y (from the top) 79-198 pt
-    pdf.setFillColorRGB(1, 0, 0)
-    pdf.rect(0.12 * width, height - 0.24 * height, 0.2 * width, 0.05 * height, fill=1, stroke=0)
-    pdf.setFillColorRGB(0, 0, 0)
-    pdf.setFont("Helvetica", 14)
-    pdf.drawString(0.35 * width, height - 0.15 * height, f"Witness: {INSIDE}")
-    pdf.drawString(0.1 * width, height - 0.7 * height, f"Officer: {OUTSIDE}")
-    pdf.showPage()
-    pdf.setFont("Helvetica", 14)
-    pdf.drawString(72, 700, f"Second page mentions {INSIDE} too.")
-    pdf.showPage()
-    pdf.save()
-    data = buffer.getvalue()
-    if annotate:
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-        # A sticky text annotation lying inside the box (PDF space: origin bottom left).
-        rect = (0.15 * width, height - 0.2 * height, 0.5 * width, height - 0.13 * height)
-        writer.add_annotation(page_number=0, annotation=FreeText(text=f"note {INSIDE}", rect=rect))
-        if author:
-            writer.add_metadata({"/Author": author})
-        out = io.BytesIO()
-        writer.write(out)
-        data = out.getvalue()
-    return Upload(name="incident.pdf", content_type="application/pdf", data=data)
 
 
 def _build(record_request, clerk) -> bytes:
@@ -98,7 +57,7 @@ def test_region_on_a_pdf_page_removes_the_text_image_and_annotation_under_the_bo
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(annotate=True), actor=clerk
+        record_request=record_request, upload=marked_pdf(annotate=True), actor=clerk
     )
     release.redaction_add(
         document=document,
@@ -131,7 +90,7 @@ def test_released_text_never_has_the_inside_marker_anywhere_but_the_outside_one_
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(), actor=clerk
+        record_request=record_request, upload=marked_pdf(), actor=clerk
     )
     release.redaction_add(
         document=document, page=1, exemption="§1-210(b)(3)(A)", actor=clerk, region=BOX
@@ -148,7 +107,7 @@ def test_the_redaction_log_lists_each_redaction_with_its_citation():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(), actor=clerk
+        record_request=record_request, upload=marked_pdf(), actor=clerk
     )
     release.redaction_add(
         document=document,
@@ -176,7 +135,7 @@ def test_the_source_files_metadata_is_not_released():
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     release.responsive_upload(
         record_request=record_request,
-        upload=_marked_pdf(annotate=True, author="Det. Hidden Name"),
+        upload=marked_pdf(annotate=True, author="Det. Hidden Name"),
         actor=clerk,
     )
     packet = _build(record_request, clerk)
@@ -189,7 +148,7 @@ def test_search_term_redaction_blacks_out_every_occurrence_on_every_page():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(), actor=clerk
+        record_request=record_request, upload=marked_pdf(), actor=clerk
     )
     found = release.redaction_for_term(
         document=document, term=INSIDE.lower(), exemption="§1-210(b)(3)(A)", actor=clerk
@@ -206,7 +165,7 @@ def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(), actor=clerk
+        record_request=record_request, upload=marked_pdf(), actor=clerk
     )
     for term, exemption, code in [
         ("nowhere-to-be-found", "§1-210(b)(2)", "term_not_found"),
@@ -224,7 +183,7 @@ def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
 def test_a_region_must_lie_within_the_page():
     clerk = UserFactory()
     document = release.responsive_upload(
-        record_request=RecordRequestFactory(), upload=_marked_pdf(), actor=clerk
+        record_request=RecordRequestFactory(), upload=marked_pdf(), actor=clerk
     )
     with pytest.raises(ValidationError) as refused:
         release.redaction_add(
@@ -258,7 +217,7 @@ def test_a_redaction_added_or_removed_after_approval_voids_the_approval():
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(), actor=clerk
+        record_request=record_request, upload=marked_pdf(), actor=clerk
     )
     packet = release.packet_prepare(record_request=record_request, actor=clerk)
     release.packet_approve(packet=packet, actor=supervisor)
@@ -281,7 +240,7 @@ def test_only_responsive_records_are_redacted():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
-        record_request=record_request, upload=_marked_pdf(), actor=clerk
+        record_request=record_request, upload=marked_pdf(), actor=clerk
     )
     Document.objects.filter(pk=document.pk).update(kind=Document.Kind.RELEASED)
     document.refresh_from_db()

@@ -10,66 +10,27 @@ from pypdf import PdfReader
 from portal.models import Notification
 from records import release
 from records.models import Document, ReleasePacket, RequestKind, Status
-from records.services import Upload, document_read
+from records.services import document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
+from tests.support.release import prepared_packet, scan_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def _scan() -> Upload:
-    image = Image.new("RGB", (400, 500), "white")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return Upload(name="report-scan.png", content_type="image/png", data=buffer.getvalue())
-
-
-def _pdf(pages: int) -> Upload:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    for n in range(pages):
-        pdf.drawString(72, 720, f"Narrative page {n + 1}: the witness Jane Roe said")
-        pdf.showPage()
-    pdf.save()
-    return Upload(name="narrative.pdf", content_type="application/pdf", data=buffer.getvalue())
-
-
-def _prepared(record_request, clerk):
-    scan = release.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
-    narrative = release.responsive_upload(
-        record_request=record_request, upload=_pdf(3), actor=clerk
-    )
-    release.redaction_add(
-        document=scan,
-        page=1,
-        exemption="C.G.S. §1-210(b)(3)(A)",
-        actor=clerk,
-        region=(10, 10, 50, 20),
-        note="Witness name",
-    )
-    release.redaction_add(
-        document=narrative,
-        page=2,
-        exemption="C.G.S. §1-210(b)(3)(B)",
-        actor=clerk,
-        whole_page=True,
-    )
-    return release.packet_prepare(record_request=record_request, actor=clerk)
 
 
 def test_a_redaction_must_cite_an_exemption():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
-    scan = release.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
+    scan = release.responsive_upload(
+        record_request=record_request, upload=scan_upload(), actor=clerk
+    )
     with pytest.raises(ValidationError):
         release.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
 
 
 def test_the_preparer_cannot_approve_their_own_packet():
     clerk, supervisor = UserFactory(), UserFactory()
-    packet = _prepared(RecordRequestFactory(status=Status.IN_REVIEW), clerk)
+    packet = prepared_packet(RecordRequestFactory(status=Status.IN_REVIEW), clerk)
     with pytest.raises(ValidationError) as refused:
         release.packet_approve(packet=packet, actor=clerk)
     assert refused.value.domain_code == "four_eyes"
@@ -81,7 +42,7 @@ def test_packet_has_cover_letter_redacted_records_and_log_and_the_pixels_are_gon
 ):
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory(status=Status.READY)
-    packet = _prepared(record_request, clerk)
+    packet = prepared_packet(record_request, clerk)
     release.packet_approve(packet=packet, actor=supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         release.packet_generate(packet=packet, actor=supervisor)  # eager: builds at once

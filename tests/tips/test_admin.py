@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from portal import roles
 from portal.models import AuditEntry
 from tests.factories import UserFactory
-from tests.tips.conftest import jpeg_bytes
+from tests.support.files import jpeg_bytes
 from tests.tips.factories import TipCategoryFactory, TipFactory
 from tips import services
 from tips.models import Tip, TipMessage, TipNote

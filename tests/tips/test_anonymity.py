@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from PIL import Image
 
-from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.support.files import gps_exif, jpeg_bytes
 from tips import crypto
 from tips.models import Tip, TipAttachment
 

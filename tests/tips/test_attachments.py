@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from portal.errors import DomainError
-from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.support.files import gps_exif, jpeg_bytes
 from tips import crypto, scrub
 from tips.forms import TipForm
 from tips.models import Tip, TipAttachment

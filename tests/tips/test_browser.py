@@ -121,7 +121,7 @@ def test_no_request_leaves_our_origin(demo, page):
 
 
 def test_progress_bar_shows_only_with_javascript_and_files(demo, page, tmp_path):
-    from tests.tips.conftest import jpeg_bytes
+    from tests.support.files import jpeg_bytes
 
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(jpeg_bytes(size=(400, 300)))

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import axe_violations
-from tests.tips.test_cues import IDENTIFYING, NOT_IDENTIFYING
+from tests.support.cues import IDENTIFYING, NOT_IDENTIFYING
 from tips.cues import cues_find
 from tips.models import Tip
 
@@ -52,7 +52,7 @@ def _start(page, base, text):
 def test_with_javascript_the_words_are_pointed_out_while_typing_and_before_sending(
     demo, page, language, tmp_path
 ):
-    from tests.tips.conftest import jpeg_bytes
+    from tests.support.files import jpeg_bytes
 
     text = TEXT[language]
     _start(page, demo.url, text)

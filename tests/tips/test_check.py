@@ -142,7 +142,7 @@ def test_an_answer_with_identifying_words_comes_back_with_a_warning_and_is_kept(
 def test_an_answer_whose_files_were_dropped_says_so(client):
     import io
 
-    from tests.tips.conftest import jpeg_bytes
+    from tests.support.files import jpeg_bytes
 
     tip = TipFactory()
     photo = io.BytesIO(jpeg_bytes())

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from portal.models import AuditEntry
-from tests.tips.conftest import jpeg_bytes
+from tests.support.files import jpeg_bytes
 from tests.tips.factories import PASSPHRASE, TipFactory
 from tips import services
 from tips.models import Tip, TipAttachment, TipMessage, TipNote

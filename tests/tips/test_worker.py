@@ -11,7 +11,7 @@ from django.test import Client
 from portal import roles
 from portal.models import Notification
 from tests.factories import UserFactory
-from tests.tips.conftest import gps_exif, jpeg_bytes
+from tests.support.files import gps_exif, jpeg_bytes
 from tips.models import Tip, TipAttachment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
