@@ -17,7 +17,7 @@ from records.models import Redaction, ReleasePacket, RequestKind, Status
 from tests.browser import axe_violations
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.support.redaction import marked_pdf
+from tests.support.redaction import marked_pdf as _marked_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUEUE = "/admin/records/recordrequest/"
@@ -112,7 +112,7 @@ def test_the_release_packet_steps_and_the_letter_page_are_accessible(
     live_server, page, clerk, settings
 ):
     record_request = RecordRequestFactory(kind=RequestKind.RECORD_CHECK, status=Status.READY)
-    release.responsive_upload(record_request=record_request, upload=marked_pdf(), actor=None)
+    release.responsive_upload(record_request=record_request, upload=_marked_pdf(), actor=None)
     base = live_server.url + f"{QUEUE}{record_request.pk}"
     page.goto(base + "/packet/prepare/")
     assert (v := axe_violations(page)) == [], "\n".join(v)
@@ -139,7 +139,7 @@ def test_the_release_packet_steps_and_the_letter_page_are_accessible(
 def test_a_clerk_draws_a_box_with_the_mouse_and_types_one_by_keyboard(live_server, page, clerk):
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=None
+        record_request=record_request, upload=_marked_pdf(), actor=None
     )
     page.goto(live_server.url + f"{QUEUE}{record_request.pk}/change/")
     page.get_by_role("link", name="Redact").click()

@@ -12,7 +12,8 @@ from records import release
 from records.models import Redaction
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.support.redaction import INSIDE, marked_pdf
+from tests.support.redaction import INSIDE
+from tests.support.redaction import marked_pdf as _marked_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def record(client):
     client.force_login(clerk)
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     url = f"/admin/records/recordrequest/{record_request.pk}/document/{document.pk}/redact/"
     return record_request, document, url

@@ -16,7 +16,8 @@ from records.models import Document, Redaction, ReleasePacket, Status
 from records.services import Upload, document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.support.redaction import BOX, INSIDE, OUTSIDE, marked_pdf
+from tests.support.redaction import BOX, INSIDE, OUTSIDE
+from tests.support.redaction import marked_pdf as _marked_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_region_on_a_pdf_page_removes_the_text_image_and_annotation_under_the_bo
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(annotate=True), actor=clerk
+        record_request=record_request, upload=_marked_pdf(annotate=True), actor=clerk
     )
     release.redaction_add(
         document=document,
@@ -90,7 +91,7 @@ def test_released_text_never_has_the_inside_marker_anywhere_but_the_outside_one_
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     release.redaction_add(
         document=document, page=1, exemption="§1-210(b)(3)(A)", actor=clerk, region=BOX
@@ -107,7 +108,7 @@ def test_the_redaction_log_lists_each_redaction_with_its_citation():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     release.redaction_add(
         document=document,
@@ -135,7 +136,7 @@ def test_the_source_files_metadata_is_not_released():
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     release.responsive_upload(
         record_request=record_request,
-        upload=marked_pdf(annotate=True, author="Det. Hidden Name"),
+        upload=_marked_pdf(annotate=True, author="Det. Hidden Name"),
         actor=clerk,
     )
     packet = _build(record_request, clerk)
@@ -148,7 +149,7 @@ def test_search_term_redaction_blacks_out_every_occurrence_on_every_page():
     clerk = UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     found = release.redaction_for_term(
         document=document, term=INSIDE.lower(), exemption="§1-210(b)(3)(A)", actor=clerk
@@ -165,7 +166,7 @@ def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     for term, exemption, code in [
         ("nowhere-to-be-found", "§1-210(b)(2)", "term_not_found"),
@@ -183,7 +184,7 @@ def test_search_term_redaction_needs_a_pdf_a_citation_and_a_hit():
 def test_a_region_must_lie_within_the_page():
     clerk = UserFactory()
     document = release.responsive_upload(
-        record_request=RecordRequestFactory(), upload=marked_pdf(), actor=clerk
+        record_request=RecordRequestFactory(), upload=_marked_pdf(), actor=clerk
     )
     with pytest.raises(ValidationError) as refused:
         release.redaction_add(
@@ -217,7 +218,7 @@ def test_a_redaction_added_or_removed_after_approval_voids_the_approval():
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory(status=Status.IN_REVIEW)
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     packet = release.packet_prepare(record_request=record_request, actor=clerk)
     release.packet_approve(packet=packet, actor=supervisor)
@@ -240,7 +241,7 @@ def test_only_responsive_records_are_redacted():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
-        record_request=record_request, upload=marked_pdf(), actor=clerk
+        record_request=record_request, upload=_marked_pdf(), actor=clerk
     )
     Document.objects.filter(pk=document.pk).update(kind=Document.Kind.RELEASED)
     document.refresh_from_db()

@@ -13,7 +13,8 @@ from records.models import Document, ReleasePacket, RequestKind, Status
 from records.services import document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.support.release import prepared_packet, scan_upload
+from tests.support.release import prepared_packet as _prepared
+from tests.support.release import scan_upload as _scan
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +22,14 @@ pytestmark = pytest.mark.django_db
 def test_a_redaction_must_cite_an_exemption():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
-    scan = release.responsive_upload(
-        record_request=record_request, upload=scan_upload(), actor=clerk
-    )
+    scan = release.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
     with pytest.raises(ValidationError):
         release.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
 
 
 def test_the_preparer_cannot_approve_their_own_packet():
     clerk, supervisor = UserFactory(), UserFactory()
-    packet = prepared_packet(RecordRequestFactory(status=Status.IN_REVIEW), clerk)
+    packet = _prepared(RecordRequestFactory(status=Status.IN_REVIEW), clerk)
     with pytest.raises(ValidationError) as refused:
         release.packet_approve(packet=packet, actor=clerk)
     assert refused.value.domain_code == "four_eyes"
@@ -42,7 +41,7 @@ def test_packet_has_cover_letter_redacted_records_and_log_and_the_pixels_are_gon
 ):
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory(status=Status.READY)
-    packet = prepared_packet(record_request, clerk)
+    packet = _prepared(record_request, clerk)
     release.packet_approve(packet=packet, actor=supervisor)
     with django_capture_on_commit_callbacks(execute=True):
         release.packet_generate(packet=packet, actor=supervisor)  # eager: builds at once

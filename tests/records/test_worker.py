@@ -17,7 +17,7 @@ from records.models import Document, ReleasePacket
 from records.tasks import deadlines_run
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.support.release import prepared_packet
+from tests.support.release import prepared_packet as _prepared
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def test_worker_tells_a_deemed_denial_once_and_builds_a_release_packet(celery_wo
     # A packet prepared by one clerk, approved by another, built by the worker.
     clerk, supervisor = UserFactory(), UserFactory()
     record_request = RecordRequestFactory()
-    packet = prepared_packet(record_request, clerk)
+    packet = _prepared(record_request, clerk)
     release.packet_approve(packet=packet, actor=supervisor)
     release.packet_generate(packet=packet, actor=supervisor)  # handed over after commit
     celery_worker.wait_for(
