@@ -14,6 +14,7 @@ from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from programs.text import render_markdown
 from tests.programs.factories import ProgramFactory
+from tests.support.errors import raises_domain
 from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_officers_edit_a_published_page_only_as_a_pending_change(officer, publis
     assert publishing.can_edit(officer, program) and publishing.edits_are_pending(officer, program)
     assert publishing.can_edit(publisher, program)
     assert not publishing.edits_are_pending(publisher, program)
-    with pytest.raises(DomainError):  # a direct save of the published page is refused
+    with raises_domain("not_assigned"):  # a direct save of the published page is refused
         publishing.program_record_save(
             actor=officer, program=program, created=False, changed_fields=["body_en"]
         )

@@ -13,6 +13,7 @@ from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from tests.factories import OfficerFactory
 from tests.programs.factories import ProgramFactory
+from tests.support.errors import raises_domain
 from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +169,7 @@ def test_a_publisher_approves_the_change_and_it_goes_live(client, officer, publi
     snapshot = {**publishing.revisions.snapshot_of(program), "body_en": "New timetable."}
     snapshot["partners"] = [{"id": None, "name": "Hospital", "order": 1, "url": "", "logo": ""}]
     change = publishing.program_change_propose(actor=officer, program=program, snapshot=snapshot)
-    with pytest.raises(DomainError):
+    with raises_domain("bad_transition"):
         publishing.program_change_approve(actor=publisher, revision=change)  # not sent yet
     publishing.program_change_submit(actor=officer, revision=change)
     with pytest.raises(DomainError) as error:

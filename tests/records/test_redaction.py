@@ -16,6 +16,7 @@ from records.models import Document, Redaction, ReleasePacket, Status
 from records.services import Upload, document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
+from tests.support.errors import raises_domain
 from tests.support.redaction import BOX, INSIDE, OUTSIDE
 from tests.support.redaction import marked_pdf as _marked_pdf
 
@@ -245,5 +246,5 @@ def test_only_responsive_records_are_redacted():
     )
     Document.objects.filter(pk=document.pk).update(kind=Document.Kind.RELEASED)
     document.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with raises_domain("not_responsive"):
         release.redaction_add(document=document, page=1, exemption="§1", actor=clerk, region=BOX)

@@ -13,6 +13,7 @@ from records.models import Document, ReleasePacket, RequestKind, Status
 from records.services import document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
+from tests.support.errors import raises_domain
 from tests.support.release import prepared_packet as _prepared
 from tests.support.release import scan_upload as _scan
 
@@ -23,7 +24,7 @@ def test_a_redaction_must_cite_an_exemption():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
     scan = release.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
-    with pytest.raises(ValidationError):
+    with raises_domain("exemption_required"):
         release.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
 
 

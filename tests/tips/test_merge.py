@@ -7,6 +7,7 @@ import re
 import pytest
 
 from portal.models import AuditEntry
+from tests.support.errors import raises_domain
 from tests.support.files import jpeg_bytes
 from tests.tips.factories import PASSPHRASE, TipFactory
 from tips import services
@@ -129,7 +130,7 @@ def test_once_the_surviving_tip_is_closed_neither_tipster_can_write(client, pair
     services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     services.tip_update(tip=survivor, actor=investigator, status="closed", outcome="acted_on")
     assert 'name="access"' not in _open(client, duplicate)
-    with pytest.raises(services.DomainError):
+    with raises_domain("tip_closed"):
         services.tipster_reply(tip=duplicate, body="late")
 
 
@@ -159,10 +160,10 @@ def test_merging_the_survivor_onward_carries_earlier_duplicates_along(client, pa
 
 def test_a_tip_is_not_merged_into_itself_nor_twice(pair, investigator):
     survivor, duplicate = pair
-    with pytest.raises(services.DomainError):
+    with raises_domain("self_merge"):
         services.tip_merge(duplicate=survivor, into=survivor, actor=investigator)
     services.tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    with pytest.raises(services.DomainError):
+    with raises_domain("self_merge"):
         services.tip_merge(duplicate=survivor, into=duplicate, actor=investigator)
-    with pytest.raises(services.DomainError):
+    with raises_domain("already_merged"):
         services.tip_merge(duplicate=duplicate, into=TipFactory(), actor=investigator)
