@@ -8,6 +8,7 @@ where a missing service fails the run instead of hiding it.
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -16,7 +17,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from portal import roles
+from portal.celery import app
+from portal.services.page_cache import page_cache_forget_local
+from portal.singletons import forget_local_singletons
+from portal.sms import LocmemSMSBackend
 from tests.factories import UserFactory
+from tests.support.proxy import TcpProxy
+from tests.support.worker import WorkerProcess
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the
 # same tests to arrange data, would otherwise refuse to run beside it.
@@ -52,16 +59,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _isolated(settings, request):
     """Each test starts with an empty cache and runs tasks inline (worker tests undo that)."""
-    from portal.celery import app
-    from portal.services.page_cache import page_cache_forget_local
-    from portal.singletons import forget_local_singletons
-
     cache.clear()
     page_cache_forget_local()
     forget_local_singletons()
     settings.SMS_BACKEND = "portal.sms.LocmemSMSBackend"
-    from portal.sms import LocmemSMSBackend
-
     LocmemSMSBackend.outbox.clear()
     app.conf.task_always_eager = not request.node.get_closest_marker("worker")
     yield
@@ -148,10 +149,6 @@ def demo(live_server, demo_settings):
 @pytest.fixture(scope="session")
 def broker_proxy():
     """Redis reached through a proxy that tests can cut, to play a broker outage."""
-    from urllib.parse import urlsplit
-
-    from tests.support.proxy import TcpProxy
-
     redis = urlsplit(os.environ["REDIS_URL"])
     proxy = TcpProxy(redis.hostname or "127.0.0.1", redis.port or 6379).start()
     db = (redis.path or "/0").lstrip("/") or "0"
@@ -164,9 +161,6 @@ def broker_proxy():
 def celery_worker(django_db_setup, django_db_blocker, broker_proxy, tmp_path_factory):
     """A `celery worker` process (with embedded beat) on the test database and a real Redis
     broker, e-mail written to files the tests read."""
-    from portal.celery import app
-    from tests.support.worker import WorkerProcess
-
     worker = WorkerProcess(
         database=connection.settings_dict,
         broker_url=broker_proxy.url,

@@ -6,7 +6,7 @@ import pytest
 
 from parking.models import Permit
 from portal import roles
-from tests.browser import axe_violations
+from tests.browser import axe_violations, phone_context
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,7 +99,7 @@ def test_officer_checks_a_plate_on_a_phone(demo, browser, language):
 
     UserFactory(username="nightshift", password="night shift 2026", roles=[roles.PARKING_OFFICERS])
     night = PermitNight.objects.filter(status="active").order_by("night").first()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = phone_context(browser)
     phone = context.new_page()
     prefix = "" if language == "en" else "/es"
     phone.goto(demo.url + prefix + "/parking/officer/")

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.cues import IDENTIFYING, NOT_IDENTIFYING
+from tests.support.uploads import jpeg_upload
 from tips.cues import PATTERNS, cues_find, cues_in_tip
 from tips.models import Tip
 
@@ -154,12 +155,7 @@ def test_a_tip_with_identifying_words_comes_back_with_a_warning_and_everything_k
 
 @pytest.mark.django_db
 def test_files_that_must_be_chosen_again_are_said_so_plainly(client, category):
-    import io
-
-    from tests.support.files import jpeg_bytes
-
-    photo = io.BytesIO(jpeg_bytes())
-    photo.name = "p.jpg"
+    photo = jpeg_upload("p.jpg")
     html = _post(client, category, what="I live next door.", attachments=[photo]).content.decode()
     assert "The file you chose was not sent and is not kept. Choose it again" in html
     assert not Tip.objects.exists()
