@@ -121,11 +121,6 @@ def clerk(user_in_role):
     return user_in_role(roles.RECORDS_CLERKS, username="carmen")
 
 
-@pytest.fixture
-def site_administrator(user_in_role):
-    return user_in_role(roles.SITE_ADMINISTRATORS)
-
-
 # --- The demo site -------------------------------------------------------------------------------
 
 

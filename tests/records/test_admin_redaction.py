@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def record(client):
-    clerk = UserFactory(username="carmen", roles=[roles.RECORDS_CLERKS])
+def record(client, clerk):
     client.force_login(clerk)
     record_request = RecordRequestFactory()
     document = release.responsive_upload(
