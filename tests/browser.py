@@ -4,6 +4,8 @@ for accessibility."""
 import os
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -15,6 +17,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A phone held upright (an iPhone 12-15's viewport), as residents and officers on the street use.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
 AXE_OPTIONS = {
     "runOnly": {
         "type": "tag",
@@ -26,8 +30,6 @@ AXE_OPTIONS = {
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -42,10 +44,13 @@ def page(browser):
     context.close()
 
 
+def phone_context(browser: Browser, *, javascript: bool = True) -> BrowserContext:
+    """A browser context on a phone, with JavaScript on or off; the test closes it."""
+    return browser.new_context(**PHONE, java_script_enabled=javascript)
+
+
 def axe_violations(page) -> list[str]:
     """Each violation as one readable line: rule, impact, and the first offending elements."""
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(page, options=AXE_OPTIONS)
     lines = []
     for violation in results.response["violations"]:

@@ -8,10 +8,22 @@ where a missing service fails the run instead of hiding it.
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
+
+from portal import roles
+from portal.celery import app
+from portal.services.page_cache import page_cache_forget_local
+from portal.singletons import forget_local_singletons
+from portal.sms import LocmemSMSBackend
+from tests.factories import UserFactory
+from tests.support.proxy import TcpProxy
+from tests.support.worker import WorkerProcess
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM, used by the
 # same tests to arrange data, would otherwise refuse to run beside it.
@@ -47,16 +59,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _isolated(settings, request):
     """Each test starts with an empty cache and runs tasks inline (worker tests undo that)."""
-    from portal.celery import app
-    from portal.services.page_cache import page_cache_forget_local
-    from portal.singletons import forget_local_singletons
-
     cache.clear()
     page_cache_forget_local()
     forget_local_singletons()
     settings.SMS_BACKEND = "portal.sms.LocmemSMSBackend"
-    from portal.sms import LocmemSMSBackend
-
     LocmemSMSBackend.outbox.clear()
     app.conf.task_always_eager = not request.node.get_closest_marker("worker")
     yield
@@ -71,16 +77,73 @@ def on_postgresql():
         pytest.skip("PostgreSQL only")
 
 
+# --- Staff in each role ------------------------------------------------------------------------
+# One way to make "a user in role X"; each app's tests ask for the role by its fixture name.
+# Parking and programs each call theirs `officer` (tests/<app>/conftest.py names the alias).
+
+
+@pytest.fixture
+def user_in_role(db):
+    """`user_in_role(roles.RECORDS_CLERKS, username="sam")`: a staff member in that role (no
+    role: staff with no group), password "correct horse battery"."""
+
+    def make(role: str | None = None, /, **fields):
+        return UserFactory(roles=[role] if role else [], **fields)
+
+    return make
+
+
+@pytest.fixture
+def parking_officer(user_in_role):
+    return user_in_role(roles.PARKING_OFFICERS, username="night.officer")
+
+
+@pytest.fixture
+def community_officer(user_in_role):
+    return user_in_role(roles.COMMUNITY_OFFICERS)
+
+
+@pytest.fixture
+def publisher(user_in_role):
+    """A community officer who may also publish program pages."""
+    user = user_in_role(roles.COMMUNITY_OFFICERS)
+    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
+    return user
+
+
+@pytest.fixture
+def investigator(user_in_role):
+    return user_in_role(roles.TIP_INVESTIGATORS, username="ivy", email="ivy@example.org")
+
+
+@pytest.fixture
+def clerk(user_in_role):
+    return user_in_role(roles.RECORDS_CLERKS, username="carmen")
+
+
+# --- The demo site -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_settings(settings, tmp_path):
+    """Settings the demo is loaded and served under; an app's conftest adds to them."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+@pytest.fixture
+def demo(live_server, demo_settings):
+    """The live server with the demo data loaded (`make demo`)."""
+    call_command("demo_setup", verbosity=0)
+    return live_server
+
+
 # --- A real Celery worker ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def broker_proxy():
     """Redis reached through a proxy that tests can cut, to play a broker outage."""
-    from urllib.parse import urlsplit
-
-    from tests.support.proxy import TcpProxy
-
     redis = urlsplit(os.environ["REDIS_URL"])
     proxy = TcpProxy(redis.hostname or "127.0.0.1", redis.port or 6379).start()
     db = (redis.path or "/0").lstrip("/") or "0"
@@ -93,9 +156,6 @@ def broker_proxy():
 def celery_worker(django_db_setup, django_db_blocker, broker_proxy, tmp_path_factory):
     """A `celery worker` process (with embedded beat) on the test database and a real Redis
     broker, e-mail written to files the tests read."""
-    from portal.celery import app
-    from tests.support.worker import WorkerProcess
-
     worker = WorkerProcess(
         database=connection.settings_dict,
         broker_url=broker_proxy.url,

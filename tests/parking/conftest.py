@@ -31,6 +31,17 @@ def street(db):
 
 
 @pytest.fixture
+def officer(parking_officer):
+    return parking_officer
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller

@@ -9,9 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parking.models import Permit, Refusal
-from portal import roles
 from portal.models import AuditEntry, Notification
-from tests.factories import UserFactory
 from tests.parking.factories import hold_nights
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +19,13 @@ CHANGELIST = "/admin/parking/permit/"
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(username="parking.staff", roles=[roles.PARKING_OFFICERS])
+def staff(officer):
+    return officer
 
 
 @pytest.fixture
-def admin_client(client, staff):
-    client.force_login(staff)
-    return client
+def admin_client(officer_client):
+    return officer_client
 
 
 def test_permits_can_be_listed_by_night(admin_client, rules, street, frozen):

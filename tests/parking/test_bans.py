@@ -130,7 +130,9 @@ def test_new_requests_for_a_banned_night_are_refused_with_the_reason(
         permit_request(data=make_request(street, first_night=D(2026, 11, 24)))
     assert caught.value.domain_code == "parking_ban"
     assert "snow emergency" in caught.value.messages[0]
-    permit_request(data=make_request(street, first_night=D(2026, 11, 25)))
+    permit = permit_request(data=make_request(street, first_night=D(2026, 11, 25)))
+    assert permit.status == Permit.Status.ACTIVE
+    assert permit.nights.filter(status=PermitNight.Status.ACTIVE).count() == 1
 
 
 @pytest.mark.django_db
@@ -142,7 +144,9 @@ def test_banned_nights_do_not_count_against_the_holders_limits(
     with django_capture_on_commit_callbacks(execute=True):
         _declare(starts_at=_local(2026, 11, 24, 20), ends_at=_local(2026, 11, 26, 8))
     # Without the ban, 23-27 would be five nights in a row and five in 14 days.
-    permit_request(data=make_request(street, first_night=D(2026, 11, 27), nights=1))
+    permit = permit_request(data=make_request(street, first_night=D(2026, 11, 27), nights=1))
+    assert permit.status == Permit.Status.ACTIVE
+    assert permit.nights.filter(status=PermitNight.Status.ACTIVE).count() == 1
 
 
 @pytest.mark.django_db

@@ -3,12 +3,11 @@ in English and Spanish, with zero axe-core violations on the form, its error sta
 confirmation."""
 
 import pytest
-from django.core.management import call_command
 
 from parking import nights
 from parking.models import Permit, PermitNight
 from portal import roles
-from tests.browser import axe_violations
+from tests.browser import axe_violations, phone_context
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,12 +16,6 @@ TEXT = {
     "en": {"submit": "Ask for the exemption", "approved": "Approved", "errors": "Please correct"},
     "es": {"submit": "Solicitar el permiso", "approved": "Aprobado", "errors": "Corrija lo"},
 }
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 def _focused(page) -> str:
@@ -105,7 +98,7 @@ def test_a_refusal_keeps_what_was_typed_and_has_no_violations(demo, page):
 def test_officer_checks_a_plate_on_a_phone(demo, browser, language):
     UserFactory(username="nightshift", password="night shift 2026", roles=[roles.PARKING_OFFICERS])
     night = PermitNight.objects.filter(status="active").order_by("night").first()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = phone_context(browser)
     phone = context.new_page()
     prefix = "" if language == "en" else "/es"
     phone.goto(demo.url + prefix + "/parking/officer/")

@@ -22,11 +22,6 @@ NIGHT = D(2026, 11, 22)
 
 
 @pytest.fixture
-def officer(db):
-    return UserFactory(username="check.officer", roles=[roles.PARKING_OFFICERS])
-
-
-@pytest.fixture
 def permit(rules, street):
     return hold_nights("ABC123", [NIGHT], street=street, house_number=41)
 
@@ -54,7 +49,7 @@ def test_both_paths_find_the_permit_and_write_the_same_audit_entry(
     assert found.permit.vehicle == permit.vehicle
     assert (found.house_number, found.street.name) == (41, "Chapel Street")
     [entry] = AuditEntry.objects.filter(action="parking.plate.looked_up")
-    assert _entry_fields(entry)[:2] == (officer.pk, "check.officer")
+    assert _entry_fields(entry)[:2] == (officer.pk, "night.officer")
     assert entry.target_id == str(permit.pk) and entry.target_label == str(permit)
     assert entry.target_type.model_class().__name__ == "Permit"
     assert entry.detail == {

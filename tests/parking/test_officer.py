@@ -26,17 +26,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def officer(db):
-    return UserFactory(username="night.officer", roles=[roles.PARKING_OFFICERS])
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer)
-    return client
-
-
 # 03:00 on 23 November 2026 in Eastbrook (08:00 UTC), during the nightly ban: the officer on
 # the street is in the night of the 22nd.
 AT_THREE = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)

@@ -29,6 +29,17 @@ def _refused(data) -> str:
     return caught.value.domain_code
 
 
+def _approved(data) -> Permit:
+    """The request is approved: an active permit holding each night asked for."""
+    permit = permit_request(data=data)
+    permit.refresh_from_db()
+    asked = [data.first_night + datetime.timedelta(days=i) for i in range(data.nights)]
+    held = permit.nights.filter(status=PermitNight.Status.ACTIVE).order_by("night")
+    assert permit.status == Permit.Status.ACTIVE
+    assert list(held.values_list("night", flat=True)) == asked
+    return permit
+
+
 # --- Plates and codes --------------------------------------------------------------------------
 
 
@@ -86,7 +97,7 @@ def test_three_consecutive_nights_are_allowed(rules, street, frozen):
     hold_nights("ABC123", [D(2026, 11, 23), D(2026, 11, 24)])
     rules.window_nights = 10
     rules.save()
-    permit_request(data=make_request(street, first_night=D(2026, 11, 25)))
+    _approved(make_request(street, first_night=D(2026, 11, 25)))
 
 
 def test_fourth_consecutive_night_is_refused(rules, street, frozen):
@@ -120,7 +131,7 @@ def test_fourth_night_within_fourteen_days_is_refused(rules, street, frozen):
 def test_night_fourteen_days_after_the_first_is_outside_the_window(rules, street, frozen):
     hold_nights("ABC123", [D(2026, 11, 23), D(2026, 11, 25), D(2026, 11, 27)])
     # 7 Dec: the window 24 Nov to 7 Dec holds only two of the earlier nights.
-    permit_request(data=make_request(street, first_night=D(2026, 12, 7)))
+    _approved(make_request(street, first_night=D(2026, 12, 7)))
 
 
 def test_a_window_before_the_request_counts_too(rules, street, frozen):
@@ -143,7 +154,7 @@ def _hold_year(rules, plate, count, year=2026):
 
 def test_fifteenth_night_of_the_year_is_allowed(rules, street, frozen):
     _hold_year(rules, "ABC123", 14)
-    permit_request(data=make_request(street, first_night=D(2026, 12, 20)))
+    _approved(make_request(street, first_night=D(2026, 12, 20)))
 
 
 def test_sixteenth_night_of_the_year_is_refused(rules, street, frozen):
@@ -155,12 +166,12 @@ def test_a_new_year_starts_a_new_count(rules, street, frozen):
     _hold_year(rules, "ABC123", 15)
     rules.max_days_ahead = 60
     rules.save()
-    permit_request(data=make_request(street, first_night=D(2027, 1, 1)))
+    _approved(make_request(street, first_night=D(2027, 1, 1)))
 
 
 def test_the_same_plate_number_from_another_state_is_another_plate(rules, street, frozen):
     _hold_year(rules, "ABC123", 15)
-    permit_request(data=make_request(street, plate_state="MA", first_night=D(2026, 12, 20)))
+    _approved(make_request(street, plate_state="MA", first_night=D(2026, 12, 20)))
 
 
 # --- Address per month -------------------------------------------------------------------------
@@ -179,10 +190,8 @@ def test_address_monthly_limit_starts_again_next_month(rules, street, frozen):
     rules.save()
     hold_nights("OTHER1", [D(2026, 11, 24)], street=street, house_number=41)
     hold_nights("OTHER2", [D(2026, 11, 26)], street=street, house_number=41)
-    permit_request(data=make_request(street, first_night=D(2026, 12, 1)))
-    permit_request(
-        data=make_request(street, plate="ZZZ9", first_night=D(2026, 11, 28), house_number=43)
-    )
+    _approved(make_request(street, first_night=D(2026, 12, 1)))
+    _approved(make_request(street, plate="ZZZ9", first_night=D(2026, 11, 28), house_number=43))
 
 
 # --- Places and vehicles -----------------------------------------------------------------------
@@ -195,7 +204,7 @@ def test_a_house_number_inside_an_excluded_block_is_refused(rules, street, froze
 
 def test_a_house_number_just_past_an_excluded_block_is_allowed(rules, street, frozen):
     ExcludedBlock.objects.create(rules=rules, street=street, from_number=1, to_number=199)
-    permit_request(data=make_request(street, house_number=200))
+    _approved(make_request(street, house_number=200))
 
 
 def test_a_whole_street_can_be_excluded(rules, frozen):
@@ -212,7 +221,7 @@ def test_excluded_vehicle_types_are_refused(rules, street, frozen, vehicle_type)
 def test_a_vehicle_type_staff_allow_again_is_approved(rules, street, frozen):
     rules.excluded_vehicle_types = ["trailer"]
     rules.save()
-    permit_request(data=make_request(street, vehicle_type="commercial"))
+    _approved(make_request(street, vehicle_type="commercial"))
 
 
 def test_a_plate_cannot_hold_two_permits_for_one_night(rules, street, frozen):
@@ -231,7 +240,7 @@ def _at(local: str):
 
 def test_request_one_minute_before_the_cutoff_is_approved(rules, street):
     with time_machine.travel(_at("2026-11-24T01:29:00"), tick=False):
-        permit_request(data=make_request(street, first_night=D(2026, 11, 23)))
+        _approved(make_request(street, first_night=D(2026, 11, 23)))
 
 
 def test_request_at_the_cutoff_is_refused(rules, street):
@@ -242,7 +251,7 @@ def test_request_at_the_cutoff_is_refused(rules, street):
 def test_cutoff_on_the_night_clocks_fall_back_is_the_first_0130(rules, street):
     # 1 November 2026: 02:00 EDT becomes 01:00 EST. 01:30 EDT is 05:30 UTC.
     with time_machine.travel(datetime.datetime(2026, 11, 1, 5, 29, tzinfo=datetime.UTC)):
-        permit_request(data=make_request(street, first_night=D(2026, 10, 31)))
+        _approved(make_request(street, first_night=D(2026, 10, 31)))
     with time_machine.travel(datetime.datetime(2026, 11, 1, 5, 30, tzinfo=datetime.UTC)):
         data = make_request(street, plate="LATE1", first_night=D(2026, 10, 31))
         assert _refused(data) == "cutoff_passed"
@@ -255,7 +264,7 @@ def test_cutoff_on_the_night_clocks_fall_back_is_the_first_0130(rules, street):
 def test_cutoff_on_the_night_clocks_spring_forward_is_0130_standard_time(rules, street):
     # 8 March 2026: 02:00 EST becomes 03:00 EDT. 01:30 EST is 06:30 UTC, not 05:30.
     with time_machine.travel(datetime.datetime(2026, 3, 8, 6, 29, tzinfo=datetime.UTC)):
-        permit_request(data=make_request(street, first_night=D(2026, 3, 7)))
+        _approved(make_request(street, first_night=D(2026, 3, 7)))
     with time_machine.travel(datetime.datetime(2026, 3, 8, 6, 30, tzinfo=datetime.UTC)):
         data = make_request(street, plate="LATE1", first_night=D(2026, 3, 7))
         assert _refused(data) == "cutoff_passed"
@@ -273,14 +282,14 @@ def test_lead_time_moves_the_cutoff_earlier(rules, street):
     rules.lead_time_minutes = 120
     rules.save()
     with time_machine.travel(_at("2026-11-23T23:29:00"), tick=False):
-        permit_request(data=make_request(street, first_night=D(2026, 11, 23)))
+        _approved(make_request(street, first_night=D(2026, 11, 23)))
     with time_machine.travel(_at("2026-11-23T23:30:00"), tick=False):
         data = make_request(street, plate="LATE1", first_night=D(2026, 11, 23))
         assert _refused(data) == "cutoff_passed"
 
 
 def test_a_night_further_ahead_than_allowed_is_refused(rules, street, frozen):
-    permit_request(data=make_request(street, first_night=D(2026, 12, 23)))
+    _approved(make_request(street, first_night=D(2026, 12, 23)))
     data = make_request(street, plate="FAR1", first_night=D(2026, 12, 24))
     assert _refused(data) == "too_far_ahead"
 
@@ -315,7 +324,7 @@ def test_nights_given_back_or_banned_do_not_count_against_limits(rules, street, 
     held = hold_nights("ABC123", [D(2026, 11, 23), D(2026, 11, 24), D(2026, 11, 25)])
     held.nights.filter(night=D(2026, 11, 24)).update(status=PermitNight.Status.CANCELLED)
     held.nights.filter(night=D(2026, 11, 25)).update(status=PermitNight.Status.BANNED)
-    permit_request(data=make_request(street, first_night=D(2026, 11, 27), nights=2))
+    _approved(make_request(street, first_night=D(2026, 11, 27), nights=2))
 
 
 def test_lead_time_across_the_autumn_change_is_counted_in_real_minutes(rules, street):

@@ -10,8 +10,6 @@ import time_machine
 from rest_framework.authtoken.models import Token
 
 from parking import nights as n
-from portal import roles
-from tests.factories import UserFactory
 from tests.parking.factories import hold_nights
 
 pytestmark = pytest.mark.django_db
@@ -64,11 +62,6 @@ def test_tonight_reads_the_end_of_the_ban_from_the_rules_in_admin(rules):
     rules.save()
     assert n.tonight(_at(2026, 11, 24, 7, 29), NEW_YORK) == D(2026, 11, 23)
     assert n.tonight(_at(2026, 11, 24, 7, 30), NEW_YORK) == D(2026, 11, 24)
-
-
-@pytest.fixture
-def officer(db):
-    return UserFactory(username="dawn.officer", roles=[roles.PARKING_OFFICERS])
 
 
 def test_officer_page_and_api_move_to_the_coming_night_once_the_ban_has_ended(

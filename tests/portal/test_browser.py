@@ -2,9 +2,8 @@
 Spanish, usable by keyboard, with and without JavaScript."""
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, phone_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,12 +21,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def demo(live_server):
-    call_command("demo_setup", verbosity=0)
-    return live_server
-
-
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("path", PAGES)
 def test_public_page_has_no_accessibility_violations(demo, page, path, language):
@@ -39,7 +32,7 @@ def test_public_page_has_no_accessibility_violations(demo, page, path, language)
 
 
 def test_home_on_a_phone_has_no_accessibility_violations(demo, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = phone_context(browser)
     phone = context.new_page()
     phone.goto(demo.url + "/es/")
     assert axe_violations(phone) == []
@@ -74,7 +67,7 @@ def test_keyboard_user_skips_to_the_content_and_switches_language(demo, page):
 
 
 def test_menu_is_usable_on_a_phone_with_javascript_off(demo, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = phone_context(browser, javascript=False)
     phone = context.new_page()
     phone.goto(demo.url + "/")
     assert phone.get_by_role("link", name="Tips", exact=True).is_visible()

@@ -1,11 +1,8 @@
 """Production mode: refuses to start unsafe, passes check --deploy, protects staff sign-in."""
 
 import os
-import secrets
 import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,83 +12,48 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _fernet_key() -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
-
-
-# The variables production mode requires beyond SECRET_KEY and ALLOWED_HOSTS: every keyring's
-# keys and every required secret (portal/services/encryption.py's system check).
-PRODUCTION_SECRETS = ("FIELD_ENCRYPTION_KEYS", "RECORDS_ENCRYPTION_KEYS", "TIPS_PASSPHRASE_PEPPER")
-
-
-def _production(**overrides) -> dict[str, str]:
-    """What production mode needs: a real secret key, host names, the encryption keys and the
-    tip line's pepper. The database is out of reach on purpose: these checks must not need one."""
-    return {
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "portal.example.org",
-        "FIELD_ENCRYPTION_KEYS": _fernet_key(),
-        "RECORDS_ENCRYPTION_KEYS": _fernet_key(),
-        "TIPS_PASSPHRASE_PEPPER": secrets.token_urlsafe(32),
-        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
-        **overrides,
-    }
-
-
-def _manage(*args, **env):
-    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEY_FILE")
-    unset += PRODUCTION_SECRETS
-    environment = {k: v for k, v in os.environ.items() if k not in unset}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**environment, **env},
-        timeout=120,
-    )
+from tests.support.production import (
+    DEVELOPMENT_ONLY,
+    PRODUCTION_SECRETS,
+    ROOT,
+    manage,
+    production_env,
+)
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
-    production = _production()
+    production = production_env()
     del production["SECRET_KEY"]
-    result = _manage("check", **production)
+    result = manage("check", **production)
     assert result.returncode != 0
     assert "needs a real SECRET_KEY" in result.stderr
 
 
 def test_production_mode_refuses_to_start_without_allowed_hosts():
-    result = _manage("check", **_production(ALLOWED_HOSTS=""))
+    result = manage("check", **production_env(ALLOWED_HOSTS=""))
     assert result.returncode != 0
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
 def test_check_deploy_is_clean_in_production_mode():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **_production())
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
 @pytest.mark.parametrize("variable", PRODUCTION_SECRETS)
 def test_production_mode_refuses_to_run_without_each_key_and_secret(variable):
-    production = _production()
+    production = production_env()
     del production[variable]
-    result = _manage("check", "--deploy", **production)
+    result = manage("check", "--deploy", **production)
     assert result.returncode != 0
     assert variable in result.stderr and "portal.E10" in result.stderr
 
 
 def test_make_deploy_check_sets_everything_production_requires():
     """`make deploy-check` (the README's production self-check) passes as it is written."""
-    unset = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEY_FILE")
-    environment = {k: v for k, v in os.environ.items() if k not in unset + PRODUCTION_SECRETS}
+    unset = DEVELOPMENT_ONLY + PRODUCTION_SECRETS
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/unreachable"
     result = subprocess.run(
         ["make", "--no-print-directory", "-o", "install", "deploy-check"],
@@ -188,9 +150,9 @@ def test_idle_staff_session_expires(client, settings):
         assert client.get(reverse("admin:index")).status_code == 302
 
 
-def test_static_files_collect_for_production(tmp_path):
+def test_static_files_collect_forproduction_env(tmp_path):
     """The manifest storage refuses a stylesheet that names a missing file: catch it here, not
     in a deploy."""
-    result = _manage("collectstatic", "--noinput", **_production(STATIC_ROOT=str(tmp_path)))
+    result = manage("collectstatic", "--noinput", **production_env(STATIC_ROOT=str(tmp_path)))
     assert result.returncode == 0, result.stderr[-2000:]
     assert list(tmp_path.glob("vendor/uswds/css/uswds.min.*.css"))

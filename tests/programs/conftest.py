@@ -1,9 +1,10 @@
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import translation
 
-from portal import roles
-from tests.factories import UserFactory
+
+@pytest.fixture
+def officer(community_officer):
+    return community_officer
 
 
 @pytest.fixture(autouse=True)
@@ -12,17 +13,3 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
-
-
-@pytest.fixture
-def officer():
-    """A community officer: edits the programs they are assigned to."""
-    return UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-
-
-@pytest.fixture
-def publisher():
-    """A community officer who may also approve and publish any program."""
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS])
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user

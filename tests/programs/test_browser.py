@@ -5,7 +5,6 @@ axe-core violations in English and Spanish; no Content-Security-Policy violation
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from portal import roles
@@ -28,13 +27,6 @@ PAGES = [
     "/neighborhoods/?address=42+chapel+st",
     "/",
 ]
-
-
-@pytest.fixture
-def demo(live_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 def _watch_csp(page) -> list[str]:

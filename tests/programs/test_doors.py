@@ -12,7 +12,7 @@ from portal.models import AuditEntry, Notification
 from programs.models import Event, Program, ProgramRevision, Registration
 from programs.services import events, publishing
 from tests.programs.factories import EventFactory, ProgramFactory, RegistrationFactory
-from tests.programs.test_publishing import _form_data
+from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _save_program(door, client, actor, program, **changes):
         client.force_login(actor)
         response = client.post(
             reverse("admin:programs_program_change", args=[program.pk]),
-            _form_data(program, **changes),
+            program_form_data(program, **changes),
         )
         assert response.status_code == 302, response.content.decode()[:3000]
     else:

@@ -5,27 +5,18 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import registry, roles
+from portal import registry
 from portal.services.page_cache import HIT_HEADER
 from programs.models import Event, Program, Registration
 from programs.services import events, publishing, registrations
-from tests.factories import UserFactory
 from tests.programs.factories import EventFactory, MeetingFactory, ProgramFactory
-from tests.programs.test_publishing import _form_data
+from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher():
-    user = UserFactory(roles=[roles.COMMUNITY_OFFICERS], is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="publish_program"))
-    return user
 
 
 def _cached(client, url) -> str:
@@ -53,7 +44,7 @@ def test_an_edit_in_admin_shows_on_the_next_public_visit(client, publisher):
     staff.force_login(publisher)
     response = staff.post(
         reverse("admin:programs_program_change", args=[program.pk]),
-        _form_data(program, title_en="Police Activities League"),
+        program_form_data(program, title_en="Police Activities League"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     for url in (program.get_absolute_url(), "/programs/", event.get_absolute_url()):

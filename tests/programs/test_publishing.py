@@ -14,39 +14,11 @@ from programs.models import Program, ProgramRevision
 from programs.services import publishing
 from programs.text import render_markdown
 from tests.programs.factories import EventFactory, ProgramFactory, RegistrationFactory
+from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
 
 S = Program.Status
-
-
-def _form_data(program, **changes):
-    data = {
-        "title_en": program.title_en,
-        "title_es": program.title_es,
-        "slug": program.slug,
-        "summary_en": program.summary_en,
-        "summary_es": program.summary_es,
-        "body_en": program.body_en,
-        "body_es": program.body_es,
-        "order": program.order,
-        "contact_officer": program.contact_officer_id or "",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "unpublish_at_0": "",
-        "unpublish_at_1": "",
-    }
-    for prefix in ("images", "partners", "news"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(changes)
-    return data
 
 
 def test_officer_lists_and_opens_only_the_programs_assigned_to_them(client, officer):
@@ -66,7 +38,7 @@ def test_officer_edit_keeps_a_revision_and_an_audit_entry(client, officer):
     client.force_login(officer)
     response = client.post(
         reverse("admin:programs_program_change", args=[program.pk]),
-        _form_data(program, body_en="New text for the page."),
+        program_form_data(program, body_en="New text for the page."),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     revision = ProgramRevision.objects.get(program=program)

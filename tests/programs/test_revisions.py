@@ -16,7 +16,8 @@ from programs.models import NewsItem, Program, ProgramRevision
 from programs.services import publishing
 from tests.factories import OfficerFactory
 from tests.programs.factories import ProgramFactory
-from tests.programs.test_publishing import _form_data
+from tests.support.errors import raises_domain
+from tests.support.program_forms import program_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_officer_edits_a_published_page_as_a_pending_change_and_the_page_stays_l
     assert client.get(url).status_code == 200
     data = _with_inlines(
         program,
-        _form_data(program, body_en="New timetable.", title_es="Liga nueva"),
+        program_form_data(program, body_en="New timetable.", title_es="Liga nueva"),
         images=[
             {
                 "id": image.pk,
@@ -163,7 +164,7 @@ def test_a_publisher_approves_the_change_and_it_goes_live(client, officer, publi
     snapshot = {**publishing.revisions.snapshot_of(program), "body_en": "New timetable."}
     snapshot["partners"] = [{"id": None, "name": "Hospital", "order": 1, "url": "", "logo": ""}]
     change = publishing.program_change_propose(actor=officer, program=program, snapshot=snapshot)
-    with pytest.raises(DomainError):
+    with raises_domain("bad_transition"):
         publishing.program_change_approve(actor=publisher, revision=change)  # not sent yet
     publishing.program_change_submit(actor=officer, revision=change)
     with pytest.raises(DomainError) as error:
@@ -232,7 +233,7 @@ def test_officers_propose_changes_only_to_their_assigned_programs(client, office
     assert error.value.domain_code == "not_assigned"
     client.force_login(officer)
     url = reverse("admin:programs_program_change", args=[theirs.pk])
-    assert client.post(url, _form_data(theirs, body_en="Hijacked")).status_code == 302
+    assert client.post(url, program_form_data(theirs, body_en="Hijacked")).status_code == 302
     theirs.refresh_from_db()
     assert theirs.body_en != "Hijacked" and publishing.pending_change(theirs) is None
 
@@ -269,7 +270,7 @@ def test_news_an_officer_adds_to_a_published_page_waits_for_the_publisher(
     url = reverse("admin:programs_program_change", args=[program.pk])
     when = timezone.localtime(spring.published_at)
     data = _with_news(
-        _form_data(program),
+        program_form_data(program),
         [
             {
                 "id": spring.pk,

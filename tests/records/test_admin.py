@@ -21,10 +21,10 @@ QUEUE = "/admin/records/recordrequest/"
 
 
 @pytest.fixture
-def clerk(client):
-    user = UserFactory(username="carmen", roles=[roles.RECORDS_CLERKS])
-    client.force_login(user)
-    return user
+def clerk(clerk, client):
+    """The clerk, signed in on the test client."""
+    client.force_login(clerk)
+    return clerk
 
 
 def _bulk(client, action, requests, **data):

@@ -17,7 +17,7 @@ from records.models import Redaction, ReleasePacket, RequestKind, Status
 from tests.browser import axe_violations
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.records.test_redaction import _marked_pdf
+from tests.support.redaction import marked_pdf as _marked_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUEUE = "/admin/records/recordrequest/"
@@ -38,11 +38,11 @@ def _sign_in(page, base: str, user) -> None:
 
 
 @pytest.fixture
-def clerk(live_server, settings, page):
+def clerk(clerk, live_server, settings, page):
+    """The clerk, signed in in the browser with password and authenticator code."""
     settings.STAFF_REQUIRE_2FA = True
-    user = UserFactory(username="carmen", roles=[roles.RECORDS_CLERKS])
-    _sign_in(page, live_server.url, user)
-    return user
+    _sign_in(page, live_server.url, clerk)
+    return clerk
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,14 @@ from records import services
 from records.models import Redaction
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.records.test_redaction import INSIDE, _marked_pdf
+from tests.support.redaction import INSIDE
+from tests.support.redaction import marked_pdf as _marked_pdf
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def record(client):
-    clerk = UserFactory(username="carmen", roles=[roles.RECORDS_CLERKS])
+def record(client, clerk):
     client.force_login(clerk)
     record_request = RecordRequestFactory()
     document = services.responsive_upload(

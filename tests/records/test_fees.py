@@ -10,6 +10,7 @@ from records.selectors import fees_settled, fees_total
 from records.services import fee_add, fee_schedule_validate, fee_waive
 from tests.factories import UserFactory
 from tests.records.factories import FeeScheduleItemFactory, RecordRequestFactory
+from tests.support.errors import raises_domain
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_a_schedule_changed_behind_admins_back_is_still_capped_when_charging():
     item = FeeScheduleItemFactory()
     FeeScheduleItem.objects.filter(pk=item.pk).update(amount=Decimal("1.00"))
     item.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with raises_domain("above_fee_cap"):
         fee_add(record_request=RecordRequestFactory(), item=item, quantity=3, actor=None)
 
 
@@ -53,7 +54,7 @@ def test_a_waiver_needs_a_reason_and_settles_the_fee():
         record_request=record_request, item=FeeScheduleItemFactory(), quantity=4, actor=None
     )
     assert not fees_settled(record_request=record_request)
-    with pytest.raises(ValidationError):
+    with raises_domain("waiver_reason"):
         fee_waive(fee=fee, actor=UserFactory(), reason=" ")
     fee_waive(fee=fee, actor=UserFactory(), reason="Victim of the incident")
     assert fees_settled(record_request=record_request)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
 from records.models import ClosureReason, RecordRequest, RequestKind, Status
 from records.selectors import business_days_left
@@ -78,7 +79,7 @@ def test_each_status_and_action_pair_is_allowed_or_refused_as_declared(status, a
         assert AuditEntry.objects.count() == audits + 1
         assert AuditEntry.objects.first().action == f"records.recordrequest.{AUDITED[action]}"
     else:
-        with pytest.raises(Exception) as refused:
+        with pytest.raises(DomainError) as refused:
             request_transition(
                 record_request=record_request,
                 action=action,
@@ -145,7 +146,7 @@ def test_pausing_keeps_the_remaining_business_days_for_when_work_resumes():
 
 def test_pausing_needs_a_note_saying_what_is_needed():
     record_request = RecordRequestFactory()
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         request_transition(
             record_request=record_request, action=Action.AWAIT_REQUESTER, actor=UserFactory()
         )
@@ -154,7 +155,7 @@ def test_pausing_needs_a_note_saying_what_is_needed():
 
 def test_a_denial_must_cite_its_exemption():
     record_request = RecordRequestFactory(status=Status.IN_PROGRESS)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         request_transition(
             record_request=record_request,
             action=Action.CLOSE,
@@ -174,7 +175,7 @@ def test_a_denial_must_cite_its_exemption():
 
 def test_only_a_request_ready_for_release_can_close_as_fulfilled():
     record_request = RecordRequestFactory(status=Status.IN_PROGRESS)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         request_transition(
             record_request=record_request,
             action=Action.CLOSE,

@@ -10,60 +10,21 @@ from pypdf import PdfReader
 from portal.models import Notification
 from records import services
 from records.models import Document, ReleasePacket, RequestKind, Status
-from records.services import Upload, document_read
+from records.services import document_read
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
+from tests.support.errors import raises_domain
+from tests.support.release import prepared_packet as _prepared
+from tests.support.release import scan_upload as _scan
 
 pytestmark = pytest.mark.django_db
-
-
-def _scan() -> Upload:
-    image = Image.new("RGB", (400, 500), "white")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return Upload(name="report-scan.png", content_type="image/png", data=buffer.getvalue())
-
-
-def _pdf(pages: int) -> Upload:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    for n in range(pages):
-        pdf.drawString(72, 720, f"Narrative page {n + 1}: the witness Jane Roe said")
-        pdf.showPage()
-    pdf.save()
-    return Upload(name="narrative.pdf", content_type="application/pdf", data=buffer.getvalue())
-
-
-def _prepared(record_request, clerk):
-    scan = services.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
-    narrative = services.responsive_upload(
-        record_request=record_request, upload=_pdf(3), actor=clerk
-    )
-    services.redaction_add(
-        document=scan,
-        page=1,
-        exemption="C.G.S. §1-210(b)(3)(A)",
-        actor=clerk,
-        region=(10, 10, 50, 20),
-        note="Witness name",
-    )
-    services.redaction_add(
-        document=narrative,
-        page=2,
-        exemption="C.G.S. §1-210(b)(3)(B)",
-        actor=clerk,
-        whole_page=True,
-    )
-    return services.packet_prepare(record_request=record_request, actor=clerk)
 
 
 def test_a_redaction_must_cite_an_exemption():
     clerk = UserFactory()
     record_request = RecordRequestFactory()
     scan = services.responsive_upload(record_request=record_request, upload=_scan(), actor=clerk)
-    with pytest.raises(ValidationError):
+    with raises_domain("exemption_required"):
         services.redaction_add(document=scan, page=1, exemption=" ", actor=clerk, whole_page=True)
 
 

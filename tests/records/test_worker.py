@@ -17,7 +17,7 @@ from records.models import Document, ReleasePacket
 from records.tasks import deadlines_run
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.records.test_release import _prepared
+from tests.support.release import prepared_packet as _prepared
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -24,6 +24,13 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
+def demo_settings(demo_settings):
+    demo_settings.DEBUG = True  # the demo's development key, as under `make run`
+    demo_settings.FIELD_ENCRYPTION_KEYS = []
+    return demo_settings
+
+
+@pytest.fixture
 def category(db):
     return TipCategoryFactory(slug="atv", name_en="ATVs and dirt bikes", name_es="Cuatrimotos")
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from portal import roles
 from portal.models import AuditEntry
 from tests.factories import UserFactory
-from tests.tips.conftest import jpeg_bytes
+from tests.support.files import jpeg_bytes
 from tests.tips.factories import TipCategoryFactory, TipFactory
 from tips import services
 from tips.models import Tip, TipMessage, TipNote
@@ -18,11 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def investigator(client):
-    user = UserFactory(username="ivy", email="ivy@example.org")
-    user.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
-    client.force_login(user)
-    return user
+def investigator(investigator, client):
+    """The investigator, signed in on the test client."""
+    client.force_login(investigator)
+    return investigator
 
 
 def _change(client, tip, **data):

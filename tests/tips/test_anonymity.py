@@ -21,7 +21,8 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.support.files import PDF_MARKERS, gps_exif, jpeg_bytes, pdf_with_hidden_details
+from tests.support.files import PDF_MARKERS, gps_exif, pdf_with_hidden_details
+from tests.support.uploads import jpeg_upload
 from tips import crypto
 from tips.models import Tip, TipAttachment
 
@@ -76,8 +77,7 @@ def _found(blob: bytes) -> list[str]:
 def test_marker_submission_leaves_no_trace_in_dump_media_or_logs(
     category, captured_logs, _media, on_postgresql
 ):
-    photo = io.BytesIO(jpeg_bytes(size=(320, 240), exif=gps_exif()))
-    photo.name = "IMG_2024_jane_home.jpg"
+    photo = jpeg_upload("IMG_2024_jane_home.jpg", size=(320, 240), exif=gps_exif())
     client = Client(**IDENTIFYING)
     response = client.post(
         "/tips/",

@@ -15,12 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(db):
-    user = UserFactory(username="api-ivy")
-    user.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
+def api(investigator):
     client = APIClient()
-    client.force_authenticate(user)
-    client.user = user
+    client.force_authenticate(investigator)
+    client.user = investigator
     return client
 
 
@@ -60,7 +58,7 @@ def test_triage_through_the_api_goes_through_the_rules(api):
     tip = TipFactory()
     response = api.patch(
         f"/api/v1/tips/{tip.number}/",
-        {"status": "reviewing", "assigned_to": "api-ivy", "priority": 2},
+        {"status": "reviewing", "assigned_to": "ivy", "priority": 2},
         format="json",
     )
     assert response.status_code == 200, response.json()

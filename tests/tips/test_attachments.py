@@ -26,6 +26,7 @@ from portal.errors import DomainError
 from portal.localtime import local_today
 from portal.models import AuditEntry
 from tests.factories import UserFactory
+from tests.support.errors import raises_domain
 from tests.support.files import gps_exif, jpeg_bytes
 from tips import crypto, originals, scrub, services
 from tips.forms import TipForm
@@ -152,7 +153,7 @@ def test_a_bad_file_keeps_the_text_and_saves_nothing(client, category):
 def test_one_bad_file_among_good_ones_saves_nothing(category, django_capture_on_commit_callbacks):
     from tips.services import tip_submit
 
-    with pytest.raises(DomainError):
+    with raises_domain("file_type"):
         tip_submit(category=category, what="x", files=[jpeg_bytes(), b"garbage" * 50])
     assert not Tip.objects.exists() and not TipAttachment.objects.exists()
 

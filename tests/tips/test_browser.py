@@ -3,10 +3,10 @@ with and without JavaScript, and zero axe-core violations on every page on the w
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, phone_context
+from tests.support.uploads import jpeg_file
 from tips import services
 from tips.models import Tip
 from tips.services.merge import tip_merge
@@ -35,14 +35,6 @@ TEXT = {
         "error": "Cuéntenos qué pasó.",
     },
 }
-
-
-@pytest.fixture
-def demo(live_server, settings):
-    settings.DEBUG = True  # the demo's development key, as under `make run`
-    settings.FIELD_ENCRYPTION_KEYS = []
-    call_command("demo_setup", verbosity=0)
-    return live_server
 
 
 def _dialogue(page, base: str, language: str, *, axe: bool = True) -> None:
@@ -112,9 +104,7 @@ def test_check_back_dialogue_end_to_end_with_no_accessibility_violations(demo, p
 
 
 def test_check_back_dialogue_works_with_javascript_off_on_a_phone(demo, browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
-    )
+    context = phone_context(browser, javascript=False)
     phone = context.new_page()
     try:
         _dialogue(phone, demo.url, "es", axe=False)
@@ -131,10 +121,7 @@ def test_no_request_leaves_our_origin(demo, page):
 
 
 def test_progress_bar_shows_only_with_javascript_and_files(demo, page, tmp_path):
-    from tests.tips.conftest import jpeg_bytes
-
-    photo = tmp_path / "photo.jpg"
-    photo.write_bytes(jpeg_bytes(size=(400, 300)))
+    photo = jpeg_file(tmp_path, size=(400, 300))
     page.goto(demo.url + "/tips/")
     assert page.locator("#tip-progress").is_hidden()
     page.locator("label.usa-radio__label").first.click()

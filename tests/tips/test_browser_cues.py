@@ -4,11 +4,11 @@ in English and Spanish, with zero axe-core violations; and the page's script fin
 the server finds."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations
-from tests.tips.test_cues import IDENTIFYING, NOT_IDENTIFYING
+from tests.browser import axe_violations, phone_context
+from tests.support.cues import IDENTIFYING, NOT_IDENTIFYING
+from tests.support.uploads import jpeg_file
 from tips.cues import cues_find
 from tips.models import Tip
 
@@ -38,14 +38,6 @@ TEXT = {
 }
 
 
-@pytest.fixture
-def demo(live_server, settings):
-    settings.DEBUG = True  # the demo's development key, as under `make run`
-    settings.FIELD_ENCRYPTION_KEYS = []
-    call_command("demo_setup", verbosity=0)
-    return live_server
-
-
 def _sent(text) -> int:
     return sum(1 for tip in Tip.objects.all() if tip.what == text)  # encrypted: no SQL filter
 
@@ -61,8 +53,6 @@ def _start(page, base, text):
 def test_with_javascript_the_words_are_pointed_out_while_typing_and_before_sending(
     demo, page, language, tmp_path
 ):
-    from tests.tips.conftest import jpeg_bytes
-
     text = TEXT[language]
     _start(page, demo.url, text)
     hint = page.locator("#id_what-cues")
@@ -71,8 +61,7 @@ def test_with_javascript_the_words_are_pointed_out_while_typing_and_before_sendi
     assert hint.get_attribute("aria-live") == "polite"
     assert axe_violations(page) == []
 
-    photo = tmp_path / "photo.jpg"
-    photo.write_bytes(jpeg_bytes(size=(200, 150)))
+    photo = jpeg_file(tmp_path, size=(200, 150))
     page.set_input_files("input[name=attachments]", str(photo))
     page.get_by_role("button", name=text["send"]).focus()
     page.keyboard.press("Enter")
@@ -128,9 +117,7 @@ def test_the_servers_warning_is_focused_and_accessible(demo, page, language):
 
 def test_without_javascript_the_server_warns_and_the_resident_edits_or_sends(demo, browser):
     text = TEXT["es"]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
-    )
+    context = phone_context(browser, javascript=False)
     phone = context.new_page()
     try:
         _start(phone, demo.url, text)
@@ -243,9 +230,7 @@ def test_an_answer_on_the_check_back_page_is_checked_too(demo, page, language):
 
 def test_without_javascript_the_server_checks_the_answer(demo, browser):
     text = ANSWER["es"]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
-    )
+    context = phone_context(browser, javascript=False)
     phone = context.new_page()
     try:
         tip = _open_thread(phone, demo.url, text["prefix"])

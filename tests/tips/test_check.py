@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.support.uploads import jpeg_upload
 from tests.tips.factories import PASSPHRASE, TipFactory
 from tips.models import Tip, TipMessage
 
@@ -140,13 +141,8 @@ def test_an_answer_with_identifying_words_comes_back_with_a_warning_and_is_kept(
 
 
 def test_an_answer_whose_files_were_dropped_says_so(client):
-    import io
-
-    from tests.tips.conftest import jpeg_bytes
-
     tip = TipFactory()
-    photo = io.BytesIO(jpeg_bytes())
-    photo.name = "p.jpg"
+    photo = jpeg_upload("p.jpg")
     html = client.post(
         "/tips/check/reply/",
         {"access": _access(client, tip), "body": "I live upstairs.", "attachments": [photo]},

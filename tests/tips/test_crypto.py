@@ -7,6 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
+from tests.support.production import manage, production_env
 from tests.tips.factories import TipFactory
 from tips import crypto
 from tips.models import Tip, TipMessage
@@ -96,10 +97,8 @@ def test_an_invalid_key_is_named_by_the_check(settings):
 
 
 def test_production_mode_refuses_to_run_without_the_tip_line_key():
-    from tests.portal.test_security import _manage, _production
-
-    production = _production()
+    production = production_env()
     del production["FIELD_ENCRYPTION_KEYS"]
-    result = _manage("check", "--deploy", **production)
+    result = manage("check", "--deploy", **production)
     assert result.returncode != 0
     assert "portal.E101" in result.stderr and "FIELD_ENCRYPTION_KEYS" in result.stderr

@@ -6,10 +6,9 @@ import re
 
 import pytest
 
-from portal.errors import DomainError
 from portal.models import AuditEntry
-from tests.factories import UserFactory
-from tests.tips.conftest import jpeg_bytes
+from tests.support.errors import raises_domain
+from tests.support.files import jpeg_bytes
 from tests.tips.factories import PASSPHRASE, TipFactory
 from tips import services
 from tips.models import Tip, TipAttachment, TipMessage, TipNote
@@ -17,11 +16,6 @@ from tips.services.merge import tip_merge
 from tips.services.triage import tip_note_add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def investigator():
-    return UserFactory(username="ivy", email="ivy@example.org")
 
 
 @pytest.fixture
@@ -138,7 +132,7 @@ def test_once_the_surviving_tip_is_closed_neither_tipster_can_write(client, pair
     tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
     services.tip_triage(tip=survivor, actor=investigator, status="closed", outcome="acted_on")
     assert 'name="access"' not in _open(client, duplicate)
-    with pytest.raises(DomainError):
+    with raises_domain("tip_closed"):
         services.tipster_reply(tip=duplicate, body="late")
 
 
@@ -168,10 +162,10 @@ def test_merging_the_survivor_onward_carries_earlier_duplicates_along(client, pa
 
 def test_a_tip_is_not_merged_into_itself_nor_twice(pair, investigator):
     survivor, duplicate = pair
-    with pytest.raises(DomainError):
+    with raises_domain("self_merge"):
         tip_merge(duplicate=survivor, into=survivor, actor=investigator)
     tip_merge(duplicate=duplicate, into=survivor, actor=investigator)
-    with pytest.raises(DomainError):
+    with raises_domain("self_merge"):
         tip_merge(duplicate=survivor, into=duplicate, actor=investigator)
-    with pytest.raises(DomainError):
+    with raises_domain("already_merged"):
         tip_merge(duplicate=duplicate, into=TipFactory(), actor=investigator)

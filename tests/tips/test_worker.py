@@ -13,7 +13,8 @@ from PIL import Image
 from portal import roles
 from portal.models import Notification
 from tests.factories import UserFactory
-from tests.support.files import PDF_MARKERS, gps_exif, jpeg_bytes, pdf_with_hidden_details
+from tests.support.files import PDF_MARKERS, gps_exif, pdf_with_hidden_details
+from tests.support.uploads import jpeg_upload
 from tests.tips.factories import TipFactory
 from tips import crypto, packets
 from tips.models import Tip, TipAttachment
@@ -65,8 +66,7 @@ def test_investigators_get_an_email_with_no_tip_content(
 def test_the_worker_cleans_photos_after_the_tip_is_saved(
     celery_worker, category, shared_with_worker
 ):
-    photo = io.BytesIO(jpeg_bytes(size=(120, 90), exif=gps_exif()))
-    photo.name = "photo.jpg"
+    photo = jpeg_upload(size=(120, 90), exif=gps_exif())
     Client().post("/tips/", {"category": category.pk, "what": "Photo", "attachments": [photo]})
     attachment = TipAttachment.objects.get()
     celery_worker.wait_for(
