@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as django_apps
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.db.models.signals import post_migrate
@@ -18,8 +19,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import audit, registry, roles, signals  # noqa: F401 - connects the receivers
-        from portal.services.encryption import check_encryption_config
+        # Imported once the app registry is ready: these modules import models.
+        from portal import audit, registry, roles, signals  # noqa: F401, PLC0415 - receivers
+        from portal.services.encryption import check_encryption_config  # noqa: PLC0415 - models
 
         # Production refuses to run while a feature's encryption keys or required secrets are
         # missing or malformed (every keyring and secret the apps register).
@@ -81,10 +83,8 @@ class PortalConfig(AppConfig):
 def _sync_roles(sender, apps=None, **kwargs) -> None:
     # post_migrate is sent once per app, in INSTALLED_APPS order, each after that app's
     # permissions exist; so sync after the last one, when every app's permissions do.
-    from django.apps import apps as global_apps
-
-    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    with_models = [c for c in django_apps.get_app_configs() if c.models_module is not None]
     if with_models and sender.label == with_models[-1].label:
-        from portal.roles import roles_sync
+        from portal.roles import roles_sync  # noqa: PLC0415 - roles imports models
 
         roles_sync()

@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import after_setup_logger, after_setup_task_logger, task_prerun
 
+from portal.log_privacy import add_filter_to
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
@@ -15,7 +17,8 @@ app.autodiscover_tasks()
 @task_prerun.connect
 def _read_singletons_afresh(**kwargs) -> None:
     """A task sees the settings as the request that queued it saved them (portal/singletons.py)."""
-    from portal.singletons import forget_local_singletons
+    # portal/__init__ imports this module before Django's apps load; singletons import models.
+    from portal.singletons import forget_local_singletons  # noqa: PLC0415
 
     forget_local_singletons()
 
@@ -25,6 +28,4 @@ def _read_singletons_afresh(**kwargs) -> None:
 def _keep_anonymous_tasks_out_of_logs(logger=None, **kwargs) -> None:
     """The worker's log handlers drop lines naming an anonymous feature's tasks
     (portal/log_privacy.py)."""
-    from portal.log_privacy import add_filter_to
-
     add_filter_to(logger)

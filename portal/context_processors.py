@@ -5,13 +5,12 @@ import logging
 from django.db import DatabaseError
 
 from portal import registry
+from portal.selectors import department_get
 
 logger = logging.getLogger(__name__)
 
 
 def department_or_none():
-    from portal.selectors import department_get
-
     try:
         return department_get()
     except DatabaseError:

@@ -1,5 +1,6 @@
 """Kernel reads. Each returns what a page needs in a constant number of queries."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -28,8 +29,6 @@ def neighborhood_get(*, slug: str) -> Neighborhood:
 
 
 def audit_for_target(*, target) -> QuerySet[AuditEntry]:
-    from django.contrib.contenttypes.models import ContentType
-
     content_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
     return AuditEntry.objects.filter(target_type=content_type, target_id=str(target.pk))
 

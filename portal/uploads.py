@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from portal import registry
+from portal.views import request_too_large
 
 
 def body_limit_for(path: str) -> int:
@@ -47,8 +48,6 @@ class RequestBodyLimitMiddleware:
         limit = body_limit_for(request.path_info)
         request.upload_limit = limit
         if length > limit:
-            from portal.views import request_too_large
-
             return request_too_large(request, limit=limit)
         return self.get_response(request)
 

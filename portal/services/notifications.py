@@ -145,7 +145,7 @@ def notification_enqueue(
 def notification_dispatch(*, notification_id) -> bool:
     """Hand one message to Celery. Returns False, and leaves it to the sweep, if the broker
     cannot be reached."""
-    from portal.tasks import deliver_notification
+    from portal.tasks import deliver_notification  # noqa: PLC0415 - the tasks import us
 
     try:
         deliver_notification.apply_async(
