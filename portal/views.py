@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import translate_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import maps, registry, selectors
+from portal.redirects import is_local_location, local_path
 from portal.services.page_cache import page_cached
 
 logger = logging.getLogger(__name__)
@@ -75,12 +75,10 @@ def language_switch(request: HttpRequest, language: str) -> HttpResponseRedirect
     (the tip line), and public pages carry no CSRF token, so they can be cached whole."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(translate_url(next_url, language))
+    # The path is decoded and normalised first: "/%252Fevil" must not become "//evil" after
+    # a server decodes it (portal/redirects.py).
+    target = translate_url(local_path(request.GET.get("next")), language)
+    response = HttpResponseRedirect(target if is_local_location(target) else "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
