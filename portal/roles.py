@@ -9,7 +9,7 @@ site administrator adds by hand in admin is kept.
 from collections import defaultdict
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
 
 TIP_INVESTIGATORS = "Tip investigators"
 RECORDS_CLERKS = "Records clerks"
@@ -57,3 +57,27 @@ def roles_sync() -> None:
                 Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )
         group.permissions.add(*permissions)
+
+
+# --- Sensitive groups ---------------------------------------------------------------------------
+# A group is sensitive when it opens what a tipster or a requester was promised stays with few
+# people: the tip line and records requests. Only a superuser puts someone in (or takes someone
+# out of) such a group, or invites or resets the account of one of its members; everything else a
+# site administrator may do in the user admin.
+SENSITIVE_ROLES = [TIP_INVESTIGATORS, RECORDS_CLERKS]
+SENSITIVE_APPS = ("tips", "records")
+
+
+def sensitive_groups():
+    """The sensitive roles and every other group that grants a tips or records permission."""
+    return Group.objects.filter(
+        models.Q(name__in=SENSITIVE_ROLES)
+        | models.Q(permissions__content_type__app_label__in=SENSITIVE_APPS)
+    ).distinct()
+
+
+def is_sensitive_user(user) -> bool:
+    """A superuser, or a member of a sensitive group: only a superuser may manage them."""
+    if user.is_superuser:
+        return True
+    return user.pk is not None and sensitive_groups().filter(user=user).exists()

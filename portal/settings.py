@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # With STAFF_REQUIRE_2FA, a password-only session reads as anonymous everywhere.
+    "portal.staff_auth.VerifiedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +209,8 @@ NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", d
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The demo accounts' published password is refused when DEBUG=0.
+    "portal.staff_auth.DemoPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,6 +229,10 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
 TWO_FACTOR_PATCH_ADMIN = False
 TWO_FACTOR_REMEMBER_COOKIE_AGE = 0
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Police Community Portal")
+# Staff enrol through a one-time invitation (password and authenticator together), valid this long.
+STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=72)
+# Handheld devices' API tokens expire after this many days (a site administrator issues another).
+STAFF_TOKEN_DAYS = env.int("STAFF_TOKEN_DAYS", default=90)
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
@@ -297,6 +305,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Sessions count only once verified (portal.staff_auth.VerifiedSessionMiddleware).
+    # Tokens (portal.staff_auth.StaffTokenAuthentication: expiring, revocable) are accepted
+    # only by the endpoints made for handhelds, which name that class themselves.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
