@@ -287,3 +287,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Staff accounts, groups, invitations and device tokens (portal/staff_admin.py).
+from portal import staff_admin  # noqa: E402, F401

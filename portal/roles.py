@@ -11,6 +11,8 @@ from collections import defaultdict
 from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 
+from portal import audit_context
+
 TIP_INVESTIGATORS = "Tip investigators"
 RECORDS_CLERKS = "Records clerks"
 PARKING_OFFICERS = "Parking officers"
@@ -41,7 +43,13 @@ def declared_permissions(role: str) -> set[str]:
 
 @transaction.atomic
 def roles_sync() -> None:
-    """Create any missing group and give each the permissions declared for it."""
+    """Create any missing group and give each the permissions declared for it. Not audited
+    entry by entry: what it grants is declared in code, reviewed and versioned."""
+    with audit_context.quiet():
+        _roles_sync()
+
+
+def _roles_sync() -> None:
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         wanted = _grants[role]
@@ -61,23 +69,42 @@ def roles_sync() -> None:
 
 # --- Sensitive groups ---------------------------------------------------------------------------
 # A group is sensitive when it opens what a tipster or a requester was promised stays with few
-# people: the tip line and records requests. Only a superuser puts someone in (or takes someone
-# out of) such a group, or invites or resets the account of one of its members; everything else a
-# site administrator may do in the user admin.
+# people: reading tips (their text, messages, notes, attachments), or working records requests
+# (adding, changing, releasing). Only a superuser puts someone in (or takes someone out of) such a
+# group, changes its permissions, or invites or edits one of its members; a site administrator
+# does everything else in the user admin. Reference data (tip categories, the fee schedule, the
+# records settings) and reading the records queue, which site administrators have, do not count.
 SENSITIVE_ROLES = [TIP_INVESTIGATORS, RECORDS_CLERKS]
-SENSITIVE_APPS = ("tips", "records")
+TIP_CONTENT_MODELS = ("tip", "tipmessage", "tipnote", "tipattachment")
+RECORDS_REFERENCE_MODELS = ("feescheduleitem", "recordssettings")
+
+
+def _sensitive_permission_q(prefix: str = "permissions__") -> models.Q:
+    content_type = f"{prefix}content_type__"
+    return models.Q(
+        **{f"{content_type}app_label": "tips", f"{content_type}model__in": TIP_CONTENT_MODELS}
+    ) | (
+        models.Q(**{f"{content_type}app_label": "records"})
+        & ~models.Q(**{f"{content_type}model__in": RECORDS_REFERENCE_MODELS})
+        & ~models.Q(**{f"{prefix}codename__startswith": "view_"})
+    )
 
 
 def sensitive_groups():
-    """The sensitive roles and every other group that grants a tips or records permission."""
+    """The sensitive roles and every other group that grants tip or records access."""
     return Group.objects.filter(
-        models.Q(name__in=SENSITIVE_ROLES)
-        | models.Q(permissions__content_type__app_label__in=SENSITIVE_APPS)
+        models.Q(name__in=SENSITIVE_ROLES) | _sensitive_permission_q()
     ).distinct()
 
 
 def is_sensitive_user(user) -> bool:
-    """A superuser, or a member of a sensitive group: only a superuser may manage them."""
+    """A superuser, a member of a sensitive group, or an account given such a permission
+    directly: only a superuser may manage them."""
     if user.is_superuser:
         return True
-    return user.pk is not None and sensitive_groups().filter(user=user).exists()
+    if user.pk is None:
+        return False
+    return (
+        sensitive_groups().filter(user=user).exists()
+        or user.user_permissions.filter(_sensitive_permission_q(prefix="")).exists()
+    )

@@ -38,6 +38,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from two_factor.views import LoginView
 
+from portal import audit_context
 from portal.forms import add_domain_errors
 from portal.services import staff
 
@@ -68,7 +69,9 @@ class VerifiedSessionMiddleware:
         if settings.STAFF_REQUIRE_2FA:
             user = request.user  # lazy: public pages that never ask stay session-free
             request.user = SimpleLazyObject(lambda: _verified_or_anonymous(user))
-        return self.get_response(request)
+        # The actor of audit entries written by signal receivers (portal/signals.py).
+        with audit_context.acting(request.user):
+            return self.get_response(request)
 
 
 # --- Sign-in ------------------------------------------------------------------------------------
