@@ -6,7 +6,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from portal import audit_context, staff_auth
+from portal import audit_context, models, staff_auth
+from portal.services import page_cache
 from portal.services.audit import audit_record
 
 
@@ -123,9 +124,6 @@ m2m_changed.connect(
 def _watch_public_content() -> None:
     """What the public pages show of the kernel: a change in admin shows on the next visit
     (the whole-page cache starts a new generation)."""
-    from portal import models
-    from portal.services import page_cache
-
     page_cache.watch(
         models.DepartmentSettings,
         models.Division,

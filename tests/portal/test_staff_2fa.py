@@ -4,11 +4,14 @@ tokens, which expire and can be revoked. Staff enrol through one-time invitation
 password is refused when DEBUG=0."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +19,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parking.api import CachedTokenAuthentication
-from portal import roles
+from portal import roles, staff_auth
+from portal.management.commands import demo_setup
 from portal.models import AuditEntry
 from portal.services import staff
 from tests.factories import UserFactory
@@ -200,3 +204,19 @@ def test_the_demo_password_is_refused_when_debug_is_off(settings):
 
 def test_group_fixture_is_in_place():
     assert Group.objects.filter(name=roles.TIP_INVESTIGATORS).exists()
+
+
+def settings_base() -> str:
+    return django_settings.PORTAL_BASE_URL.rstrip("/")
+
+
+def test_the_refused_password_is_the_one_demo_setup_gives(db):
+    assert demo_setup.DEMO_PASSWORD == staff_auth.DEMO_PASSWORD
+
+
+def test_staff_invite_prints_a_working_link(client, two_factor):
+    out = io.StringIO()
+    UserFactory(username="chief", is_superuser=True)
+    call_command("staff_invite", "chief", stdout=out)
+    url = out.getvalue().split()[0]
+    assert client.get(url.removeprefix(settings_base())).status_code == 200
