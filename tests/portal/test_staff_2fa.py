@@ -12,11 +12,14 @@ from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token as DrfToken
 
 from parking.api import CachedTokenAuthentication
 from portal import roles, staff_auth
@@ -220,3 +223,22 @@ def test_staff_invite_prints_a_working_link(client, two_factor):
     call_command("staff_invite", "chief", stdout=out)
     url = out.getvalue().split()[0]
     assert client.get(url.removeprefix(settings_base())).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_handhelds_keep_the_tokens_they_had_before_the_token_model(client, two_factor):
+    """Migration portal.0007 turns each DRF token into a hashed StaffToken and deletes the
+    clear key: the device keeps working, the database no longer holds a usable key."""
+    executor = MigrationExecutor(connection)
+    before = [("portal", "0006_audit_action_recent_index")]
+    latest = executor.loader.graph.leaf_nodes("portal")
+    executor.migrate(before)
+    officer = _officer()
+    DrfToken.objects.create(user=officer, key="k" * 40)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(latest)
+    assert not DrfToken.objects.exists()
+    CachedTokenAuthentication._known.clear()
+    response = client.get("/api/v1/parking/nights/", HTTP_AUTHORIZATION=f"Token {'k' * 40}")
+    assert response.status_code == 200
