@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -20,13 +20,14 @@ from parking import services
 from parking.models import US_STATES, PermitNight
 from parking.serializers import PermitNightSerializer, PlateCheckSerializer
 from portal.services.audit import audit_record
+from portal.staff_auth import StaffTokenAuthentication
 
 PERMISSION_CACHE_SECONDS = 60
 TOKEN_CACHE_SECONDS = 60
 TOKEN_CACHE_SIZE = 2048
 
 
-class CachedTokenAuthentication(TokenAuthentication):
+class CachedTokenAuthentication(StaffTokenAuthentication):
     """DRF's token authentication, remembering for a minute, in this process, which user a
     token belongs to and whether that user may look up plates. A handheld asks many times a
     night; without this each call paid a query for the token and two for the permissions.

@@ -21,6 +21,7 @@ from portal.models import (
     Officer,
     Street,
 )
+from portal.selectors import audit_action_list
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_retry
 
@@ -257,8 +258,6 @@ class AuditActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        from portal.selectors import audit_action_list
-
         labels = {action.key: action.label for action in registry.audit_actions.all()}
         return [(action, labels.get(action, action)) for action in audit_action_list()]
 
@@ -287,3 +286,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Staff accounts, groups, invitations and device tokens (portal/staff_admin.py).
+from portal import staff_admin  # noqa: E402, F401

@@ -4,10 +4,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -25,11 +24,9 @@ class PortalAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if not settings.STAFF_REQUIRE_2FA:
             return super().login(request, extra_context)
-        # A signed-in staff member with no authenticator yet is walked through setting one up;
-        # everyone else gives password and one-time code to two_factor's login wizard.
-        user = request.user
-        if user.is_authenticated and user.is_staff and not user_has_device(user):
-            return redirect("two_factor:setup")
+        # Password and one-time code, in two_factor's sign-in wizard. A staff member with no
+        # authenticator yet enrols through an invitation (portal/services/staff.py): a
+        # password-only session reads as anonymous (portal.staff_auth).
         redirect_to = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME))
         if not redirect_to or not url_has_allowed_host_and_scheme(
             url=redirect_to, allowed_hosts={request.get_host()}

@@ -65,6 +65,11 @@ class PortalConfig(AppConfig):
             "auth.add_user",
             "auth.change_user",
             "auth.view_group",
+            # Enrol staff and equip handhelds (portal/staff_admin.py).
+            "portal.add_staffinvitation",
+            "portal.view_staffinvitation",
+            "portal.add_stafftoken",
+            "portal.view_stafftoken",
         )
         roles.grant(
             roles.COMMUNITY_OFFICERS,

@@ -11,5 +11,12 @@ def register() -> None:
         ("auth.signed_out", _("Staff signed out")),
         ("auth.sign_in_failed", _("Sign-in failed")),
         ("portal.notification.retried", _("Notification retried")),
+        ("portal.invitation.created", _("Staff invitation created")),
+        ("portal.invitation.accepted", _("Staff invitation accepted")),
+        ("portal.stafftoken.issued", _("Device token issued")),
+        ("portal.stafftoken.revoked", _("Device token revoked")),
+        ("auth.user.groups_changed", _("Staff member's groups changed")),
+        ("auth.user.permissions_changed", _("Staff member's permissions changed")),
+        ("auth.group.permissions_changed", _("Group's permissions changed")),
     ]:
         audit_actions.register(AuditAction(key=key, label=label))

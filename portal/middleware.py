@@ -11,6 +11,8 @@ from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from portal.redirects import is_local_location
+from portal.selectors import department_get
 from portal.views import service_unavailable
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,9 @@ class PreferredLanguageMiddleware:
             and chosen in dict(settings.LANGUAGES)
         ):
             target = translate_url(request.get_full_path(), chosen)
-            if target != request.get_full_path():
+            # "//evil.example/" is a path to us and another host to a browser: only a
+            # normalised local path is translated and followed (portal/redirects.py).
+            if target != request.get_full_path() and is_local_location(target):
                 response = HttpResponseRedirect(target)
                 patch_vary_headers(response, ["Cookie"])
                 return response
@@ -65,8 +69,6 @@ class DepartmentTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from portal.selectors import department_get
-
         try:
             timezone.activate(zoneinfo.ZoneInfo(department_get().time_zone))
         except (OperationalError, InterfaceError):

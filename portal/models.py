@@ -302,3 +302,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit log entries cannot be deleted."), code="append_only")
+
+
+# Staff invitations and device tokens live in their own module (portal/staff_models.py).
+from portal.staff_models import StaffInvitation, StaffToken  # noqa: E402, F401

@@ -9,7 +9,9 @@ site administrator adds by hand in admin is kept.
 from collections import defaultdict
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
+
+from portal import audit_context
 
 TIP_INVESTIGATORS = "Tip investigators"
 RECORDS_CLERKS = "Records clerks"
@@ -41,7 +43,13 @@ def declared_permissions(role: str) -> set[str]:
 
 @transaction.atomic
 def roles_sync() -> None:
-    """Create any missing group and give each the permissions declared for it."""
+    """Create any missing group and give each the permissions declared for it. Not audited
+    entry by entry: what it grants is declared in code, reviewed and versioned."""
+    with audit_context.quiet():
+        _roles_sync()
+
+
+def _roles_sync() -> None:
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         wanted = _grants[role]
@@ -57,3 +65,46 @@ def roles_sync() -> None:
                 Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )
         group.permissions.add(*permissions)
+
+
+# --- Sensitive groups ---------------------------------------------------------------------------
+# A group is sensitive when it opens what a tipster or a requester was promised stays with few
+# people: reading tips (their text, messages, notes, attachments), or working records requests
+# (adding, changing, releasing). Only a superuser puts someone in (or takes someone out of) such a
+# group, changes its permissions, or invites or edits one of its members; a site administrator
+# does everything else in the user admin. Reference data (tip categories, the fee schedule, the
+# records settings) and reading the records queue, which site administrators have, do not count.
+SENSITIVE_ROLES = [TIP_INVESTIGATORS, RECORDS_CLERKS]
+TIP_CONTENT_MODELS = ("tip", "tipmessage", "tipnote", "tipattachment")
+RECORDS_REFERENCE_MODELS = ("feescheduleitem", "recordssettings")
+
+
+def _sensitive_permission_q(prefix: str = "permissions__") -> models.Q:
+    content_type = f"{prefix}content_type__"
+    return models.Q(
+        **{f"{content_type}app_label": "tips", f"{content_type}model__in": TIP_CONTENT_MODELS}
+    ) | (
+        models.Q(**{f"{content_type}app_label": "records"})
+        & ~models.Q(**{f"{content_type}model__in": RECORDS_REFERENCE_MODELS})
+        & ~models.Q(**{f"{prefix}codename__startswith": "view_"})
+    )
+
+
+def sensitive_groups():
+    """The sensitive roles and every other group that grants tip or records access."""
+    return Group.objects.filter(
+        models.Q(name__in=SENSITIVE_ROLES) | _sensitive_permission_q()
+    ).distinct()
+
+
+def is_sensitive_user(user) -> bool:
+    """A superuser, a member of a sensitive group, or an account given such a permission
+    directly: only a superuser may manage them."""
+    if user.is_superuser:
+        return True
+    if user.pk is None:
+        return False
+    return (
+        sensitive_groups().filter(user=user).exists()
+        or user.user_permissions.filter(_sensitive_permission_q(prefix="")).exists()
+    )

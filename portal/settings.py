@@ -22,6 +22,9 @@ DEBUG = env.bool("DEBUG", default=True)
 
 _INSECURE_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
+# Rotating SECRET_KEY: put the old key here (comma separated, newest first) for as long as links
+# signed with it (residents' permit, tracking and sign-up links) must keep working.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     # Then an oversized body is refused by its Content-Length before anything reads it.
     "portal.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.MaintenanceModeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # With STAFF_REQUIRE_2FA, a password-only session reads as anonymous everywhere.
+    "portal.staff_auth.VerifiedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -225,6 +231,8 @@ NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", d
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The demo accounts' published password is refused when DEBUG=0.
+    "portal.staff_auth.DemoPasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +251,10 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
 TWO_FACTOR_PATCH_ADMIN = False
 TWO_FACTOR_REMEMBER_COOKIE_AGE = 0
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Police Community Portal")
+# Staff enrol through a one-time invitation (password and authenticator together), valid this long.
+STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=72)
+# Handheld devices' API tokens expire after this many days (a site administrator issues another).
+STAFF_TOKEN_DAYS = env.int("STAFF_TOKEN_DAYS", default=90)
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
@@ -250,6 +262,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 AXES_VERBOSE = False
+# Failures are counted and stored under a keyed hash of the name typed (portal.staff_auth), and
+# the form's fields are masked in what axes keeps of the request.
+AXES_USERNAME_CALLABLE = "portal.staff_auth.axes_username"
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "auth-username",
+    "auth-password",
+    "new_password1",
+    "new_password2",
+    "otp_token",
+    "token-otp_token",
+]
+# Behind the proxy, lockouts key on the client address the proxy supplies (on the staff
+# sign-in paths only; docs/operations.md), not on the proxy's own address.
+AXES_CLIENT_IP_CALLABLE = "portal.staff_auth.client_ip"
+PROXY_CLIENT_IP_HEADER = env.str("PROXY_CLIENT_IP_HEADER", default="X-Real-IP")
+PROXY_CLIENT_IP_META = "HTTP_" + PROXY_CLIENT_IP_HEADER.upper().replace("-", "_")
 
 # Sessions belong to staff (residents need none): short, sliding, never readable by scripts.
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
@@ -264,9 +293,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=not DEBUG) else None
-)
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -279,6 +307,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+
+# No page uses the camera, the microphone or the position (the maps take an address).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+)
 
 # Nothing is loaded from another origin: no CDN, no fonts, no analytics.
 CONTENT_SECURITY_POLICY = {
@@ -315,6 +348,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Sessions count only once verified (portal.staff_auth.VerifiedSessionMiddleware).
+    # Tokens (portal.staff_auth.StaffTokenAuthentication: expiring, revocable) are accepted
+    # only by the endpoints made for handhelds, which name that class themselves.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
 
-from portal import api, views
+from portal import api, staff_auth, views
 
 router = DefaultRouter()
 router.register("neighborhoods", api.NeighborhoodViewSet, basename="neighborhood")
@@ -22,12 +22,20 @@ api_patterns = [
     path("", include(router.urls)),
 ]
 
+# two_factor's pages, with its sign-in replaced by ours (same path and name, found first), which
+# refuses a password for an account with no authenticator (portal/staff_auth.py).
+_two_factor_patterns = [
+    path("account/login/", staff_auth.StaffLoginView.as_view(), name="login"),
+    *two_factor_urls[0],
+]
+
 urlpatterns = [
     path("healthz/live", views.health_live, name="health-live"),
     path("healthz/ready", views.health_ready, name="health-ready"),
     path("language/<str:language>/", views.language_switch, name="language-switch"),
     path("admin/", admin.site.urls),
-    path("", include(two_factor_urls)),
+    path("", include((_two_factor_patterns, "two_factor"))),
+    path("staff/invitation/<str:key>/", staff_auth.invitation_accept, name="staff-invitation"),
     path("api/v1/", include((api_patterns, "api"))),
     # Each feature app's endpoints, in its own api_urls.py.
     path("api/v1/tips/", include("tips.api_urls")),

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import maps, registry, selectors
+from portal.context_processors import department_or_none
+from portal.redirects import is_local_location, local_path
 from portal.services.page_cache import page_cached
 
 logger = logging.getLogger(__name__)
@@ -76,12 +77,10 @@ def language_switch(request: HttpRequest, language: str) -> HttpResponseRedirect
     (the tip line), and public pages carry no CSRF token, so they can be cached whole."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
-    next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(translate_url(next_url, language))
+    # The path is decoded and normalised first: "/%252Fevil" must not become "//evil" after
+    # a server decodes it (portal/redirects.py).
+    target = translate_url(local_path(request.GET.get("next")), language)
+    response = HttpResponseRedirect(target if is_local_location(target) else "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -123,8 +122,6 @@ def service_unavailable(request, *, database: bool) -> HttpResponse:
 
 
 def _render_standalone(request, template_name, *, status, extra=None):
-    from portal.context_processors import department_or_none
-
     try:
         department = department_or_none()
     except Exception:  # noqa: BLE001 - an error page must render whatever else is broken

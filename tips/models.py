@@ -266,9 +266,7 @@ class TipAttachment(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     content_type = models.CharField(_("file type"), max_length=60)
     size = models.PositiveBigIntegerField(_("size in bytes"))
-    original = models.FileField(
-        _("original (encrypted)"), upload_to=random_file_name, blank=True
-    )
+    original = models.FileField(_("original (encrypted)"), upload_to=random_file_name, blank=True)
     # The day the original was deleted under the retention limit (empty while it is kept).
     original_purged_on = models.DateField(_("original deleted on"), null=True, blank=True)
     clean = models.FileField(_("clean copy (encrypted)"), upload_to=random_file_name, blank=True)

@@ -11,13 +11,13 @@ from django.urls import include, path
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 
 from parking.models import BlanketNight, PermitNight
 from parking.serializers import PermitNightSerializer
 from parking.services import ban_declare
 from portal import roles
 from portal.models import AuditEntry
+from portal.services import staff
 from tests.factories import UserFactory
 from tests.parking.factories import hold_nights
 
@@ -107,7 +107,7 @@ def test_lookup_query_count_does_not_grow_with_permits(officer_client, rules, pe
 
 @pytest.fixture
 def token(officer):
-    return Token.objects.create(user=officer).key
+    return staff.staff_token_issue(user=officer, name="Handheld", actor=None)[1]
 
 
 def test_api_check_answers_permitted_tonight_with_a_token(client, token, rules, permitted):
@@ -141,7 +141,9 @@ def test_api_check_without_a_plate_is_a_400_with_a_code(client, token, rules):
 
 def test_api_refuses_anonymous_and_other_staff(client, rules, permitted):
     assert client.get("/api/v1/parking/check/", {"plate": "ABC123"}).status_code in (401, 403)
-    clerk = Token.objects.create(user=UserFactory(roles=[roles.RECORDS_CLERKS])).key
+    clerk = staff.staff_token_issue(
+        user=UserFactory(roles=[roles.RECORDS_CLERKS]), name="Handheld", actor=None
+    )[1]
     response = client.get(
         "/api/v1/parking/check/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {clerk}"
     )

@@ -7,9 +7,9 @@ import zoneinfo
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 
 from parking import nights as n
+from portal.services import staff
 from tests.parking.factories import hold_nights
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_officer_page_and_api_move_to_the_coming_night_once_the_ban_has_ended(
 ):
     hold_nights("LAST1", [D(2026, 11, 23)], street=street)
     hold_nights("NEXT1", [D(2026, 11, 24)], street=street)
-    token = Token.objects.create(user=officer).key
+    token = staff.staff_token_issue(user=officer, name="Handheld", actor=None)[1]
 
     def api(plate):
         return client.get(

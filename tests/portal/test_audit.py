@@ -6,6 +6,7 @@ from django.urls import reverse
 from portal import roles
 from portal.models import AuditEntry, Division
 from portal.services.audit import audit_record
+from portal.staff_auth import username_digest
 from tests.factories import DivisionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,17 @@ def test_sign_in_and_failed_sign_in_are_audited(client):
         reverse("admin:login"), {"username": "officer1", "password": "correct horse battery"}
     )
     actions = list(AuditEntry.objects.order_by("id").values_list("action", "actor_label"))
-    assert actions == [("auth.sign_in_failed", "officer1"), ("auth.signed_in", "officer1")]
+    digest = username_digest("officer1")
+    assert actions == [("auth.sign_in_failed", digest), ("auth.signed_in", "officer1")]
+
+
+def test_a_failed_sign_in_keeps_no_readable_trace_of_what_was_typed(client):
+    """People type their password into the name field: only a keyed hash is kept."""
+    typed = "my-Secret-passw0rd"
+    client.post(reverse("admin:login"), {"username": typed, "password": "wrong"})
+    entry = AuditEntry.objects.get(action="auth.sign_in_failed")
+    assert typed not in entry.actor_label and typed.lower() not in str(entry.detail).lower()
+    assert entry.actor_label == username_digest(typed) != username_digest(typed + "x")
 
 
 def test_audit_log_is_read_only_in_admin(client):

@@ -89,24 +89,6 @@ def test_password_alone_does_not_open_admin_when_a_second_factor_is_required(cli
 
 
 @pytest.mark.django_db
-def test_staff_member_without_an_authenticator_is_sent_to_set_one_up(client, settings):
-    settings.STAFF_REQUIRE_2FA = True
-    UserFactory(username="newhire", is_superuser=True)
-    login = reverse("two_factor:login")
-    client.post(
-        login,
-        {
-            "auth-username": "newhire",
-            "auth-password": "correct horse battery",
-            "login_view-current_step": "auth",
-        },
-    )
-    response = client.get(reverse("admin:index"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("two_factor:setup")
-    assert response.status_code == 200
-
-
-@pytest.mark.django_db
 def test_staff_signs_in_with_password_and_authenticator_code(client, settings):
     settings.STAFF_REQUIRE_2FA = True
     user = UserFactory(username="ivy", is_superuser=True)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0006_audit_action_recent_index'),
+        ('portal', '0007_staff_invitations_and_tokens'),
     ]
 
     operations = [
