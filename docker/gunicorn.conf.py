@@ -86,8 +86,12 @@ ANONYMOUS_PATH_PREFIXES = tuple(
 _SIGNED_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_.\-]+:[A-Za-z0-9]{4,}:[A-Za-z0-9_\-]{20,}(?=/|$)")
 
 
+# A staff invitation's one-time key is a path segment too.
+_INVITATION = re.compile(r"(?<=/staff/invitation/)[^/]+")
+
+
 def mask_links(path: str) -> str:
-    return _SIGNED_SEGMENT.sub("[link]", path)
+    return _INVITATION.sub("[link]", _SIGNED_SEGMENT.sub("[link]", path))
 
 
 class PrivacyLogger(glogging.Logger):

@@ -101,6 +101,7 @@ def test_gunicorn_leaves_the_tip_line_out_of_its_access_log(tmp_path):
         _get(base + "/healthz/live")
         _get(base + f"/records/track/{TRACK}/")
         _get(base + f"/es/parking/permit/{PERMIT}/")
+        _get(base + "/staff/invitation/Zq3xY8pL0aVbN2mK7tRc5wEo9uHs1dGf/")
         _get(base + "/tips/")
         _get(base + "/es/tips/check/")
         _get(base + "/healthz/live?again=1")
@@ -117,4 +118,5 @@ def test_gunicorn_leaves_the_tip_line_out_of_its_access_log(tmp_path):
     # Signed links in paths are masked: whoever reads the log cannot open the page.
     log = "\n".join(lines)
     assert "/records/track/[link]/" in log and "/es/parking/permit/[link]/" in log
-    assert TRACK not in log and PERMIT not in log
+    assert "/staff/invitation/[link]/" in log
+    assert TRACK not in log and PERMIT not in log and "Zq3xY8pL0aVbN2mK" not in log
