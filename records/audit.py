@@ -30,7 +30,8 @@ ACTIONS = [
     ("records.fee.waived", _("Fee waived")),
     ("records.payment.recorded", _("Payment recorded")),
     # Files
-    ("records.document.released", _("Document released")),
+    ("records.document.released", _("Document put forward for release")),
+    ("records.document.approved", _("Document release approved by a second clerk")),
     ("records.document.viewed", _("Request file opened by staff")),
     ("records.document.downloaded", _("Released document downloaded")),
     ("records.document.purged", _("Identity document deleted")),
@@ -44,6 +45,7 @@ ACTIONS = [
     ("records.packet.queued", _("Release packet queued")),
     ("records.packet.built", _("Release packet built")),
     # Record-check letters and the fingerprinting calendar
+    ("records.letter.prepared", _("Record-check letter prepared")),
     ("records.letter.issued", _("Record-check letter issued")),
     ("records.letter.revoked", _("Record-check letter withdrawn")),
     ("records.fingerprintslot.repeated", _("Fingerprinting times repeated")),

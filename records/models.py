@@ -227,6 +227,25 @@ class Document(models.Model):
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
+    # Released documents only: who put it forward, and the second clerk who approved it. The
+    # requester sees a released document only once it is approved (records/services/documents.py).
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("put forward for release by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("release approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("release approved"), null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -325,17 +344,32 @@ class ReleasePacket(models.Model):
 
 
 class RecordCheckLetter(models.Model):
-    """A generated record-check letter. Anyone holding the letter can confirm it at
-    /records/verify/ with its code."""
+    """A record-check letter: prepared by one clerk, issued (generated and released) by another.
+    Anyone holding an issued letter can confirm it at /records/verify/ with its code."""
 
     request = models.ForeignKey(RecordRequest, on_delete=models.CASCADE, related_name="letters")
     code = models.CharField(_("verification code"), max_length=20, unique=True)
     subject_name = models.CharField(_("name on the letter"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     records_found = models.BooleanField(_("records found"))
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    prepared_at = models.DateTimeField(_("prepared"), null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Empty until a second clerk issues the letter: only then is it released and verifiable.
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -343,7 +377,7 @@ class RecordCheckLetter(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-issued_at"]
+        ordering = ["-id"]
         verbose_name = _("record-check letter")
         verbose_name_plural = _("record-check letters")
 

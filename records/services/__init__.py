@@ -9,7 +9,7 @@
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;
 - `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
-- `letters`: record-check letters;
+- `letters`: record-check letters (prepared by one clerk, issued by another);
 - `updates`: one submission of a request's page in the back office (`request_update`).
 The rules and their legal source are in each module's docstring.
 
@@ -21,6 +21,7 @@ stay in their module. Reads are in records/selectors.py.
 from records.services.appointments import appointment_cancel, appointment_reschedule, slots_repeat
 from records.services.documents import (
     Upload,
+    document_approve,
     document_for_download,
     document_for_staff,
     document_read,
@@ -34,7 +35,7 @@ from records.services.fees import (
     payment_record,
 )
 from records.services.intake import lookup_code_check, lookup_code_send, request_submit
-from records.services.letters import letter_issue, letter_revoke
+from records.services.letters import letter_issue, letter_prepare, letter_revoke
 from records.services.lifecycle import (
     OPEN,
     TRANSITIONS,
@@ -52,6 +53,7 @@ from records.services.links import (
 )
 from records.services.messages import message_from_clerk, message_from_requester
 from records.services.release import (
+    OTHER_STEPS,
     PACKET_STEPS,
     packet_approve,
     packet_build,
@@ -68,6 +70,7 @@ from records.services.updates import request_update
 
 __all__ = [
     "OPEN",
+    "OTHER_STEPS",
     "PACKET_STEPS",
     "TRANSITIONS",
     "WORKING",
@@ -76,6 +79,7 @@ __all__ = [
     "allowed_actions",
     "appointment_cancel",
     "appointment_reschedule",
+    "document_approve",
     "document_for_download",
     "document_for_staff",
     "document_read",
@@ -86,6 +90,7 @@ __all__ = [
     "fee_schedule_validate",
     "fee_waive",
     "letter_issue",
+    "letter_prepare",
     "letter_revoke",
     "lookup_code_check",
     "lookup_code_send",
