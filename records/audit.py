@@ -44,6 +44,10 @@ ACTIONS = [
     ("records.packet.approval_voided", _("Release packet approval voided")),
     ("records.packet.queued", _("Release packet queued")),
     ("records.packet.built", _("Release packet built")),
+    # Personnel records (C.G.S. §1-214)
+    ("records.employee_notice.sent", _("Employee notified of a request for personnel records")),
+    ("records.employee_notice.objected", _("Employee's objection recorded")),
+    ("records.employee_notice.resolved", _("Employee's objection resolved")),
     # Record-check letters and the fingerprinting calendar
     ("records.letter.prepared", _("Record-check letter prepared")),
     ("records.letter.issued", _("Record-check letter issued")),

@@ -13,6 +13,7 @@ from portal.localtime import local_today, to_local
 from records.businessdays import business_days_between
 from records.models import (
     Document,
+    EmployeeNotice,
     FingerprintSlot,
     Message,
     RecordCheckLetter,
@@ -124,11 +125,28 @@ def fees_settled(*, record_request: RecordRequest) -> bool:
 
 
 def documents_released(*, record_request: RecordRequest) -> bool:
-    """Released documents are shown once the request is ready or closed and the fees are paid
-    or waived."""
-    return record_request.status in {Status.READY, Status.CLOSED} and fees_settled(
-        record_request=record_request
+    """Released documents are shown once the request is ready or closed, the fees are paid
+    or waived, and no employee's objection window or objection holds them (C.G.S. §1-214)."""
+    return (
+        record_request.status in {Status.READY, Status.CLOSED}
+        and fees_settled(record_request=record_request)
+        and personnel_hold(record_request=record_request) is None
     )
+
+
+# --- Personnel records (C.G.S. §1-214) -----------------------------------------------------------
+
+
+def personnel_hold(*, record_request: RecordRequest, today: date | None = None) -> str | None:
+    """Why the records may not be released yet under §1-214: "window" while an employee may
+    still object, "objection" while an objection is unresolved; None when nothing holds them."""
+    today = today or local_today()
+    notices = EmployeeNotice.objects.filter(request=record_request, resolved_at__isnull=True)
+    if notices.filter(objected_at__isnull=False).exists():
+        return "objection"
+    if notices.filter(objected_at__isnull=True, objection_deadline__gte=today).exists():
+        return "window"
+    return None
 
 
 # --- Record-check letters ------------------------------------------------------------------------

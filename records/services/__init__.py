@@ -9,6 +9,7 @@
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;
 - `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
+- `personnel`: records from employees' personnel files (C.G.S. §1-214): notice, objection;
 - `letters`: record-check letters (prepared by one clerk, issued by another);
 - `updates`: one submission of a request's page in the back office (`request_update`).
 The rules and their legal source are in each module's docstring.
@@ -52,6 +53,12 @@ from records.services.links import (
     tracking_token_read,
 )
 from records.services.messages import message_from_clerk, message_from_requester
+from records.services.personnel import (
+    employee_notice_send,
+    employee_objection_record,
+    employee_objection_resolve,
+    personnel_release_check,
+)
 from records.services.release import (
     OTHER_STEPS,
     PACKET_STEPS,
@@ -85,6 +92,9 @@ __all__ = [
     "document_read",
     "document_release",
     "download_token",
+    "employee_notice_send",
+    "employee_objection_record",
+    "employee_objection_resolve",
     "fee_add",
     "fee_schedule_item_save",
     "fee_schedule_validate",
@@ -103,6 +113,7 @@ __all__ = [
     "packet_steps",
     "packets_requeue",
     "payment_record",
+    "personnel_release_check",
     "redaction_add",
     "redaction_for_term",
     "redaction_remove",

@@ -28,6 +28,7 @@ from records import crypto, selectors
 from records.models import Document, Message, RecordRequest
 from records.services.common import timeline_add
 from records.services.links import download_token_read
+from records.services.personnel import personnel_release_check
 
 
 @dataclass
@@ -123,6 +124,7 @@ def document_approve(*, document: Document, actor) -> Document:
         )
     if document.approved_at is not None:
         raise DomainError(_("This document is approved already."), code="already_approved")
+    personnel_release_check(record_request=document.request)  # C.G.S. §1-214(c)
     if _user(actor) is None or actor.pk == document.released_by_id:
         raise DomainError(
             _("Someone other than the clerk who put the document forward must approve it."),

@@ -17,6 +17,7 @@ from portal.services.audit import audit_record
 from records import pdf, selectors
 from records.models import Document, RecordCheckLetter, RecordRequest, RequestKind
 from records.services.documents import Upload, store_document
+from records.services.personnel import personnel_release_check
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -79,6 +80,7 @@ def letter_issue(*, letter_row: RecordCheckLetter, actor) -> RecordCheckLetter:
             code="four_eyes",
         )
     record_request = letter_row.request
+    personnel_release_check(record_request=record_request)  # C.G.S. §1-214(c)
     letter_row.issued_by = actor
     letter_row.issued_at = timezone.now()
     letter_row.save(update_fields=["issued_by", "issued_at"])

@@ -39,6 +39,7 @@ from records import pdf, redact, selectors, tasks
 from records.models import Document, RecordRequest, Redaction, ReleasePacket, RequestKind
 from records.services.common import notify_requester
 from records.services.documents import Upload, document_read, pdf_page_count, store_document
+from records.services.personnel import personnel_release_check
 
 logger = logging.getLogger(__name__)
 
@@ -348,6 +349,7 @@ def packet_generate(*, packet: ReleasePacket, actor) -> ReleasePacket:
     packet = ReleasePacket.objects.select_for_update().get(pk=packet.pk)
     if not _step_allowed("generate", packet):
         raise DomainError(_("Only an approved packet can be generated."), code="not_approved")
+    personnel_release_check(record_request=packet.request)  # C.G.S. §1-214(c)
     packet.state = ReleasePacket.State.QUEUED
     packet.progress = 0
     packet.error = ""
