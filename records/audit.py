@@ -30,7 +30,8 @@ ACTIONS = [
     ("records.fee.waived", _("Fee waived")),
     ("records.payment.recorded", _("Payment recorded")),
     # Files
-    ("records.document.released", _("Document released")),
+    ("records.document.released", _("Document put forward for release")),
+    ("records.document.approved", _("Document release approved by a second clerk")),
     ("records.document.viewed", _("Request file opened by staff")),
     ("records.document.downloaded", _("Released document downloaded")),
     ("records.document.purged", _("Identity document deleted")),
@@ -43,7 +44,12 @@ ACTIONS = [
     ("records.packet.approval_voided", _("Release packet approval voided")),
     ("records.packet.queued", _("Release packet queued")),
     ("records.packet.built", _("Release packet built")),
+    # Personnel records (C.G.S. §1-214)
+    ("records.employee_notice.sent", _("Employee notified of a request for personnel records")),
+    ("records.employee_notice.objected", _("Employee's objection recorded")),
+    ("records.employee_notice.resolved", _("Employee's objection resolved")),
     # Record-check letters and the fingerprinting calendar
+    ("records.letter.prepared", _("Record-check letter prepared")),
     ("records.letter.issued", _("Record-check letter issued")),
     ("records.letter.revoked", _("Record-check letter withdrawn")),
     ("records.fingerprintslot.repeated", _("Fingerprinting times repeated")),

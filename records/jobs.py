@@ -1,10 +1,14 @@
 """The Records Division's periodic jobs, run by Celery beat (records/tasks.py).
 
 Rules:
-- A request whose four business days (C.G.S. §1-206(a)) have passed with no written response
-  is deemed denied: it is marked so, and the requester is told, once, of the right to appeal to
-  the Freedom of Information Commission within 30 days (§1-206(b)(1)). "Once" holds even when
-  the job runs twice at the same time: the row is locked and the message has a dedupe key.
+- A request whose four business days (C.G.S. §1-206(a)) have passed without compliance is
+  deemed denied, whether or not it was acknowledged (the statute's clock is about complying,
+  not answering): only a request approved for release or closed has complied, and only a
+  lawful pause stops the clock (waiting for the requester, or an employee's objection under
+  §1-214(c) not yet resolved). It is marked so, and the requester is told, once, of the right
+  to appeal to the Freedom of Information Commission within 30 days (§1-206(b)(1)). "Once"
+  holds even when the job runs twice at the same time: the row is locked and the message has a
+  dedupe key.
 - The assigned clerk is reminded RecordsSettings.reminder_business_days before the due date.
 - The supervisor gets one digest of overdue requests a day, after 7 a.m. in the department's
   zone.
@@ -17,6 +21,7 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
@@ -24,38 +29,56 @@ from portal.localtime import to_local
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
 from records.businessdays import add_business_days
-from records.models import Document, RecordRequest, RecordsSettings, RequestKind, Status
+from records.models import (
+    Document,
+    EmployeeNotice,
+    RecordRequest,
+    RecordsSettings,
+    RequestKind,
+    Status,
+)
 from records.services import common, lifecycle
 from records.services import release as release_services
 
 logger = logging.getLogger(__name__)
 
 DIGEST_LOCAL_HOUR = 7
+# Open and running, and not yet complied with: approved for release (ready) is compliance;
+# waiting for the requester is a pause.
+NOT_COMPLIED = frozenset(lifecycle.WORKING - {Status.READY})
 BATCH = 500
 
 
 def deemed_denials_mark(*, now: datetime | None = None) -> int:
-    """Mark each request whose deadline passed unanswered, and tell its requester once."""
+    """Mark each request whose deadline passed without compliance, and tell its requester
+    once. An acknowledgement or a message is not compliance."""
     now = now or timezone.now()
     today = to_local(now).date()
     candidates = list(
         RecordRequest.objects.filter(
-            status__in=list(lifecycle.WORKING),
+            status__in=list(NOT_COMPLIED),
             due_date__lt=today,
-            first_response_at__isnull=True,
             deemed_denied_at__isnull=True,
-        ).values_list("pk", flat=True)[:BATCH]
+        )
+        .exclude(  # a lawful pause: an employee's objection awaits the Commission (§1-214(c))
+            Exists(
+                EmployeeNotice.objects.filter(
+                    request=OuterRef("pk"), objected_at__isnull=False, resolved_at__isnull=True
+                )
+            )
+        )
+        .values_list("pk", flat=True)[:BATCH]
     )
     marked = 0
     for pk in candidates:
         with transaction.atomic():
             record_request = (
                 RecordRequest.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, deemed_denied_at__isnull=True, first_response_at__isnull=True)
+                .filter(pk=pk, deemed_denied_at__isnull=True, status__in=list(NOT_COMPLIED))
                 .first()
             )
             if record_request is None:
-                continue  # answered meanwhile, or another run holds it
+                continue  # complied with meanwhile, or another run holds it
             record_request.deemed_denied_at = now
             record_request.save(update_fields=["deemed_denied_at", "updated_at"])
             common.timeline_add(record_request=record_request, action="deemed_denied")
@@ -70,12 +93,12 @@ def deemed_denials_mark(*, now: datetime | None = None) -> int:
                 record_request=record_request,
                 subject=gettext_lazy("Your request %(number)s: your right to appeal"),
                 body=gettext_lazy(
-                    "We did not answer your request %(number)s within four business days, by "
-                    "%(due)s. Under Connecticut law (C.G.S. §1-206) this counts as a denial. You "
-                    "may appeal to the Freedom of Information Commission within 30 days: "
-                    "Freedom of Information Commission, 165 Capitol Avenue, Hartford, CT 06106, "
-                    "portal.ct.gov/foi. We are still working on your request and will write to "
-                    "you."
+                    "We did not comply with your request %(number)s within four business "
+                    "days, by %(due)s. Under Connecticut law (C.G.S. §1-206) this counts as a "
+                    "denial. You may appeal to the Freedom of Information Commission within 30 "
+                    "days: Freedom of Information Commission, 165 Capitol Avenue, Hartford, CT "
+                    "06106, portal.ct.gov/foi. We are still working on your request and will "
+                    "write to you."
                 ),
                 dedupe_key=f"records:deemed-denial:{record_request.pk}",
             )

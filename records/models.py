@@ -227,6 +227,25 @@ class Document(models.Model):
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
+    # Released documents only: who put it forward, and the second clerk who approved it. The
+    # requester sees a released document only once it is approved (records/services/documents.py).
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("put forward for release by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("release approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("release approved"), null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -325,17 +344,32 @@ class ReleasePacket(models.Model):
 
 
 class RecordCheckLetter(models.Model):
-    """A generated record-check letter. Anyone holding the letter can confirm it at
-    /records/verify/ with its code."""
+    """A record-check letter: prepared by one clerk, issued (generated and released) by another.
+    Anyone holding an issued letter can confirm it at /records/verify/ with its code."""
 
     request = models.ForeignKey(RecordRequest, on_delete=models.CASCADE, related_name="letters")
     code = models.CharField(_("verification code"), max_length=20, unique=True)
     subject_name = models.CharField(_("name on the letter"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     records_found = models.BooleanField(_("records found"))
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    prepared_at = models.DateTimeField(_("prepared"), null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Empty until a second clerk issues the letter: only then is it released and verifiable.
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -343,12 +377,49 @@ class RecordCheckLetter(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-issued_at"]
+        ordering = ["-id"]
         verbose_name = _("record-check letter")
         verbose_name_plural = _("record-check letters")
 
     def __str__(self) -> str:
         return self.code
+
+
+class EmployeeNotice(models.Model):
+    """Notice to an employee (or their union) that someone asked for records from their
+    personnel, medical or similar files (C.G.S. §1-214(b)). The employee may object in writing
+    within the window (§1-214(c)); an objection stops the release until it is resolved."""
+
+    class Resolution(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("Objection withdrawn")
+        ORDERED = "ordered", _("Disclosure ordered by the Freedom of Information Commission")
+        UPHELD = "upheld", _("Records withheld (not disclosed)")
+
+    request = models.ForeignKey(
+        RecordRequest, on_delete=models.CASCADE, related_name="employee_notices"
+    )
+    employee_name = models.CharField(_("employee or union"), max_length=150)
+    email = models.EmailField(_("e-mail the notice was sent to"))
+    sent_at = models.DateTimeField(_("notice sent"))
+    objection_deadline = models.DateField(_("last day to object"))
+    objected_at = models.DateTimeField(_("objection received"), null=True, blank=True)
+    objection_note = models.TextField(_("objection"), blank=True)
+    resolved_at = models.DateTimeField(_("objection resolved"), null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=10, choices=Resolution.choices, blank=True
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("employee notice (C.G.S. §1-214)")
+        verbose_name_plural = _("employee notices (C.G.S. §1-214)")
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.employee_name}"
 
 
 class FeeScheduleItem(models.Model):
@@ -366,7 +437,10 @@ class FeeScheduleItem(models.Model):
     is_copy = models.BooleanField(
         _("copies of public records"),
         default=True,
-        help_text=_("Copies are capped at $0.50 a page for municipal agencies (C.G.S. §1-212)."),
+        help_text=_(
+            "Copies are capped at $0.50 a page for municipal agencies (C.G.S. §1-212(a)(1)(B)); "
+            "a fee by the page is a copy fee whatever this box says."
+        ),
     )
     amount = models.DecimalField(
         _("amount (USD)"),

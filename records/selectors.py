@@ -13,6 +13,7 @@ from portal.localtime import local_today, to_local
 from records.businessdays import business_days_between
 from records.models import (
     Document,
+    EmployeeNotice,
     FingerprintSlot,
     Message,
     RecordCheckLetter,
@@ -52,7 +53,9 @@ def request_for_requester(*, public_id: str) -> RecordRequest:
     )
     released = Prefetch(
         "documents",
-        queryset=Document.objects.filter(kind=Document.Kind.RELEASED, purged_at__isnull=True),
+        queryset=Document.objects.filter(
+            kind=Document.Kind.RELEASED, purged_at__isnull=True, approved_at__isnull=False
+        ),
         to_attr="released_documents",
     )
     try:
@@ -66,7 +69,8 @@ def request_for_requester(*, public_id: str) -> RecordRequest:
 
 
 def document_released_get(*, document_id: int, public_id: str) -> Document:
-    """A released document of the request with that public id (404 otherwise)."""
+    """A released document of the request with that public id, approved by a second clerk
+    (404 otherwise)."""
     try:
         document = (
             Document.objects.select_related("request")
@@ -75,6 +79,7 @@ def document_released_get(*, document_id: int, public_id: str) -> Document:
                 request__public_id=public_id,
                 kind=Document.Kind.RELEASED,
                 purged_at__isnull=True,
+                approved_at__isnull=False,  # a second clerk approved it
             )
             .first()
         )
@@ -120,23 +125,60 @@ def fees_settled(*, record_request: RecordRequest) -> bool:
 
 
 def documents_released(*, record_request: RecordRequest) -> bool:
-    """Released documents are shown once the request is ready or closed and the fees are paid
-    or waived."""
-    return record_request.status in {Status.READY, Status.CLOSED} and fees_settled(
-        record_request=record_request
+    """Released documents are shown once the request is ready or closed, the fees are paid
+    or waived, and no employee's objection window or objection holds them (C.G.S. §1-214)."""
+    return (
+        record_request.status in {Status.READY, Status.CLOSED}
+        and fees_settled(record_request=record_request)
+        and personnel_hold(record_request=record_request) is None
     )
+
+
+# --- Personnel records (C.G.S. §1-214) -----------------------------------------------------------
+
+
+def personnel_hold(*, record_request: RecordRequest, today: date | None = None) -> str | None:
+    """Why the records may not be released yet under §1-214: "window" while an employee may
+    still object, "objection" while an objection is unresolved; None when nothing holds them."""
+    today = today or local_today()
+    notices = EmployeeNotice.objects.filter(request=record_request, resolved_at__isnull=True)
+    if notices.filter(objected_at__isnull=False).exists():
+        return "objection"
+    if notices.filter(objected_at__isnull=True, objection_deadline__gte=today).exists():
+        return "window"
+    return None
 
 
 # --- Record-check letters ------------------------------------------------------------------------
 
 
 def letter_verify(*, code: str) -> RecordCheckLetter | None:
-    """The letter with that code, unless withdrawn (spaces, case and dashes forgiven)."""
+    """The issued letter with that code, unless withdrawn (spaces, case and dashes forgiven)."""
     normalized = code.strip().upper().replace(" ", "")
     if len(normalized) == 12 and "-" not in normalized:
         normalized = "-".join(normalized[i : i + 4] for i in range(0, 12, 4))
     return (
-        RecordCheckLetter.objects.filter(code=normalized, revoked_at__isnull=True)
+        RecordCheckLetter.objects.filter(
+            code=normalized, issued_at__isnull=False, revoked_at__isnull=True
+        )
         .select_related("request")
+        .first()
+    )
+
+
+def documents_awaiting_approval(*, record_request: RecordRequest) -> list[Document]:
+    """Documents put forward for release as they are, waiting for a second clerk."""
+    return list(
+        record_request.documents.filter(
+            kind=Document.Kind.RELEASED, approved_at__isnull=True, purged_at__isnull=True
+        ).select_related("released_by")
+    )
+
+
+def letter_awaiting_issue(*, record_request: RecordRequest) -> RecordCheckLetter | None:
+    """The record-check letter prepared and waiting for a second clerk to issue it."""
+    return (
+        record_request.letters.filter(issued_at__isnull=True, revoked_at__isnull=True)
+        .select_related("prepared_by")
         .first()
     )

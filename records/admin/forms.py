@@ -9,7 +9,7 @@ from portal import roles
 from portal.forms import add_domain_errors
 from records import services
 from records.forms import ATTACHMENT_TYPES, read_upload
-from records.models import ClosureReason, FeeScheduleItem, RecordRequest
+from records.models import ClosureReason, EmployeeNotice, FeeScheduleItem, RecordRequest
 from records.services.updates import EDITABLE_FIELDS
 
 # --- Bulk actions with a reason ------------------------------------------------------------------
@@ -224,3 +224,39 @@ class FeeScheduleItemForm(forms.ModelForm):
             services.fee_schedule_validate(item=self.instance)
         except forms.ValidationError as error:
             add_domain_errors(self, error)
+
+
+# --- Personnel records (C.G.S. §1-214) -----------------------------------------------------------
+
+
+class EmployeeNoticeForm(forms.Form):
+    employee_name = forms.CharField(label=_("Employee (or union) notified"), max_length=150)
+    email = forms.EmailField(
+        label=_("Their e-mail address"),
+        help_text=_("The notice is e-mailed here; the objection window is counted from today."),
+    )
+
+
+class ObjectionForm(forms.Form):
+    notice = forms.ModelChoiceField(label=_("Notice objected to"), queryset=None)
+    objection_note = forms.CharField(
+        label=_("Who objected, when, and on what form"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, notices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice"].queryset = notices
+
+
+class ResolveForm(forms.Form):
+    notice = forms.ModelChoiceField(label=_("Objection resolved"), queryset=None)
+    resolution = forms.ChoiceField(
+        label=_("How it was resolved"), choices=EmployeeNotice.Resolution.choices
+    )
+    resolution_note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, notices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice"].queryset = notices

@@ -50,7 +50,16 @@ class FeeInline(ReadOnlyInline):
 
 class DocumentInline(ReadOnlyInline):
     model = Document
-    fields = ["kind", "open_link", "content_type", "size", "pages", "uploaded_at", "purged_at"]
+    fields = [
+        "kind",
+        "open_link",
+        "content_type",
+        "size",
+        "pages",
+        "uploaded_at",
+        "approved_by",
+        "purged_at",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("file"))

@@ -1,4 +1,5 @@
-"""Record-check letters: issued from a request's page; here they are looked up and withdrawn."""
+"""Record-check letters: prepared and issued (by two clerks) from a request's page; here
+they are looked up and withdrawn."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,8 @@ class RecordCheckLetterAdmin(FormActionMixin, AuditedModelAdmin):
         "subject_name",
         "date_of_birth",
         "records_found",
+        "prepared_at",
+        "prepared_by",
         "issued_at",
         "issued_by",
         "revoked_at",

@@ -1,5 +1,6 @@
-"""The release packet on a request's page: what may be done next (the steps declared in
-records/services/release.py, PACKET_STEPS), the build's progress, and the step pages."""
+"""The releases on a request's page: what may be done next (the packet's steps declared in
+records/services/release.py PACKET_STEPS, and the other releases, each by two people: a document
+to release as it is, a record-check letter), the build's progress, and the step pages."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from records import services
+from records import selectors, services
 from records.models import RecordRequest
 
 
@@ -62,9 +63,11 @@ class PacketViewsMixin:
         record_request = get_object_or_404(RecordRequest, pk=object_id)
         if not self.has_change_permission(request, record_request) or step not in {
             *services.PACKET_STEPS,
-            "letter",
+            *services.OTHER_STEPS,
         }:
             raise PermissionDenied
+        pending_documents = selectors.documents_awaiting_approval(record_request=record_request)
+        pending_letter = selectors.letter_awaiting_issue(record_request=record_request)
         if request.method == "POST":
             packet = record_request.packets.first()
             try:
@@ -75,11 +78,20 @@ class PacketViewsMixin:
                 elif step == "generate" and packet:
                     services.packet_generate(packet=packet, actor=request.user)
                 elif step == "letter":
-                    services.letter_issue(
+                    services.letter_prepare(
                         record_request=record_request,
                         records_found=request.POST.get("records_found") == "1",
                         actor=request.user,
                     )
+                elif step == "letter_issue" and pending_letter:
+                    services.letter_issue(letter_row=pending_letter, actor=request.user)
+                elif step == "document_approve":
+                    chosen = [
+                        d for d in pending_documents if str(d.pk) == request.POST.get("document")
+                    ]
+                    if not chosen:
+                        raise ValidationError(_("Choose the document to approve."))
+                    services.document_approve(document=chosen[0], actor=request.user)
             except ValidationError as error:
                 for message in error.messages:
                     self.message_user(request, message, messages.ERROR)
@@ -92,5 +104,7 @@ class PacketViewsMixin:
             "title": record_request.tracking_number,
             "record_request": record_request,
             "step": step,
+            "pending_documents": pending_documents,
+            "pending_letter": pending_letter,
         }
         return TemplateResponse(request, "admin/records/packet.html", context)

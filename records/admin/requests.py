@@ -36,6 +36,7 @@ from records.admin.inlines import (
     TimelineInline,
 )
 from records.admin.packets import PacketViewsMixin
+from records.admin.personnel import PersonnelViewsMixin
 from records.admin.redaction import DocumentViewsMixin
 from records.forms import FORMS, FingerprintingForm
 from records.models import RecordRequest, RequestKind
@@ -48,7 +49,13 @@ def _requests_updated(count: int) -> str:
 
 
 @admin.register(RecordRequest)
-class RecordRequestAdmin(DocumentViewsMixin, PacketViewsMixin, FormActionMixin, AuditedModelAdmin):
+class RecordRequestAdmin(
+    DocumentViewsMixin,
+    PacketViewsMixin,
+    PersonnelViewsMixin,
+    FormActionMixin,
+    AuditedModelAdmin,
+):
     audit_views = True
     list_display = [
         "tracking_number",
@@ -96,6 +103,7 @@ class RecordRequestAdmin(DocumentViewsMixin, PacketViewsMixin, FormActionMixin, 
         "slot",
         "workflow",
         "packet_panel",
+        "personnel_panel",
     ]
     fieldsets = [
         (
@@ -144,6 +152,7 @@ class RecordRequestAdmin(DocumentViewsMixin, PacketViewsMixin, FormActionMixin, 
                 ]
             },
         ),
+        (_("Personnel records (C.G.S. §1-214)"), {"fields": ["personnel_panel"]}),
         (_("Release"), {"fields": ["packet_panel", "responsive_file", "release_file"]}),
         (
             _("Closure"),
@@ -324,6 +333,11 @@ class RecordRequestAdmin(DocumentViewsMixin, PacketViewsMixin, FormActionMixin, 
                 "<int:object_id>/document/<int:document_id>/page/<int:page>.png",
                 self.admin_site.admin_view(self.page_image_view),
                 name="records_recordrequest_page_image",
+            ),
+            path(
+                "<int:object_id>/personnel/<str:step>/",
+                self.admin_site.admin_view(self.personnel_view),
+                name="records_recordrequest_personnel",
             ),
             path(
                 "<int:object_id>/packet-progress/",

@@ -9,7 +9,8 @@
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;
 - `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
-- `letters`: record-check letters;
+- `personnel`: records from employees' personnel files (C.G.S. §1-214): notice, objection;
+- `letters`: record-check letters (prepared by one clerk, issued by another);
 - `updates`: one submission of a request's page in the back office (`request_update`).
 The rules and their legal source are in each module's docstring.
 
@@ -21,6 +22,7 @@ stay in their module. Reads are in records/selectors.py.
 from records.services.appointments import appointment_cancel, appointment_reschedule, slots_repeat
 from records.services.documents import (
     Upload,
+    document_approve,
     document_for_download,
     document_for_staff,
     document_read,
@@ -34,7 +36,7 @@ from records.services.fees import (
     payment_record,
 )
 from records.services.intake import lookup_code_check, lookup_code_send, request_submit
-from records.services.letters import letter_issue, letter_revoke
+from records.services.letters import letter_issue, letter_prepare, letter_revoke
 from records.services.lifecycle import (
     OPEN,
     TRANSITIONS,
@@ -51,7 +53,14 @@ from records.services.links import (
     tracking_token_read,
 )
 from records.services.messages import message_from_clerk, message_from_requester
+from records.services.personnel import (
+    employee_notice_send,
+    employee_objection_record,
+    employee_objection_resolve,
+    personnel_release_check,
+)
 from records.services.release import (
+    OTHER_STEPS,
     PACKET_STEPS,
     packet_approve,
     packet_build,
@@ -68,6 +77,7 @@ from records.services.updates import request_update
 
 __all__ = [
     "OPEN",
+    "OTHER_STEPS",
     "PACKET_STEPS",
     "TRANSITIONS",
     "WORKING",
@@ -76,16 +86,21 @@ __all__ = [
     "allowed_actions",
     "appointment_cancel",
     "appointment_reschedule",
+    "document_approve",
     "document_for_download",
     "document_for_staff",
     "document_read",
     "document_release",
     "download_token",
+    "employee_notice_send",
+    "employee_objection_record",
+    "employee_objection_resolve",
     "fee_add",
     "fee_schedule_item_save",
     "fee_schedule_validate",
     "fee_waive",
     "letter_issue",
+    "letter_prepare",
     "letter_revoke",
     "lookup_code_check",
     "lookup_code_send",
@@ -98,6 +113,7 @@ __all__ = [
     "packet_steps",
     "packets_requeue",
     "payment_record",
+    "personnel_release_check",
     "redaction_add",
     "redaction_for_term",
     "redaction_remove",

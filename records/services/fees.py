@@ -2,7 +2,10 @@
 
 Rules and where they come from:
 - Copies of public records cost at most $0.50 a page at a municipal agency (C.G.S.
-  §1-212(a)(1)(A)): the fee schedule refuses more, and charging checks again.
+  §1-212(a)(1)(B); (A) is the state's own $0.25). The cap holds for every copy line, whatever
+  box is ticked: a fee by the page is a copy fee even if "copies of public records" is not
+  ticked, and a flat fee ticked as copies may not exceed $0.50 for each page charged. The fee
+  schedule refuses more, and charging checks again.
 - Fees may be waived, with a reason (§1-212(d)).
 - A new charge reopens a paid invoice.
 """
@@ -20,22 +23,36 @@ from records.models import Fee, FeeScheduleItem, RecordRequest, Status
 from records.selectors import fees_total
 from records.services.common import notify_requester, timeline_add
 
-COPY_FEE_CAP_PER_PAGE = Decimal("0.50")  # C.G.S. §1-212(a)(1)(A), municipal agencies
+COPY_FEE_CAP_PER_PAGE = Decimal("0.50")  # C.G.S. §1-212(a)(1)(B), municipal agencies
+COPY_FEE_CAP_CITATION = "C.G.S. §1-212(a)(1)(B)"
+
+
+def _above_cap():
+    return DomainError(
+        _("Copies may cost at most $0.50 a page (%(citation)s).")
+        % {"citation": COPY_FEE_CAP_CITATION},
+        code="above_fee_cap",
+        field="amount",
+    )
 
 
 def fee_schedule_validate(*, item: FeeScheduleItem) -> None:
-    """Copies never above the statutory cap per page (C.G.S. §1-212(a)(1)(A))."""
+    """Copies never above the statutory cap per page (C.G.S. §1-212(a)(1)(B)): every fee by
+    the page, whatever the "copies" box says."""
     if (
-        item.is_copy
-        and item.unit == FeeScheduleItem.Unit.PER_PAGE
+        item.unit == FeeScheduleItem.Unit.PER_PAGE
         and item.amount is not None
         and item.amount > COPY_FEE_CAP_PER_PAGE
     ):
-        raise DomainError(
-            _("Copies may cost at most $0.50 a page (C.G.S. §1-212)."),
-            code="above_fee_cap",
-            field="amount",
-        )
+        raise _above_cap()
+
+
+def copy_line_check(*, item: FeeScheduleItem, pages: int, amount: Decimal) -> None:
+    """A line of copies never costs more than the cap for each page charged: a fee by the page
+    (whatever box is ticked), or a flat fee ticked as copies, for `pages` pages."""
+    is_copy_line = item.unit == FeeScheduleItem.Unit.PER_PAGE or item.is_copy
+    if is_copy_line and amount > COPY_FEE_CAP_PER_PAGE * pages:
+        raise _above_cap()
 
 
 # --- Fees and payment ----------------------------------------------------------------------------
@@ -63,13 +80,15 @@ def fee_add(
     record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
     unit_price = item.amount
     amount = unit_price * quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else unit_price
+    copy_line_check(item=item, pages=quantity, amount=amount)
     fee = Fee(
         request=record_request,
         item=item,
         # Both languages, whichever the clerk's screen is in (records/translation.py).
         description_en=item.name_en or str(item.name),
         description_es=item.name_es,
-        quantity=quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE else 1,
+        # A flat fee for copies keeps the pages it covers, so the cap can be read off the line.
+        quantity=quantity if item.unit == FeeScheduleItem.Unit.PER_PAGE or item.is_copy else 1,
         unit_price=unit_price,
         amount=amount.quantize(Decimal("0.01")),
         waived=waived,

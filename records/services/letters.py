@@ -1,6 +1,9 @@
 """Record-check letters: a PDF released to the requester, with a code anyone can check at
 /records/verify/ (records/selectors.py `letter_verify`); a letter issued in error is withdrawn,
-and the page stops confirming it."""
+and the page stops confirming it.
+
+Two people for every release (department policy; issue 13): one clerk prepares the letter (the
+result of the check), another issues it; the one who prepared it cannot issue it."""
 
 import secrets
 from datetime import date
@@ -11,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 from portal.services.audit import audit_record
-from records import pdf
+from records import pdf, selectors
 from records.models import Document, RecordCheckLetter, RecordRequest, RequestKind
 from records.services.documents import Upload, store_document
+from records.services.personnel import personnel_release_check
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -26,11 +30,19 @@ def _letter_code() -> str:
 
 
 @transaction.atomic
-def letter_issue(*, record_request: RecordRequest, records_found: bool, actor) -> RecordCheckLetter:
-    """Generate the record-check letter (a PDF released to the requester) with a code anyone
-    can check at /records/verify/."""
+def letter_prepare(
+    *, record_request: RecordRequest, records_found: bool, actor
+) -> RecordCheckLetter:
+    """A clerk prepares the record-check letter (the result of the check). Nothing reaches the
+    requester, and /records/verify/ does not confirm it, until another clerk issues it."""
     if record_request.kind != RequestKind.RECORD_CHECK:
         raise DomainError(_("Letters are for record checks."), code="not_record_check")
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    if selectors.letter_awaiting_issue(record_request=record_request) is not None:
+        raise DomainError(
+            _("A letter is already waiting to be issued: issue or withdraw it first."),
+            code="letter_pending",
+        )
     dob = record_request.details.get("date_of_birth")
     letter_row = RecordCheckLetter(
         request=record_request,
@@ -38,9 +50,40 @@ def letter_issue(*, record_request: RecordRequest, records_found: bool, actor) -
         subject_name=record_request.requester_name,
         date_of_birth=date.fromisoformat(dob) if dob else None,
         records_found=records_found,
-        issued_by=actor,
+        prepared_at=timezone.now(),
+        prepared_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     letter_row.save()
+    audit_record(
+        actor=actor,
+        action="records.letter.prepared",
+        target=record_request,
+        detail={"letter": letter_row.pk, "records_found": records_found},
+    )
+    return letter_row
+
+
+@transaction.atomic
+def letter_issue(*, letter_row: RecordCheckLetter, actor) -> RecordCheckLetter:
+    """A second clerk issues a prepared letter: the PDF is generated and released to the
+    requester with a code anyone can check at /records/verify/."""
+    letter_row = (
+        RecordCheckLetter.objects.select_for_update()
+        .select_related("request")
+        .get(pk=letter_row.pk)
+    )
+    if letter_row.issued_at is not None or letter_row.revoked_at is not None:
+        raise DomainError(_("This letter is not waiting to be issued."), code="not_pending")
+    if not getattr(actor, "is_authenticated", False) or actor.pk == letter_row.prepared_by_id:
+        raise DomainError(
+            _("Someone other than the clerk who prepared the letter must issue it."),
+            code="four_eyes",
+        )
+    record_request = letter_row.request
+    personnel_release_check(record_request=record_request)  # C.G.S. §1-214(c)
+    letter_row.issued_by = actor
+    letter_row.issued_at = timezone.now()
+    letter_row.save(update_fields=["issued_by", "issued_at"])
     data = pdf.letter_pdf(letter_row)
     document = store_document(
         record_request=record_request,
@@ -50,6 +93,8 @@ def letter_issue(*, record_request: RecordRequest, records_found: bool, actor) -
             content_type="application/pdf",
             data=data,
         ),
+        released_by=letter_row.prepared_by,
+        approved_by=actor,
     )
     document.pages = 1
     document.save(update_fields=["pages"])
@@ -59,7 +104,7 @@ def letter_issue(*, record_request: RecordRequest, records_found: bool, actor) -
         actor=actor,
         action="records.letter.issued",
         target=record_request,
-        detail={"code": letter_row.code, "records_found": records_found},
+        detail={"code": letter_row.code, "records_found": letter_row.records_found},
     )
     return letter_row
 

@@ -2,9 +2,14 @@
 way a status changes. Also giving a request to a clerk and moving its due date.
 
 Rules and where they come from:
-- Deadline: a public agency answers a request within four business days of receiving it
-  (C.G.S. §1-206(a)); a failure to answer in that time is deemed a denial, which the requester
+- Deadline: a public agency complies with a request within four business days of receiving it
+  (C.G.S. §1-206(a)); a failure to comply in that time is deemed a denial, which the requester
   may appeal to the Freedom of Information Commission within thirty days (§1-206(b)(1)).
+  Acknowledging a request, or any other message, does not stop that clock: only compliance
+  (the request approved for release, or closed) or a lawful pause does (records/jobs.py).
+- Records from employees' personnel files follow §1-214 (records/services/personnel.py): the
+  employees are notified, the due date moves, and nothing is approved for release while they
+  may object or an objection is unresolved.
   Business days skip weekends and Connecticut's legal holidays (records/businessdays.py).
 - While we wait for the requester (a clarification or a payment) the clock is paused: resuming
   keeps the business days that were left, counted from the day of resuming (department policy).
@@ -29,6 +34,7 @@ from portal.services.notifications import notification_enqueue
 from records.businessdays import add_business_days, business_days_between
 from records.models import ClosureReason, RecordRequest, Status
 from records.services.common import notify_requester, timeline_add
+from records.services.personnel import personnel_release_check
 
 RESPONSE_BUSINESS_DAYS = 4  # C.G.S. §1-206(a)
 APPEAL_DAYS = 30  # C.G.S. §1-206(b)(1)
@@ -186,6 +192,8 @@ def request_transition(
     before = record_request.status
     fields = ["status", "updated_at"]
 
+    if action == Action.APPROVE:
+        personnel_release_check(record_request=record_request)  # C.G.S. §1-214(c)
     if action == Action.AWAIT_REQUESTER:
         if not note:
             raise DomainError(

@@ -14,7 +14,9 @@ Rules:
 - Changing what will be released (a record, a redaction) after approval voids the approval: the
   packet waits for a second person again.
 - Four eyes: the person who approves a packet is not the person who prepared it (department
-  policy for releases).
+  policy for releases). The same holds for every other release: a document put forward to
+  release as it is (records/services/documents.py `document_approve`) and a record-check letter
+  (records/services/letters.py: prepared by one clerk, issued by another).
 - The build is idempotent (a packet that is not queued or building is left alone), reports its
   progress, and a packet lost by the broker is queued again by the beat sweep.
 """
@@ -33,10 +35,11 @@ from portal import handoff
 from portal.errors import DomainError
 from portal.selectors import audit_for_target
 from portal.services.audit import audit_record
-from records import pdf, redact, tasks
+from records import pdf, redact, selectors, tasks
 from records.models import Document, RecordRequest, Redaction, ReleasePacket, RequestKind
 from records.services.common import notify_requester
 from records.services.documents import Upload, document_read, pdf_page_count, store_document
+from records.services.personnel import personnel_release_check
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +66,15 @@ PACKET_STEPS: dict[str, PacketStep] = {
         frozenset({State.APPROVED, State.FAILED}), gettext_lazy("Generate the release packet")
     ),
 }
+# The other releases, each by two people too: a record-check letter is prepared by one clerk
+# and issued by another; a document put forward to release as it is is approved by another.
 LETTER_STEP = "letter"
-LETTER_LABEL = gettext_lazy("Issue the record-check letter")
+LETTER_LABEL = gettext_lazy("Prepare the record-check letter")
+LETTER_ISSUE_STEP = "letter_issue"
+LETTER_ISSUE_LABEL = gettext_lazy("Issue the record-check letter (a second person)")
+DOCUMENT_APPROVE_STEP = "document_approve"
+DOCUMENT_APPROVE_LABEL = gettext_lazy("Approve the document to release as it is (a second person)")
+OTHER_STEPS = frozenset({LETTER_STEP, LETTER_ISSUE_STEP, DOCUMENT_APPROVE_STEP})
 
 # Who prepared a packet's records, for the four-eyes rule. The log of packets prepared before
 # the audit actions took their past-participle names holds the older names.
@@ -81,8 +91,13 @@ def packet_steps(*, record_request: RecordRequest) -> list[tuple[str, object]]:
     packet = record_request.packets.first()
     state = packet.state if packet is not None else None
     steps = [(name, step.label) for name, step in PACKET_STEPS.items() if state in step.sources]
+    if selectors.documents_awaiting_approval(record_request=record_request):
+        steps.append((DOCUMENT_APPROVE_STEP, DOCUMENT_APPROVE_LABEL))
     if record_request.kind == RequestKind.RECORD_CHECK:
-        steps.append((LETTER_STEP, LETTER_LABEL))
+        if selectors.letter_awaiting_issue(record_request=record_request) is None:
+            steps.append((LETTER_STEP, LETTER_LABEL))
+        else:
+            steps.append((LETTER_ISSUE_STEP, LETTER_ISSUE_LABEL))
     return steps
 
 
@@ -334,6 +349,7 @@ def packet_generate(*, packet: ReleasePacket, actor) -> ReleasePacket:
     packet = ReleasePacket.objects.select_for_update().get(pk=packet.pk)
     if not _step_allowed("generate", packet):
         raise DomainError(_("Only an approved packet can be generated."), code="not_approved")
+    personnel_release_check(record_request=packet.request)  # C.G.S. §1-214(c)
     packet.state = ReleasePacket.State.QUEUED
     packet.progress = 0
     packet.error = ""
@@ -422,8 +438,12 @@ def _finish(packet_id: int, data: bytes, pages: int) -> None:
             data=data,
         ),
     )
+    # The packet was approved by a second person before it was queued: what it releases is.
     document.pages = pages
-    document.save(update_fields=["pages"])
+    document.released_by = packet.prepared_by
+    document.approved_by = packet.approved_by
+    document.approved_at = packet.approved_at or timezone.now()
+    document.save(update_fields=["pages", "released_by", "approved_by", "approved_at"])
     packet.state = ReleasePacket.State.READY
     packet.progress = 100
     packet.pages = pages

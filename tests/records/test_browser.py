@@ -11,6 +11,7 @@ from records.models import Document, RecordRequest, Status
 from records.services import Upload, tracking_token
 from records.services.documents import store_document
 from tests.browser import axe_violations
+from tests.factories import UserFactory
 from tests.records.factories import FingerprintSlotFactory, RecordRequestFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,6 +102,7 @@ def test_resident_downloads_a_released_document(live_server, page):
         record_request=record_request,
         kind=Document.Kind.RELEASED,
         upload=Upload(name="incident-report.pdf", content_type="application/pdf", data=PDF),
+        approved_by=UserFactory(),  # a second clerk's approval (issue 13)
     )
     page.goto(live_server.url + f"/records/track/{tracking_token(record_request=record_request)}/")
     assert axe_violations(page) == []

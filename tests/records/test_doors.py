@@ -151,6 +151,7 @@ def test_document_for_download_checks_the_link_and_the_fees_and_audits():
         upload=Upload(name="report.pdf", content_type="application/pdf", data=b"%PDF-1.4 x"),
         actor=None,
     )
+    services.document_approve(document=document, actor=UserFactory())  # issue 13
     with pytest.raises(Http404):
         services.document_for_download(token="forged")
     token = services.download_token(document=document)

@@ -14,6 +14,7 @@ from portal.models import Notification
 from records.models import Document, Fee, Message, RecordRequest, RequestKind, Status
 from records.services import Upload, document_read, download_token, tracking_token
 from records.services.documents import store_document
+from tests.factories import UserFactory
 from tests.records.factories import FingerprintSlotFactory, RecordRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +234,7 @@ def _released(record_request) -> Document:
         record_request=record_request,
         kind=Document.Kind.RELEASED,
         upload=Upload(name="report.pdf", content_type="application/pdf", data=b"%PDF-1.4 x"),
+        approved_by=UserFactory(),  # a second clerk's approval (issue 13)
     )
 
 

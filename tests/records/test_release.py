@@ -75,9 +75,10 @@ def test_record_check_letter_can_be_verified_by_anyone(client):
     record_request = RecordRequestFactory(
         kind=RequestKind.RECORD_CHECK, details={"date_of_birth": "1984-05-06"}
     )
-    letter = services.letter_issue(
+    letter = services.letter_prepare(
         record_request=record_request, records_found=False, actor=UserFactory()
     )
+    letter = services.letter_issue(letter_row=letter, actor=UserFactory())
     text = PdfReader(io.BytesIO(document_read(document=letter.document))).pages[0].extract_text()
     assert letter.code in text
     page = client.get("/records/verify/", {"code": letter.code.lower()}).content.decode()
@@ -93,9 +94,10 @@ def test_a_withdrawn_letter_is_no_longer_confirmed(client):
     from portal import roles
 
     record_request = RecordRequestFactory(kind=RequestKind.RECORD_CHECK)
-    letter = services.letter_issue(
+    letter = services.letter_prepare(
         record_request=record_request, records_found=True, actor=UserFactory()
     )
+    letter = services.letter_issue(letter_row=letter, actor=UserFactory())
     client.force_login(UserFactory(roles=[roles.RECORDS_CLERKS]))
     client.post(
         "/admin/records/recordcheckletter/",
