@@ -45,11 +45,3 @@ def officer_client(client, officer):
 def frozen():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture(autouse=True)
-def _strict_audit_actions(settings, request):
-    """An audit action parking has not listed in parking/audit.py is an error here. Browser
-    tests load the whole demo, whose other apps' actions are theirs to list: not those."""
-    if request.node.get_closest_marker("browser") is None:
-        settings.AUDIT_ACTIONS_STRICT = True
