@@ -95,7 +95,7 @@ def test_throttle_counters_live_only_in_the_cache_with_the_window_as_lifetime():
     redis = getattr(cache, "_cache", None)
     if redis is None or not hasattr(redis, "get_client"):
         pytest.skip("needs Redis")
-    keys = [key for key in redis.get_client().keys("*") if b"throttle" in key]
+    keys = [key for key in redis.get_client().keys("*") if b":throttle:" in key]
     assert keys
     assert all(0 < redis.get_client().ttl(key) <= 900 for key in keys)
 
