@@ -12,11 +12,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from parking import nights as n
 from parking import selectors, services
 from parking.forms import CancelNightsForm, FindPermitForm, LookupForm, PermitRequestForm, decorate
+from portal.clients import client_key
 from portal.forms import add_domain_errors
 from portal.localtime import department_zone
 
@@ -66,19 +68,38 @@ def _blank_fields_html(rules, night_choices) -> str:
     return html
 
 
+@csrf_exempt  # checked in _index, after the throttle: Django's CSRF check reads the body
 @require_http_methods(["GET", "POST"])
 def index(request):
     rules, zone = services.rules_and_zone()
+    client = client_key(request, "parking")
+    if request.method == "POST":
+        try:
+            services.permit_request_throttle(
+                client=client, rules=rules, language=translation.get_language()
+            )
+        except ValidationError as error:
+            # Before the body is read: a throttled client's request is never parsed.
+            page = {"refusal": error.messages[0], "status": 429}
+            return _index(request, rules=rules, zone=zone, client=client, throttled=page)
+    return _checked_index(request, rules=rules, zone=zone, client=client)
+
+
+@csrf_protect
+def _checked_index(request, **kwargs):
+    return _index(request, **kwargs)
+
+
+def _index(request, *, rules, zone, client, throttled=None):
     night_choices = _night_choices(rules, zone)
     form, refusal = None, None
-    if request.method == "POST":
+    if request.method == "POST" and not throttled:
         form = PermitRequestForm(
             request.POST, max_nights=rules.max_consecutive_nights, night_choices=night_choices
         )
         if form.is_valid():
             data = services.PermitRequest(**form.cleaned_data, language=translation.get_language())
             try:
-                client = request.META.get("REMOTE_ADDR", "")
                 permit = services.permit_request(data=data, client=client, rules=rules, zone=zone)
             except ValidationError as error:
                 refusal = error.messages[0]
@@ -89,6 +110,9 @@ def index(request):
         fields_html = render_to_string("parking/_request_fields.html", {"form": form})
     else:
         fields_html = _blank_fields_html(rules, night_choices)
+    status = 400 if refusal else 200
+    if throttled:
+        refusal, status = throttled["refusal"], throttled["status"]
     context = {
         "form": form,
         "fields_html": fields_html,
@@ -96,7 +120,7 @@ def index(request):
         "rules": rules,
         **selectors.public_notices(rules=rules, zone=zone),
     }
-    return render(request, "parking/index.html", context, status=400 if refusal else 200)
+    return render(request, "parking/index.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

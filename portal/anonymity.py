@@ -4,22 +4,22 @@ app can register its own).
 
 - The address, X-Forwarded-For, user agent, referrer and client hints of such a request are
   removed from it before any view, log or error report can see them (AnonymityMiddleware, first
-  in the chain). Only a keyed hash of the address survives (`request.anonymous_client`), for
-  abuse throttling.
-- That hash uses a key that rotates every hour (HMAC of SECRET_KEY and the hour): after the hour
-  nothing links it to the next one, and the counters keyed on it expire with their window.
+  in the chain). Only a keyed hash of the client's address survives (`request.anonymous_client`),
+  for abuse throttling. The address is the client's, not the proxy's (`client_address`, which
+  reads the X-Forwarded-For entry the trusted proxy appended): keyed on the proxy, one person
+  could use up the tip line's limits for the whole town.
+- That hash uses a key that rotates every hour (HMAC of SECRET_KEY and the hour, see
+  portal/clients.py): after the hour nothing links it to the next one, and the counters keyed on
+  it (`client_key`) expire with their window.
 - Error reports (Django's technical 500 page, error e-mails) for those URLs carry no request
   headers, no form fields and no local variables (AnonymousExceptionReporterFilter).
 """
-
-import hashlib
-import hmac
-import time
 
 from django.conf import settings
 from django.views.debug import SafeExceptionReporterFilter
 
 from portal import registry
+from portal.clients import address_key, client_address
 
 IDENTIFYING_META = (
     "REMOTE_ADDR",
@@ -36,7 +36,6 @@ IDENTIFYING_META = (
     "HTTP_SEC_CH_UA_MOBILE",
     "HTTP_SEC_CH_UA_PLATFORM",
 )
-ROTATION_SECONDS = 3600
 
 
 def is_anonymous_path(path: str) -> bool:
@@ -53,16 +52,9 @@ def is_anonymous_path(path: str) -> bool:
     )
 
 
-def _rotating_key(bucket: int) -> bytes:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"tips.throttle.{bucket}".encode(), hashlib.sha256
-    ).digest()
-
-
 def address_hash(address: str, *, now: float | None = None) -> str:
     """A keyed hash of `address` that changes every hour and cannot be reversed."""
-    bucket = int((now if now is not None else time.time()) // ROTATION_SECONDS)
-    return hmac.new(_rotating_key(bucket), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return address_key(address, "anonymity", now=now)
 
 
 class AnonymityMiddleware:
@@ -71,8 +63,7 @@ class AnonymityMiddleware:
 
     def __call__(self, request):
         if is_anonymous_path(request.path_info):
-            address = request.META.get("REMOTE_ADDR", "") or ""
-            request.anonymous_client = address_hash(address)
+            request.anonymous_client = address_hash(client_address(request))
             for key in IDENTIFYING_META:
                 request.META.pop(key, None)
             request.META["REMOTE_ADDR"] = "0.0.0.0"  # noqa: S104 - a placeholder, not a bind

@@ -274,11 +274,8 @@ AXES_SENSITIVE_PARAMETERS = [
     "otp_token",
     "token-otp_token",
 ]
-# Behind the proxy, lockouts key on the client address the proxy supplies (on the staff
-# sign-in paths only; docs/operations.md), not on the proxy's own address.
-AXES_CLIENT_IP_CALLABLE = "portal.staff_auth.client_ip"
-PROXY_CLIENT_IP_HEADER = env.str("PROXY_CLIENT_IP_HEADER", default="X-Real-IP")
-PROXY_CLIENT_IP_META = "HTTP_" + PROXY_CLIENT_IP_HEADER.upper().replace("-", "_")
+# Lock out the client behind the proxy, not the proxy every staff member shares.
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
 
 # Sessions belong to staff (residents need none): short, sliding, never readable by scripts.
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
@@ -295,6 +292,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies append to X-Forwarded-For before a request reaches gunicorn: the client is
+# that many entries from the right (portal/clients.py; docs/operations.md, "Behind a proxy").
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -356,6 +356,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    # The API's rate limits count the client behind the proxy, as portal/clients.py does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Police Community Portal API",

@@ -211,15 +211,3 @@ def axes_username(request, credentials) -> str | None:
     if typed is None and request is not None:
         typed = request.POST.get("username") or request.POST.get("auth-username")
     return username_digest(str(typed)) if typed else None
-
-
-def client_ip(request) -> str | None:
-    """The address axes keys lockouts on. Behind the TLS proxy every request comes from the
-    proxy, so five wrong passwords from anyone would lock an account for everyone: there the
-    proxy's PROXY_CLIENT_IP_HEADER (set, overwriting, on the staff sign-in paths only; see
-    docs/operations.md) names the client. Without the proxy that header is not trusted."""
-    if settings.BEHIND_TLS_PROXY:
-        supplied = request.META.get(settings.PROXY_CLIENT_IP_META, "").strip()
-        if supplied:
-            return supplied.split(",")[-1].strip()[:45]
-    return request.META.get("REMOTE_ADDR")

@@ -5,8 +5,9 @@ registers in tips/apps.py): no address, user agent or referrer reaches a view, a
 error report, and only a keyed, hourly rotating hash of the address is left for throttling.
 Here:
 - Tip pages are never cached and never send a referrer or a cookie of ours (`private_page`).
-- Throttle counters live only in Redis with a short TTL (the window): after two hours nothing
-  links two submissions.
+- Throttle counters (tips/services/throttles.py, on portal/clients.py) live only in Redis with a
+  short TTL (the window), under a key that rotates every hour: after two hours nothing links
+  two submissions.
 - Wrong passphrases for a tip number are counted under a keyed hash of the number, so the
   counters do not list which numbers exist, and a locked number answers exactly like an unknown one.
 """
@@ -18,6 +19,8 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import add_never_cache_headers
+
+from portal.clients import counter_add
 
 
 def private_page(view):
@@ -38,32 +41,6 @@ def private_page(view):
     return wrapper
 
 
-# INCR, and start the window's clock on the first event: one atomic round trip to Redis.
-_COUNT_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return count
-"""
-
-
-def _count(key: str, window: int) -> int:
-    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if redis_client is not None:  # django's RedisCache: one round trip instead of add + incr
-        full_key = cache.make_and_validate_key(key)
-        return int(redis_client(full_key, write=True).eval(_COUNT_SCRIPT, 1, full_key, window))
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
-def throttle_hit(*, scope: str, client: str, limit: int, window: int) -> bool:
-    """Count one event; True while the client is within `limit` events per `window` seconds."""
-    return _count(f"tips:throttle:{scope}:{client}", window) <= limit
-
-
 def _number_key(number: str) -> str:
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"tips.lockout.{number}".encode(), hashlib.sha256
@@ -76,7 +53,7 @@ def lockout_active(number: str) -> bool:
 
 
 def lockout_fail(number: str) -> None:
-    _count(_number_key(number), settings.TIPS_CHECK_LOCKOUT_SECONDS)
+    counter_add(_number_key(number), settings.TIPS_CHECK_LOCKOUT_SECONDS)
 
 
 def lockout_clear(number: str) -> None:

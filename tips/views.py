@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.clients import client_key
 from portal.forms import add_domain_errors
 from tips import crypto, cues, privacy, scrub, selectors, services
 from tips.forms import CheckForm, ConfirmForm, ReplyForm, TipForm
@@ -40,14 +41,21 @@ def _memory_uploads(request) -> None:
     request.upload_handlers = [InMemoryUploadHandler(request)]
 
 
-def _throttled(throttle, request) -> ValidationError | None:
-    """The throttle's refusal for this connection (known only by the anonymity middleware's
-    rotating hash), or None while it is within its limit."""
+def _throttled(throttle, client: str) -> ValidationError | None:
+    """The throttle's refusal for this client (known only by a keyed hash of the anonymity
+    middleware's rotating hash), or None while it is within its limit."""
     try:
-        throttle(client=getattr(request, "anonymous_client", ""))
+        throttle(client=client)
     except ValidationError as error:
         return error
     return None
+
+
+def _refused(form, error):
+    """A blank form carrying the throttle's refusal: what was sent was not read."""
+    form.cleaned_data = {}
+    add_domain_errors(form, error)
+    return form
 
 
 def _limits_context() -> dict:
@@ -72,14 +80,15 @@ def index(request):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
+        client = client_key(request, "tips")
+        if refused := _throttled(services.tip_submit_throttle, client):
+            # Before the body is read: a throttled client's upload is never parsed.
+            return _tip_form(request, _refused(TipForm(), refused), status=429)
         _memory_uploads(request)
         form = TipForm(request.POST, request.FILES)
         if _unexpected(form, request.POST):
             form.is_valid()
             form.add_error(None, _("The form held something we did not ask for. Nothing was sent."))
-        elif refused := _throttled(services.tip_submit_throttle, request):
-            form.is_valid()
-            add_domain_errors(form, refused)
         elif form.is_valid() and (found := _cues(form)):
             # Words that could identify the tipster: ask before sending (tips/cues.py). The form
             # comes back with everything typed; files cannot be put back into a file field.
@@ -104,6 +113,7 @@ def index(request):
             except ValidationError as error:
                 add_domain_errors(form, error)
             else:
+                services.tip_submit_counted(client=client)  # only a tip that was sent counts
                 sealed = crypto.encrypt_text(f"{result.tip.pk}:{result.passphrase}")
                 return render(
                     request,
@@ -136,7 +146,9 @@ def _cues(form, fields=cues.SEARCHED_FIELDS) -> list[dict]:
     ]
 
 
-def _tip_form(request, form, *, found: list[dict] | None = None, files_dropped: int = 0):
+def _tip_form(
+    request, form, *, found: list[dict] | None = None, files_dropped: int = 0, status: int = 200
+):
     return render(
         request,
         "tips/index.html",
@@ -148,6 +160,7 @@ def _tip_form(request, form, *, found: list[dict] | None = None, files_dropped: 
             "files_dropped": files_dropped,
             "cue_rules": cues_script_data(),
         },
+        status=status,
     )
 
 
@@ -243,20 +256,23 @@ def check(request):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
+        client = client_key(request, "tips")
+        if refused := _throttled(services.tip_check_throttle, client):
+            # Before the body is read, as for tips.
+            form = _refused(CheckForm(), refused)
+            return render(request, "tips/check.html", {"form": form}, status=429)
         form = CheckForm(request.POST)
         if form.is_valid():
-            if refused := _throttled(services.tip_check_throttle, request):
-                add_domain_errors(form, refused)
+            services.tip_check_counted(client=client)  # a try with number and passphrase
+            try:
+                tip = services.tip_authenticate(
+                    number=form.cleaned_data["number"],
+                    passphrase=form.cleaned_data["passphrase"],
+                )
+            except ValidationError as error:
+                add_domain_errors(form, error)
             else:
-                try:
-                    tip = services.tip_authenticate(
-                        number=form.cleaned_data["number"],
-                        passphrase=form.cleaned_data["passphrase"],
-                    )
-                except ValidationError as error:
-                    add_domain_errors(form, error)
-                else:
-                    return _thread(request, tip)
+                return _thread(request, tip)
     else:
         form = CheckForm()
     return render(request, "tips/check.html", {"form": form})

@@ -17,8 +17,10 @@ is decided at once. It is refused, naming the rule, when:
 - `max_consecutive`: with the plate's other nights, more than `max_consecutive_nights` [3] in a row;
 - `rolling_window`: more than `window_nights` [3] nights in any `window_days` [14] days;
 - `yearly_limit`: more than `nights_per_year` [15] nights in a calendar year;
-- `too_many_requests`: more than `requests_per_hour` [20] requests from one connection in an
-  hour, so nobody can use up an address's nights (or a plate's) with made-up requests;
+- `too_many_requests`: more than `requests_per_hour` [20] requests from one client in a clock
+  hour, so nobody can use up an address's nights (or a plate's) with made-up requests. The
+  client is the one the proxy names (portal/clients.py); only valid requests count, and a
+  client over the limit is refused before its request is read;
 - `address_monthly`: more than `nights_per_address_per_month` nights at one address in a
   calendar month (all plates together).
 
@@ -54,6 +56,7 @@ from parking.services.permits import (
     PermitRequest,
     permit_cancel_nights,
     permit_request,
+    permit_request_throttle,
     permit_revoke,
     refusal_record,
 )
@@ -76,6 +79,7 @@ __all__ = [
     "permit_cancel_nights",
     "permit_from_token",
     "permit_request",
+    "permit_request_throttle",
     "permit_revoke",
     "permit_token",
     "permit_url",

@@ -2,13 +2,10 @@
 parking/services/__init__.py; the officer's lookup is in lookups.py."""
 
 import datetime
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +31,7 @@ from parking.services.common import (
     rules_and_zone,
     rules_get,
 )
+from portal.clients import throttle_allowed, throttle_record
 from portal.errors import DomainError
 from portal.localtime import department_zone
 from portal.models import Street
@@ -287,16 +285,31 @@ def _permit_request(*, data: PermitRequest, now: datetime.datetime, rules, zone)
     return permit
 
 
-def _within_hourly_quota(client: str, limit: int, now: datetime.datetime) -> bool:
-    """Count this connection's requests in the current hour (a keyed hash, not the address)."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client}".encode()).hexdigest()[:32]
-    key = f"parking:requests:{now:%Y%m%d%H}:{digest}"
-    try:
-        count = cache.incr(key)  # the usual case: this connection has asked this hour
-    except ValueError:
-        # The first request this hour; if another one created the counter meanwhile, count on it.
-        count = 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)
-    return count <= limit
+# `too_many_requests` counts on the kernel's throttle (portal/clients.py): `client` is the
+# keyed, hourly rotating value of the client behind the proxy, never its address.
+REQUEST_THROTTLE = "parking.request"
+REQUEST_WINDOW = 3600
+
+
+def _too_many_requests() -> DomainError:
+    return _refuse(
+        "too_many_requests",
+        _(
+            "Too many requests have come from your connection this hour. Try again later, "
+            "or call the non-emergency number."
+        ),
+    )
+
+
+def permit_request_throttle(*, client: str, rules: ParkingRules, language: str = "") -> None:
+    """Refuse a client that has used up this hour's requests, before its request is read (so
+    the refusal is recorded without the plate or street, which were not read). Counts nothing:
+    `permit_request` counts each request it decides."""
+    if client and not throttle_allowed(
+        REQUEST_THROTTLE, client, rules.requests_per_hour, REQUEST_WINDOW
+    ):
+        Refusal.objects.create(rule="too_many_requests", language=language)
+        raise _too_many_requests()
 
 
 def permit_request(
@@ -308,20 +321,17 @@ def permit_request(
     zone=None,
 ) -> Permit:
     """Decide a resident's request at once: a permit, or a DomainError naming the rule.
-    `client` identifies the connection for the hourly quota (`too_many_requests`). `rules`
+    `client` identifies the client for the hourly quota (`too_many_requests`): each valid
+    request it makes counts, whatever the decision. `rules`
     and `zone`, when the caller has just read them (rules_and_zone), spare reading them again."""
     now = now or timezone.now()
     if rules is None or zone is None:
         rules, zone = rules_and_zone()
-    if client and not _within_hourly_quota(client, rules.requests_per_hour, now):
+    if client and (
+        throttle_record(REQUEST_THROTTLE, client, REQUEST_WINDOW) > rules.requests_per_hour
+    ):
         refusal_record(data=data, rule="too_many_requests")
-        raise _refuse(
-            "too_many_requests",
-            _(
-                "Too many requests have come from your connection this hour. Try again later, "
-                "or call the non-emergency number."
-            ),
-        )
+        raise _too_many_requests()
     try:
         return _permit_request(data=data, now=now, rules=rules, zone=zone)
     except DomainError as error:
