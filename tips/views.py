@@ -8,6 +8,7 @@ The access to a tip after check-in is carried in a hidden, encrypted, 30-minute 
 form, never in a cookie or the session.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
 from django.http import HttpResponseNotAllowed
