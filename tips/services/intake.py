@@ -23,7 +23,7 @@ from portal import handoff
 from portal.errors import DomainError
 from tips import crypto, passphrases, scrub, tasks
 from tips.models import Tip, TipAttachment, TipCategory, rounded_now
-from tips.services.common import store_file
+from tips.services.common import file_times_to_hour, store_file
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ def attachments_add(
             merged_from=merged_from,
         )
         attachment.original.save("f.bin", store_file(data), save=False)
+        file_times_to_hour(attachment.original, attachment.created_at)
         attachment.save()
         created.append(attachment)
         # "pending" is what the sweep looks for if the broker is down.
@@ -163,6 +164,7 @@ def attachment_scrub(*, attachment_id: int) -> bool:
             attachment.save(update_fields=["status"])
             return False
         attachment.clean.save("f.bin", store_file(clean), save=False)
+        file_times_to_hour(attachment.clean, attachment.created_at)
         attachment.clean_content_type = content_type
         attachment.status = TipAttachment.Status.CLEAN
         attachment.save(update_fields=["clean", "clean_content_type", "status"])
