@@ -314,8 +314,8 @@ class TipAdmin(AuditedModelAdmin):
             self.message_user(
                 request,
                 _(
-                    "Time from submission to first triage, last 30 days: median %(median)s h, "
-                    "90th percentile %(p90)s h (%(count)d tips)."
+                    "Time from submission to first triage, last 30 days, counted to the hour: "
+                    "median %(median)s h, 90th percentile %(p90)s h (%(count)d tips)."
                 )
                 % {
                     "median": figures["median_hours"],

@@ -14,7 +14,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from tips import crypto
-from tips.models import Tip, round_to_hour
+from tips.models import Tip, round_to_hour, rounded_now
 
 MESSAGE_LIMIT = 5000
 
@@ -48,6 +48,8 @@ def survivor(tip: Tip) -> Tip:
 
 
 def mark_triaged(tip: Tip) -> None:
-    """The first time staff move, assign or answer a tip is its first triage."""
+    """The first time staff move, assign or answer a tip is its first triage, kept to the hour
+    as the received time is: the time-to-triage figure is measured hour to hour
+    (tips.selectors.triage_figures)."""
     if tip.first_triaged_at is None:
-        tip.first_triaged_at = timezone.now()
+        tip.first_triaged_at = rounded_now()
