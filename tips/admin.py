@@ -65,7 +65,16 @@ class TipAttachmentInline(admin.TabularInline):
     model = TipAttachment
     fk_name = "tip"
     extra = 0
-    fields = ["kind", "size", "status", "created_at", "merged_from", "original_purged_on", "files"]
+    fields = [
+        "kind",
+        "size",
+        "status",
+        "status_reason",
+        "created_at",
+        "merged_from",
+        "original_purged_on",
+        "files",
+    ]
     readonly_fields = fields
     can_delete = False
 

@@ -266,9 +266,7 @@ class TipAttachment(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     content_type = models.CharField(_("file type"), max_length=60)
     size = models.PositiveBigIntegerField(_("size in bytes"))
-    original = models.FileField(
-        _("original (encrypted)"), upload_to=random_file_name, blank=True
-    )
+    original = models.FileField(_("original (encrypted)"), upload_to=random_file_name, blank=True)
     # The day the original was deleted under the retention limit (empty while it is kept).
     original_purged_on = models.DateField(_("original deleted on"), null=True, blank=True)
     clean = models.FileField(_("clean copy (encrypted)"), upload_to=random_file_name, blank=True)
@@ -276,6 +274,8 @@ class TipAttachment(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
+    # Why it could not be cleaned (a video over the limits, a file the cleaner could not read).
+    status_reason = models.CharField(_("why not cleaned"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("received (to the hour)"), default=rounded_now)
     # Set when a merge moved this row here from a duplicate tip: the tip whose tipster it belongs
     # to. That tipster still sees it under their own number; the surviving tip's does not.

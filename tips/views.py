@@ -41,7 +41,7 @@ class InMemoryUploadHandler(MemoryFileUploadHandler):
     """Files of a tip stay in memory until encrypted: no plain copy in a temporary folder."""
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > scrub.MAX_TOTAL + 1024 * 1024:
+        if content_length and content_length > scrub.MAX_BODY:
             raise StopUpload(connection_reset=False)
         self.activated = True
 

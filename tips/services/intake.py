@@ -158,10 +158,16 @@ def attachment_scrub(*, attachment_id: int) -> bool:
             data = crypto.decrypt_bytes(handle.read())
         try:
             clean, content_type = scrub.scrub(attachment.kind, data)
-        except Exception:  # noqa: BLE001 - any failure: keep the evidence, flag it for staff
-            logger.warning("Attachment %s could not be cleaned", attachment.pk)
+        except DomainError as refused:  # over a limit (a video too long): say which
             attachment.status = TipAttachment.Status.FAILED
-            attachment.save(update_fields=["status"])
+            attachment.status_reason = _reason(refused)
+            attachment.save(update_fields=["status", "status_reason"])
+            return False
+        except Exception:  # noqa: BLE001 - any failure: keep the evidence, flag it for staff
+            logger.warning("An attachment could not be cleaned")
+            attachment.status = TipAttachment.Status.FAILED
+            attachment.status_reason = str(CLEANING_FAILED)
+            attachment.save(update_fields=["status", "status_reason"])
             return False
         attachment.clean.save("f.bin", store_file(clean), save=False)
         file_times_to_hour(attachment.clean, attachment.created_at)
@@ -169,6 +175,13 @@ def attachment_scrub(*, attachment_id: int) -> bool:
         attachment.status = TipAttachment.Status.CLEAN
         attachment.save(update_fields=["clean", "clean_content_type", "status"])
     return True
+
+
+CLEANING_FAILED = gettext_lazy("The cleaning program could not read or convert the file.")
+
+
+def _reason(error: DomainError) -> str:
+    return " ".join(str(message) for message in error.messages)[:200]
 
 
 def attachment_sweep(*, older_than_seconds: int = 120) -> int:
