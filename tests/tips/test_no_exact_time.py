@@ -3,21 +3,26 @@ database, disk, outbox or log could show it."""
 
 import base64
 import datetime as dt
+import io
+import json
 import os
+import re
 import struct
 
 import pytest
 import time_machine
 from cryptography.fernet import Fernet
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from portal import roles
 from portal.models import Notification
 from tests.factories import UserFactory
-from tests.support.files import gps_exif, jpeg_bytes
+from tests.support.files import gps_exif, jpeg_bytes, pdf_with_hidden_details
 from tests.tips.conftest import TEST_KEY
 from tests.tips.factories import TipFactory
 from tips import crypto, packets, services
@@ -140,7 +145,7 @@ def test_reencrypt_replaces_a_file_whole_or_not_at_all(settings, category, monke
     attachment.original.save("f.bin", ContentFile(crypto.encrypt_bytes(b"abc")), save=False)
     attachment.save()
     path = attachment.original.storage.path(attachment.original.name)
-    before = open(path, "rb").read()  # noqa: SIM115, PTH123
+    before = open(path, "rb").read()  # noqa: SIM115
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old_key]
 
     def power_cut(*args, **kwargs):
@@ -149,5 +154,137 @@ def test_reencrypt_replaces_a_file_whole_or_not_at_all(settings, category, monke
     monkeypatch.setattr(os, "replace", power_cut)
     with pytest.raises(OSError, match="disk went away"):
         call_command("tips_reencrypt", verbosity=0)
-    assert open(path, "rb").read() == before  # noqa: SIM115, PTH123
+    assert open(path, "rb").read() == before  # noqa: SIM115
     assert sorted(os.listdir(os.path.dirname(path))) == [os.path.basename(path)]
+
+
+# --- The whole line, with a real worker on PostgreSQL ---------------------------------------
+
+FERNET_TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-]{40,}={0,2}")
+CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2}):(\d{2})")
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ](\d{2}):(\d{2})(?::(\d{2}))?")
+
+
+def _finer_than_the_hour(value, where: str) -> list[str]:
+    """What in one stored value tells a time finer than the hour (nothing is decrypted)."""
+    found = []
+    if isinstance(value, dt.datetime):
+        if (value.minute, value.second, value.microsecond) != (0, 0, 0):
+            found.append(f"{where}: {value.isoformat()}")
+        return found
+    if isinstance(value, memoryview | bytes):
+        value = bytes(value).decode("latin-1")
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    if not isinstance(value, str):
+        return found
+    for token in FERNET_TOKEN.findall(value):
+        if token_time(token) % 3600:
+            found.append(f"{where}: a token written at {token_time(token)}")
+    for match in CLOCK_TIME.finditer(value):
+        if match.group(2, 3) != ("00", "00"):
+            found.append(f"{where}: {match.group(0)}")
+    for match in ISO_TIME.finditer(value):
+        if match.group(2) != "00" or (match.group(3) or "00") != "00":
+            found.append(f"{where}: {match.group(0)}")
+    return found
+
+
+def _rows(sql: str, params=()) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def shared_with_worker(settings):
+    """The worker runs with DEBUG=1 and the default media folder: use the same key and folder."""
+    settings.DEBUG = True
+    settings.FIELD_ENCRYPTION_KEYS = []
+    settings.FIELD_ENCRYPTION_KEY_FILE = ""
+    settings.MEDIA_ROOT = django_settings.BASE_DIR / "media"
+    yield settings.MEDIA_ROOT
+    for attachment in TipAttachment.objects.all():
+        for field in (attachment.original, attachment.clean):
+            if field:
+                field.storage.delete(field.name)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_tip_leaves_no_time_finer_than_the_hour_anywhere(
+    celery_worker, category, shared_with_worker
+):
+    investigator = UserFactory(username="hours-worker", email="hours-worker@example.org")
+    investigator.groups.add(Group.objects.get(name=roles.TIP_INVESTIGATORS))
+    log_start = len(celery_worker.log)
+    photo = io.BytesIO(jpeg_bytes(size=(120, 90), exif=gps_exif()))
+    photo.name = "IMG_20261103_143729.jpg"
+    document = io.BytesIO(pdf_with_hidden_details())
+    document.name = "report.pdf"
+    response = Client().post(
+        "/tips/",
+        {
+            "category": category.pk,
+            "what": "Seen at 14:37:29 on the corner",
+            "attachments": [photo, document],
+        },
+    )
+    assert response.status_code == 200
+    tip = Tip.objects.get()
+    # The tipster checks back and writes once more, to the investigator the tip is assigned to.
+    Tip.objects.filter(pk=tip.pk).update(assigned_to=investigator)
+    html = (
+        Client()
+        .post(
+            "/tips/check/",
+            {"number": tip.number, "passphrase": _passphrase(response.content.decode())},
+        )
+        .content.decode()
+    )
+    access = re.search(r'name="access" value="([^"]+)"', html).group(1)
+    Client().post("/tips/check/reply/", {"access": access, "body": "And a red car."})
+
+    celery_worker.wait_for(
+        lambda: set(TipAttachment.objects.values_list("status", flat=True)) == {"clean"},
+        timeout=90,
+    )
+    celery_worker.wait_for(
+        lambda: (
+            Notification.objects.filter(recipient=investigator.email, status="sent").count() == 2
+        ),
+        timeout=60,
+    )
+
+    found = []
+    # Every column of every table of the tip line, as stored.
+    tables = [t for t in connection.introspection.table_names() if t.startswith("tips_")]
+    assert {"tips_tip", "tips_tipattachment", "tips_tipmessage"} <= set(tables)
+    for table in tables:
+        for row in _rows(f"SELECT * FROM {connection.ops.quote_name(table)}"):  # noqa: S608
+            for column, value in row.items():
+                found += _finer_than_the_hour(value, f"{table}.{column}")
+    # The outbox rows of its notices.
+    notices = _rows("SELECT * FROM portal_notification WHERE recipient = %s", [investigator.email])
+    assert len(notices) == 2
+    for row in notices:
+        assert row["private"] and row["body"] == ""  # the text is gone once sent
+        for column, value in row.items():
+            found += _finer_than_the_hour(value, f"portal_notification.{column}")
+    # The files on disk: their modification times.
+    for row in _rows("SELECT original, clean FROM tips_tipattachment"):
+        for name in row.values():
+            path = shared_with_worker / name
+            if os.stat(path).st_mtime % 3600:
+                found.append(f"{name}: mtime {os.stat(path).st_mtime}")
+    assert found == []
+    # The worker's log: no line names a task of the tip line.
+    lines = celery_worker.log[log_start:]
+    assert lines, "the worker logged nothing at all"
+    assert [line for line in lines if "tips." in line] == []
+    assert not any(tip.number in line for line in lines)
+
+
+def _passphrase(html: str) -> str:
+    return re.search(r'data-testid="passphrase">([^<]+)<', html).group(1).strip()
