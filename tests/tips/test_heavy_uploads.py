@@ -6,12 +6,14 @@ line's own limit (files + form), answering 413 above it without reading the body
 import io
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from portal.celery import app
 from portal.uploads import body_limit_for
+from tests.support import worker
 from tips import scrub, services
 from tips.models import TipAttachment
 
@@ -109,10 +111,6 @@ def test_cleaning_is_routed_to_its_own_queue():
 
 
 def test_the_test_worker_and_compose_consume_the_scrub_queue():
-    from pathlib import Path
-
-    from tests.support import worker
-
     source = Path(worker.__file__).read_text()
     assert '"celery,scrub"' in source
     compose = (Path(worker.ROOT) / "docker-compose.yml").read_text()
