@@ -463,6 +463,18 @@ CELERY_BEAT_SCHEDULE["tips-original-purge"] = {
     "task": "tips.tasks.attachment_originals_purge",
     "schedule": env.float("TIPS_ORIGINAL_PURGE_SECONDS", default=3600.0),
 }
+# Videos longer than this (seconds) or larger than 4K (long x short side, pixels) are refused
+# (ffprobe reads them first, tips/scrub.py).
+TIPS_VIDEO_MAX_SECONDS = env.int("TIPS_VIDEO_MAX_SECONDS", default=600)
+TIPS_VIDEO_MAX_LONG_SIDE = env.int("TIPS_VIDEO_MAX_LONG_SIDE", default=4096)
+TIPS_VIDEO_MAX_SHORT_SIDE = env.int("TIPS_VIDEO_MAX_SHORT_SIDE", default=2160)
+# Cleaning files (a video encode takes minutes) runs on its own queue, "scrub", so it never
+# holds up notifications on the default queue: docker-compose.yml runs a worker for each.
+CELERY_TASK_ROUTES = {
+    **globals().get("CELERY_TASK_ROUTES", {}),
+    "tips.tasks.attachment_scrub_task": {"queue": "scrub"},
+    "tips.tasks.attachment_sweep": {"queue": "scrub"},
+}
 # New-tip notices whose task was lost (broker down when the tip came in).
 CELERY_BEAT_SCHEDULE["tips-notice-sweep"] = {
     "task": "tips.tasks.tip_notify_sweep",

@@ -65,7 +65,16 @@ class TipAttachmentInline(admin.TabularInline):
     model = TipAttachment
     fk_name = "tip"
     extra = 0
-    fields = ["kind", "size", "status", "created_at", "merged_from", "original_purged_on", "files"]
+    fields = [
+        "kind",
+        "size",
+        "status",
+        "status_reason",
+        "created_at",
+        "merged_from",
+        "original_purged_on",
+        "files",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -314,8 +323,8 @@ class TipAdmin(AuditedModelAdmin):
             self.message_user(
                 request,
                 _(
-                    "Time from submission to first triage, last 30 days: median %(median)s h, "
-                    "90th percentile %(p90)s h (%(count)d tips)."
+                    "Time from submission to first triage, last 30 days, counted to the hour: "
+                    "median %(median)s h, 90th percentile %(p90)s h (%(count)d tips)."
                 )
                 % {
                     "median": figures["median_hours"],

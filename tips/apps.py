@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import registry
 from tips import audit, crypto  # noqa: F401 - crypto registers the tip line's keyring and pepper
+from tips.scrub import MAX_BODY
 
 
 class TipsConfig(AppConfig):
@@ -18,6 +19,11 @@ class TipsConfig(AppConfig):
         # The tip pages (/tips/, /es/tips/ ...): visitors reach them with no address, user agent
         # or referrer (portal/anonymity.py). The staff API (/api/v1/tips/) is not among them.
         registry.anonymous_paths.register(registry.AnonymousPath(key="tips", prefix="/tips/"))
+        # The tip pages take every file a tip may carry (150 MB) and the form around them; the
+        # site's default body limit (25 MB) would refuse a tip with one video.
+        registry.body_limits.register(
+            registry.BodyLimit(key="tips", prefixes=("/tips/", "/es/tips/"), max_bytes=MAX_BODY)
+        )
 
         registry.services.register(
             registry.Service(

@@ -6,6 +6,9 @@ line). Rotation, the development key (DEBUG=1 only) and the system check that re
 without a key (portal.E101) are the kernel's; `manage.py tips_reencrypt` rewrites every row and
 file with the newest key. The passphrase pepper (TIPS_PASSPHRASE_PEPPER) is registered here as a
 secret production must set (portal.E104), so that changing SECRET_KEY never locks tipsters out.
+
+Every token of this keyring carries the start of the hour it was written in, never the second
+(`coarse_seconds=3600`): a stolen database tells no more than the rows' own rounded times.
 """
 
 from portal.services.encryption import (
@@ -32,6 +35,10 @@ KEYRING = keyring_register(
     file_setting="FIELD_ENCRYPTION_KEY_FILE",
     # The derivation the tip line has always used, so demo data stays readable.
     development_key=lambda secret: derive_key(secret, "tips.field-encryption"),
+    # Fernet writes the second of encryption in clear into each token: tip tokens carry the
+    # start of the hour instead (also when rotated), as `received_at` does. Nothing of the tip
+    # line may rely on a token's age (Fernet's ttl): its page tokens are signed, not encrypted.
+    coarse_seconds=3600,
 )
 
 required_secret_register(

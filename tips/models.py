@@ -274,6 +274,8 @@ class TipAttachment(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
+    # Why it could not be cleaned (a video over the limits, a file the cleaner could not read).
+    status_reason = models.CharField(_("why not cleaned"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("received (to the hour)"), default=rounded_now)
     # Set when a merge moved this row here from a duplicate tip: the tip whose tipster it belongs
     # to. That tipster still sees it under their own number; the surviving tip's does not.

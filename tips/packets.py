@@ -21,6 +21,7 @@ from portal.localtime import department_zone
 from portal.services.audit import audit_record
 from tips import crypto, tasks
 from tips.models import Tip, TipAttachment
+from tips.services.common import file_times_to_hour
 
 
 @transaction.atomic
@@ -117,6 +118,7 @@ def packet_build(*, tip_id: int, actor_id: int | None = None) -> bool:
         pdf = packet_render(tip=tip)
         old = tip.packet.name if tip.packet else None
         tip.packet.save("p.bin", ContentFile(crypto.encrypt_bytes(pdf)), save=False)
+        file_times_to_hour(tip.packet)
         tip.packet_built_at = timezone.now()
         tip.packet_pending = False
         tip.save(update_fields=["packet", "packet_built_at", "packet_pending"])

@@ -1,10 +1,13 @@
 """Tip line reads."""
 
+import math
+import statistics
+
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from portal import roles
-from tips.models import Tip, TipAttachment, TipCategory, TipMessage
+from tips.models import Tip, TipAttachment, TipCategory, TipMessage, round_to_hour
 
 
 def category_list() -> QuerySet[TipCategory]:
@@ -50,22 +53,32 @@ def tip_queue() -> QuerySet[Tip]:
     )
 
 
+TRIAGE_RESOLUTION_HOURS = 1
+
+
 def triage_figures(*, since=None) -> dict:
-    """Median and 90th-percentile hours from submission to first triage."""
+    """Median and 90th-percentile (nearest rank) hours from submission to first triage, hour to
+    hour: the received time is kept only to the hour (the exact second could identify a
+    tipster), so the first-triage time is rounded down the same way and the figure is a whole
+    number of hours (a median may fall halfway). Both ends rounded alike, the rounding adds no
+    bias; an exact triage time against a rounded received time added half an hour to every
+    delay. Rows triaged before first_triaged_at was rounded are rounded here."""
     qs = Tip.objects.exclude(first_triaged_at=None)
     if since is not None:
         qs = qs.filter(received_at__gte=since)
     delays = sorted(
-        (t - r).total_seconds() / 3600
+        max(0, round((round_to_hour(t) - round_to_hour(r)).total_seconds() / 3600))
         for r, t in qs.values_list("received_at", "first_triaged_at")[:5000]
     )
-    if not delays:
-        return {"count": 0, "median_hours": None, "p90_hours": None}
+    figures = {"count": len(delays), "median_hours": None, "p90_hours": None}
+    if delays:
+        figures["median_hours"] = _whole_or_half(statistics.median(delays))
+        figures["p90_hours"] = delays[math.ceil(0.9 * len(delays)) - 1]
+    return {**figures, "resolution_hours": TRIAGE_RESOLUTION_HOURS}
 
-    def pick(q):
-        return round(delays[min(len(delays) - 1, int(q * len(delays)))], 1)
 
-    return {"count": len(delays), "median_hours": pick(0.5), "p90_hours": pick(0.9)}
+def _whole_or_half(value: float) -> int | float:
+    return int(value) if value == int(value) else value
 
 
 def tip_assignee_list() -> QuerySet:

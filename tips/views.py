@@ -4,8 +4,15 @@ Why these views are csrf_exempt: a CSRF cookie is a random value that lives for 
 would link a tipster's visits; and with `Referrer-Policy: no-referrer` browsers send
 `Origin: null` on form posts, which Django's CSRF check refuses. Tipsters have no session to
 ride on, so CSRF protects nothing here; abuse is held back by throttling (tips/privacy.py).
-The access to a tip after check-in is carried in a hidden, encrypted, 30-minute token in the
+The access to a tip after check-in is carried in a hidden, signed, 30-minute token in the
 form, never in a cookie or the session.
+
+The two tokens of these pages (`SEALED`, the retype-to-confirm value, and `ACCESS`) are
+django.core.signing values, each with its own salt and maximum age (portal.links.SignedLink).
+They are never made with the tip line's data keyring: a token made with the key that also
+encrypts what tipsters write could be forged by anyone who can read a stored ciphertext of a text
+of their choice (issue 13, finding 7). The tipster's passphrase in `SEALED` is signed, not
+encrypted: it is on the same page in clear already.
 """
 
 from django.conf import settings
@@ -19,20 +26,23 @@ from django.views.decorators.csrf import csrf_exempt
 
 from portal.clients import client_key
 from portal.forms import add_domain_errors
-from tips import crypto, cues, privacy, scrub, selectors, services
+from portal.links import SignedLink
+from tips import cues, privacy, scrub, selectors, services
 from tips.forms import CheckForm, ConfirmForm, ReplyForm, TipForm
 from tips.models import Tip
 from tips.passphrases import normalize
 
 ACCESS_TTL = 30 * 60
 SEALED_TTL = 60 * 60
+ACCESS = SignedLink(salt="tips.access", max_age=ACCESS_TTL)
+SEALED = SignedLink(salt="tips.confirm", max_age=SEALED_TTL)
 
 
 class InMemoryUploadHandler(MemoryFileUploadHandler):
     """Files of a tip stay in memory until encrypted: no plain copy in a temporary folder."""
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length and content_length > scrub.MAX_TOTAL + 1024 * 1024:
+        if content_length and content_length > scrub.MAX_BODY:
             raise StopUpload(connection_reset=False)
         self.activated = True
 
@@ -114,7 +124,7 @@ def index(request):
                 add_domain_errors(form, error)
             else:
                 services.tip_submit_counted(client=client)  # only a tip that was sent counts
-                sealed = crypto.encrypt_text(f"{result.tip.pk}:{result.passphrase}")
+                sealed = SEALED.make({"tip": result.tip.pk, "passphrase": result.passphrase})
                 return render(
                     request,
                     "tips/submitted.html",
@@ -169,9 +179,13 @@ def cues_script_data(fields=cues.SEARCHED_FIELDS) -> dict:
 
 
 def _unseal(sealed: str) -> tuple[Tip, str] | None:
-    try:
-        tip_id, _sep, passphrase = crypto.decrypt_text(sealed, ttl=SEALED_TTL).partition(":")
-    except (crypto.InvalidToken, ValueError, UnicodeError):
+    """The tip and passphrase a genuine, unexpired confirmation form carries; None for
+    anything else (forged, altered, expired, or signed but not of the expected shape)."""
+    value = SEALED.read(sealed)
+    if not isinstance(value, dict):
+        return None
+    tip_id, passphrase = value.get("tip"), value.get("passphrase")
+    if type(tip_id) is not int or not isinstance(passphrase, str) or not passphrase:
         return None
     tip = Tip.objects.filter(pk=tip_id).first()
     return (tip, passphrase) if tip else None
@@ -180,7 +194,7 @@ def _unseal(sealed: str) -> tuple[Tip, str] | None:
 @csrf_exempt
 @privacy.private_page
 def confirm(request):
-    """The retype-to-confirm step: the passphrase travels only inside an encrypted, one-hour
+    """The retype-to-confirm step: the passphrase travels only inside a signed, one-hour
     hidden field of this form, so a mistyped copy can be shown again and corrected."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -207,18 +221,15 @@ def confirm(request):
 
 
 def _access_token(tip: Tip) -> str:
-    return crypto.encrypt_text(f"access:{tip.pk}")
+    return ACCESS.make({"tip": tip.pk})
 
 
 def _tip_from_access(token: str) -> Tip | None:
-    try:
-        text = crypto.decrypt_text(token, ttl=ACCESS_TTL)
-    except (crypto.InvalidToken, ValueError, UnicodeError):
+    value = ACCESS.read(token)
+    tip_id = value.get("tip") if isinstance(value, dict) else None
+    if type(tip_id) is not int:
         return None
-    prefix, _sep, tip_id = text.partition(":")
-    if prefix != "access" or not tip_id.isdigit():
-        return None
-    return Tip.objects.select_related("category").filter(pk=int(tip_id)).first()
+    return Tip.objects.select_related("category").filter(pk=tip_id).first()
 
 
 def _thread(

@@ -58,6 +58,9 @@ class WorkerProcess:
             "tests.support.celery_worker_app",
             "worker",
             "--beat",
+            # The default queue and the tip line's file cleaning (CELERY_TASK_ROUTES).
+            "-Q",
+            "celery,scrub",
             "--schedule",
             str(self.workdir / "beat-schedule"),
             "--pool=threads",

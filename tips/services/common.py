@@ -1,11 +1,20 @@
 """What the tip line's services share: encrypted file storage, following merges to the tip that
-survives, and the first-triage mark."""
+survives, and the first-triage mark.
+
+A stored file's times (atime and mtime on disk) are set to the hour it belongs to
+(`file_times_to_hour`): the file system would otherwise keep the second a tip arrived, which the
+tip's rows never do (issue 13, finding 2).
+"""
+
+import os
+from datetime import datetime
 
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from tips import crypto
-from tips.models import Tip
+from tips.models import Tip, round_to_hour, rounded_now
 
 MESSAGE_LIMIT = 5000
 
@@ -13,6 +22,19 @@ MESSAGE_LIMIT = 5000
 def store_file(data: bytes) -> ContentFile:
     """`data` encrypted, under a name that says nothing (the resident's file name is never kept)."""
     return ContentFile(crypto.encrypt_bytes(data), name="f.bin")
+
+
+def file_times_to_hour(file: FieldFile, moment: datetime | None = None) -> None:
+    """Set the stored file's access and modification times to the start of the hour of
+    `moment` (now by default). Storages without a local path (none in use) are left alone."""
+    if not file:
+        return
+    try:
+        path = file.storage.path(file.name)
+    except NotImplementedError:
+        return
+    hour = round_to_hour(moment or timezone.now()).timestamp()
+    os.utime(path, (hour, hour))
 
 
 def survivor(tip: Tip) -> Tip:
@@ -26,6 +48,8 @@ def survivor(tip: Tip) -> Tip:
 
 
 def mark_triaged(tip: Tip) -> None:
-    """The first time staff move, assign or answer a tip is its first triage."""
+    """The first time staff move, assign or answer a tip is its first triage, kept to the hour
+    as the received time is: the time-to-triage figure is measured hour to hour
+    (tips.selectors.triage_figures)."""
     if tip.first_triaged_at is None:
-        tip.first_triaged_at = timezone.now()
+        tip.first_triaged_at = rounded_now()

@@ -23,7 +23,7 @@ from portal import handoff
 from portal.errors import DomainError
 from tips import crypto, passphrases, scrub, tasks
 from tips.models import Tip, TipAttachment, TipCategory, rounded_now
-from tips.services.common import store_file
+from tips.services.common import file_times_to_hour, store_file
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ def attachments_add(
             merged_from=merged_from,
         )
         attachment.original.save("f.bin", store_file(data), save=False)
+        file_times_to_hour(attachment.original, attachment.created_at)
         attachment.save()
         created.append(attachment)
         # "pending" is what the sweep looks for if the broker is down.
@@ -157,16 +158,30 @@ def attachment_scrub(*, attachment_id: int) -> bool:
             data = crypto.decrypt_bytes(handle.read())
         try:
             clean, content_type = scrub.scrub(attachment.kind, data)
-        except Exception:  # noqa: BLE001 - any failure: keep the evidence, flag it for staff
-            logger.warning("Attachment %s could not be cleaned", attachment.pk)
+        except DomainError as refused:  # over a limit (a video too long): say which
             attachment.status = TipAttachment.Status.FAILED
-            attachment.save(update_fields=["status"])
+            attachment.status_reason = _reason(refused)
+            attachment.save(update_fields=["status", "status_reason"])
+            return False
+        except Exception:  # noqa: BLE001 - any failure: keep the evidence, flag it for staff
+            logger.warning("An attachment could not be cleaned")
+            attachment.status = TipAttachment.Status.FAILED
+            attachment.status_reason = str(CLEANING_FAILED)
+            attachment.save(update_fields=["status", "status_reason"])
             return False
         attachment.clean.save("f.bin", store_file(clean), save=False)
+        file_times_to_hour(attachment.clean, attachment.created_at)
         attachment.clean_content_type = content_type
         attachment.status = TipAttachment.Status.CLEAN
         attachment.save(update_fields=["clean", "clean_content_type", "status"])
     return True
+
+
+CLEANING_FAILED = gettext_lazy("The cleaning program could not read or convert the file.")
+
+
+def _reason(error: DomainError) -> str:
+    return " ".join(str(message) for message in error.messages)[:200]
 
 
 def attachment_sweep(*, older_than_seconds: int = 120) -> int:

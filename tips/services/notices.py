@@ -7,6 +7,9 @@
   (`tip_notify_sweep`) catches any whose task was lost.
 - The investigator a tip is assigned to is told when the tipster writes back, again with the
   number and a link only.
+- Both notices are `private` outbox messages: their rows keep only the hour (queued, due, sent)
+  and lose their text once sent, so the outbox site administrators read does not date a tip to
+  the second (issue 13, finding 2).
 """
 
 from django.contrib.auth import get_user_model
@@ -61,6 +64,7 @@ def _notify_investigators(tip: Tip) -> None:
             body=body,
             language="en",
             dedupe_key=f"tips:new:{tip.pk}:{user.pk}",
+            private=True,
         )
 
 
@@ -100,4 +104,5 @@ def tipster_wrote_back_notify(*, tip: Tip) -> None:
         subject=f"Tip {tip.number}: the tipster wrote back",
         body=f"The tipster added to tip {tip.number}.\n\n{_tip_link(tip)}\n",
         language="en",
+        private=True,
     )
