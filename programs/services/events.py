@@ -7,6 +7,8 @@ Rules (department policy for community events):
 - Moving an event (a new start or end) is a reschedule: the event says it was moved and from
   when, its calendar SEQUENCE goes up, and everyone signed up or waiting is told by e-mail
   (and reminded again before the new time). Cancelling tells them too.
+- Raising an event's capacity (or removing the limit) offers the new places to the waiting
+  list in order, with the usual 24-hour claim links (registrations.waiting_list_advance).
 - A new neighborhood meeting is announced to the neighborhood's subscribers, once each.
 - Every save is audit-logged in the same transaction; public pages are refreshed after commit.
 """
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
@@ -23,7 +26,11 @@ from portal.services.audit import audit_record
 from programs.models import Event, Program, Registration
 from programs.services.neighborhoods import subscribers_notify_event
 from programs.services.publishing import content_changed, is_publisher
-from programs.services.registrations import event_lock, registration_notify
+from programs.services.registrations import (
+    event_lock,
+    registration_notify,
+    waiting_list_advance,
+)
 
 R = Registration.Status
 TOLD = [R.CONFIRMED, R.OFFERED, R.WAITING]  # who hears of a moved or cancelled event
@@ -48,6 +55,10 @@ def _may_edit(user, program_id: int | None) -> bool:
 def _same_time(one, other) -> bool:
     # Staff enter times to the second; a stored time may carry microseconds.
     return one.replace(microsecond=0) == other.replace(microsecond=0)
+
+
+def _more_places(before: int | None, after: int | None) -> bool:
+    return before is not None and (after is None or after > before)
 
 
 @transaction.atomic
@@ -91,6 +102,9 @@ def event_update(
         event = event_reschedule(
             actor=actor, event=event, starts_at=starts_at, ends_at=ends_at, note=event.status_note
         )
+    if current is not None and _more_places(current.capacity, event.capacity):
+        # Still under the event's row lock; the offers' e-mails leave through the outbox.
+        waiting_list_advance(event, timezone.now())
     if created and event.neighborhood_id:
         subscribers_notify_event(event=event)  # deduplicated: one message per subscriber
     transaction.on_commit(content_changed)

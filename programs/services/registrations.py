@@ -190,7 +190,7 @@ def registration_create(
     return registration
 
 
-def _offer_next(event: Event, now) -> list[Registration]:
+def waiting_list_advance(event: Event, now) -> list[Registration]:
     """With the event locked: offer freed places to the first people waiting."""
     offered = []
     if event.is_cancelled or event.starts_at <= now:
@@ -246,7 +246,7 @@ def registration_cancel(*, registration_id, actor=None) -> Registration:
         detail={"event": event.pk},
     )
     registration_notify(registration, "cancelled", _("Your sign-up is cancelled"))
-    _offer_next(event, now)
+    waiting_list_advance(event, now)
     transaction.on_commit(content_changed)
     return registration
 
@@ -316,7 +316,7 @@ def offers_expire(*, now=None) -> int:
                     dedupe=f"programs:expired:{registration.pk}",
                 )
                 expired += 1
-            _offer_next(event, now)
+            waiting_list_advance(event, now)
             transaction.on_commit(content_changed)
     return expired
 
