@@ -33,7 +33,7 @@ from programs.services.registrations import (
 )
 
 R = Registration.Status
-TOLD = [R.CONFIRMED, R.OFFERED, R.WAITING]  # who hears of a moved or cancelled event
+TOLD = [R.HELD, R.CONFIRMED, R.OFFERED, R.WAITING]  # who hears of a moved or cancelled event
 
 
 def events_editable_q(user, prefix: str = "") -> Q:
