@@ -27,6 +27,9 @@ ACTIONS = [
     # Events and sign-ups (services/events.py, services/registrations.py)
     ("programs.event.added", _("Event created")),
     ("programs.event.changed", _("Event saved")),
+    ("programs.event.proposed", _("Officer's event or event change kept for approval")),
+    ("programs.event.change_approved", _("Event change approved and published")),
+    ("programs.event.change_rejected", _("Event change sent back")),
     ("programs.event.rescheduled", _("Event moved to a new time")),
     ("programs.event.cancelled", _("Event cancelled")),
     ("programs.registration.held", _("Sign-up made: place held until the e-mail is confirmed")),

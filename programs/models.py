@@ -254,6 +254,23 @@ class Event(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # An officer's new or changed event on a program waits for a publisher (issue 13): the
+    # submitted values of the fields that differ, applied when a publisher approves.
+    pending_change = models.JSONField(
+        _("change waiting for approval"), null=True, blank=True, editable=False
+    )
+    pending_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("change proposed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pending_at = models.DateTimeField(
+        _("change proposed on"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
