@@ -290,7 +290,6 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
 def _subscription_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     response = render(request, "programs/subscription.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the address holds the signed link
     return response
 
 
