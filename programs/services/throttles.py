@@ -3,8 +3,11 @@ subscriptions), so nobody can use them to flood someone's mailbox.
 
 The key is a keyed hash of the normalised address (the address itself is never stored in the
 cache), counted in fixed windows. Only valid submissions are counted: the services call this
-after the form's checks. A stand-in until the kernel's throttle service (portal/clients.py,
-issue 13 finding 5) lands; then this module should use it.
+after the form's checks. A stand-in: the kernel's throttle service (portal/clients.py, issue
+13 finding 5) was not on main when this was written. Once this branch meets it, the body of
+`address_allowed` becomes `throttle_allowed(purpose, key, limit, window)` and, when allowed,
+`throttle_record(purpose, key, window)`, with `key = address_key(email.strip().lower(),
+purpose)` and purpose `"programs." + scope`.
 """
 
 import hashlib
