@@ -254,6 +254,23 @@ class Event(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # An officer's new or changed event on a program waits for a publisher (issue 13): the
+    # submitted values of the fields that differ, applied when a publisher approves.
+    pending_change = models.JSONField(
+        _("change waiting for approval"), null=True, blank=True, editable=False
+    )
+    pending_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("change proposed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pending_at = models.DateTimeField(
+        _("change proposed on"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -314,13 +331,16 @@ class Registration(models.Model):
     """One person's (or one youth's) place at an event, or their place in the waiting list."""
 
     class Status(models.TextChoices):
+        HELD = "held", _("Held: e-mail not yet confirmed")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("On the waiting list")
         OFFERED = "offered", _("Offered a place")
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Offer expired")
 
-    HOLDS_A_PLACE = (Status.CONFIRMED, Status.OFFERED)
+    # A held place (sign-up not yet confirmed from the e-mail) is kept from others until it
+    # is confirmed or its hold ends.
+    HOLDS_A_PLACE = (Status.CONFIRMED, Status.OFFERED, Status.HELD)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
@@ -338,6 +358,7 @@ class Registration(models.Model):
     consent = models.BooleanField(_("guardian's consent"), default=False)
     language = models.CharField(_("language"), max_length=8, default="en")
     created_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    # When an offered place, or a held place not yet confirmed, passes on.
     offer_expires_at = models.DateTimeField(_("offer ends"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)

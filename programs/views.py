@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.errors import DomainError
 from portal.forms import add_domain_errors
 from portal.models import Neighborhood
 from portal.public_forms import public_form
@@ -150,18 +151,19 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
         form = RegistrationForm(request.POST or None, event=event)
         if request.method == "POST" and form.is_valid():
             try:
-                registration = registrations.registration_create(
+                registrations.registration_create(
                     event_id=event.pk,
                     language=translation.get_language() or "en",
                     **form.cleaned_data,
                 )
+            except DomainError as error:
+                if error.domain_code in SAME_AS_SENT:
+                    return _sign_up_sent(request, event, form.cleaned_data["email"])
+                add_domain_errors(form, error)
             except ValidationError as error:
                 add_domain_errors(form, error)
             else:
-                return redirect(
-                    "programs:registration",
-                    token=registrations.registration_token(registration),
-                )
+                return _sign_up_sent(request, event, form.cleaned_data["email"])
         if request.method == "POST":
             form.mark_errors()
     elif request.method == "POST":
@@ -181,6 +183,23 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+# A repeated sign-up or one over the address's throttle gets the same page as a new one, so
+# the form tells nobody who has signed up (issue 13, finding 8).
+SAME_AS_SENT = {"duplicate", "throttled"}
+
+
+def _sign_up_sent(request: HttpRequest, event: Event, email: str) -> HttpResponse:
+    """After the sign-up form: "check your e-mail". The page never shows the sign-up's own
+    link, which only the address's owner receives (it is what confirms the place)."""
+    response = render(
+        request,
+        "programs/registration.html",
+        {"sent": True, "event": event, "email": email, "hold_hours": registrations.HOLD_HOURS},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def registration(request: HttpRequest, token: str) -> HttpResponse:
     """The person's own sign-up: its status, and buttons to claim an offer or cancel."""
@@ -194,6 +213,8 @@ def registration(request: HttpRequest, token: str) -> HttpResponse:
         try:
             if action == "cancel":
                 current = registrations.registration_cancel(registration_id=current.pk)
+            elif action == "confirm":
+                current = registrations.registration_confirm(registration_id=current.pk)
             elif action == "claim":
                 current = registrations.registration_claim(registration_id=current.pk)
             else:
@@ -266,28 +287,48 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _subscription_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, "programs/subscription.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation link: a page with one button. Opening it (as mail scanners do)
+    changes nothing; the button's POST (with the page's CSRF token) confirms."""
     try:
-        subscription = neighborhoods.subscription_confirm(token=token)
+        if request.method == "POST":
+            subscription = neighborhoods.subscription_confirm(token=token)
+            state = "confirmed"
+        else:
+            subscription = neighborhoods.subscription_from_token(token, "confirm")
+            state = "confirm" if subscription and not subscription.confirmed_at else "confirmed"
+            if subscription is None:
+                raise ValidationError(_("This subscription no longer exists."), code="not_found")
     except ValidationError as error:
-        return render(request, "programs/subscription.html", {"error": error}, status=400)
-    return render(
-        request,
-        "programs/subscription.html",
-        {"neighborhood": subscription.neighborhood, "state": "confirmed"},
+        return _subscription_page(request, {"error": error}, status=400)
+    return _subscription_page(
+        request, {"neighborhood": subscription.neighborhood, "state": state, "token": token}
     )
 
 
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without our CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the e-mail: the link alone unsubscribes (the signed token is the proof)."""
+    """The unsubscribe link: opening it shows one button and changes nothing (mail scanners
+    open links); any POST to it unsubscribes, the button's as a mail client's RFC 8058
+    `List-Unsubscribe=One-Click` (the signed token is the proof)."""
     try:
-        neighborhood = neighborhoods.subscription_cancel(token=token)
+        if request.method == "POST":
+            neighborhood = neighborhoods.subscription_cancel(token=token)
+            state = "unsubscribed"
+        else:
+            subscription = neighborhoods.subscription_from_token(token, "unsubscribe")
+            neighborhood = subscription.neighborhood if subscription else None
+            state = "unsubscribe" if subscription else "unsubscribed"
     except ValidationError as error:
-        return render(request, "programs/subscription.html", {"error": error}, status=400)
-    return render(
-        request,
-        "programs/subscription.html",
-        {"neighborhood": neighborhood, "state": "unsubscribed"},
+        return _subscription_page(request, {"error": error}, status=400)
+    return _subscription_page(
+        request, {"neighborhood": neighborhood, "state": state, "token": token}
     )

@@ -4,6 +4,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -26,18 +27,52 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class PendingFilter(admin.SimpleListFilter):
+    title = _("waiting for approval")
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(pending_change=None)
+        if self.value() == "no":
+            return queryset.filter(pending_change=None)
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(AuditedModelAdmin, TranslationAdmin):
-    list_display = ["title", "starts_at", "program", "neighborhood", "status", "capacity", "taken"]
-    list_filter = ["status", "program", "neighborhood", "registration"]
+    list_display = [
+        "title",
+        "starts_at",
+        "program",
+        "neighborhood",
+        "status",
+        "capacity",
+        "taken",
+        "awaiting_approval",
+    ]
+    list_filter = [PendingFilter, "status", "program", "neighborhood", "registration"]
     search_fields = ["title", "place_name", "address"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["neighborhood"]
-    readonly_fields = ["status", "previous_starts_at"]
+    readonly_fields = ["status", "previous_starts_at", "pending_summary"]
     inlines = [RegistrationInline]
-    actions = ["cancel_selected"]
+    actions = ["cancel_selected", "approve_pending", "reject_pending"]
     fieldsets = [
+        (
+            _("Waiting for approval"),
+            {
+                "fields": ["pending_summary"],
+                "description": _(
+                    "An officer's new event, or change to a published event, of a program "
+                    "waits for a publisher's approval. The public sees the event as it was."
+                ),
+            },
+        ),
         (None, {"fields": ["title", "slug", "program", "neighborhood", "description"]}),
         (
             _("When"),
@@ -79,13 +114,71 @@ class EventAdmin(AuditedModelAdmin, TranslationAdmin):
     def taken(self, obj):
         return obj.taken_count
 
+    @admin.display(description=_("waiting for approval"), boolean=True)
+    def awaiting_approval(self, obj):
+        return bool(obj.pending_change)
+
+    @admin.display(description=_("change waiting for approval"))
+    def pending_summary(self, obj):
+        if obj is None or not obj.pending_change:
+            return _("Nothing is waiting.")
+        rows = format_html_join(
+            "", "<li><code>{}</code>: {}</li>", sorted(obj.pending_change.items())
+        )
+        who = getattr(obj.pending_author, "username", "")
+        return format_html_join("", "<p>{}</p><ul>{}</ul>", [(who, rows)])
+
+    def has_publish_permission(self, request):
+        return publishing.is_publisher(request.user)
+
     def save_model(self, request, obj, form, change):
         try:
-            events.event_update(actor=request.user, event=obj, changed_fields=form.changed_data)
+            saved = events.event_update(
+                actor=request.user, event=obj, changed_fields=form.changed_data
+            )
         except DomainError as error:
             if error.domain_code in ("not_assigned", "forbidden"):
                 raise PermissionDenied from error
             raise
+        if saved.pending_change and saved.pending_author_id == request.user.pk:
+            self.message_user(
+                request,
+                _(
+                    "Your change waits for a publisher's approval; the public sees the event "
+                    "as it was."
+                ),
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Approve the selected events' pending changes"), permissions=["publish"]
+    )
+    def approve_pending(self, request, queryset):
+        count = 0
+        for event in queryset.exclude(pending_change=None):
+            events.event_change_approve(actor=request.user, event=event)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d change approved.", "%(count)d changes approved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Send the selected events' pending changes back"), permissions=["publish"]
+    )
+    def reject_pending(self, request, queryset):
+        count = 0
+        for event in queryset.exclude(pending_change=None):
+            events.event_change_reject(actor=request.user, event=event)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d change sent back.", "%(count)d changes sent back.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Cancel the selected events and tell everyone signed up"))
     def cancel_selected(self, request, queryset):

@@ -41,6 +41,27 @@ def _next(weekday: int, weeks: int = 0):
     return today + timedelta(days=days + 7 * weeks)
 
 
+# Earlier demos named two programs differently; loading the demo renames those rows in place
+# (their events, sign-ups and revisions stay), and drops the partners the new text no longer
+# names. Old slug: new slug.
+RENAMED_PROGRAMS = {"bridges": "prosper", "step-away": "project-longevity"}
+RENAMED_EVENTS = {"step-away-community-night": "project-longevity-community-night"}
+
+
+def _rename_old_demo() -> None:
+    partners = {data["slug"]: {p[0] for p in data["partners"]} for data in PROGRAMS}
+    for old, new in RENAMED_PROGRAMS.items():
+        program = Program.objects.filter(slug=old).first()
+        if program is None or Program.objects.filter(slug=new).exists():
+            continue
+        program.slug = new
+        program.save(update_fields=["slug"])
+        program.partners.exclude(name__in=partners.get(new, set())).delete()
+    for old, new in RENAMED_EVENTS.items():
+        if not Event.objects.filter(slug=new).exists():
+            Event.objects.filter(slug=old).update(slug=new)
+
+
 def load_demo() -> None:
     community_officer, _ = Officer.objects.update_or_create(
         email="community@police.eastbrook.example",
@@ -53,6 +74,7 @@ def load_demo() -> None:
             "phone": "(860) 555-0160",
         },
     )
+    _rename_old_demo()
     programs = {}
     now = timezone.now()
     for data in PROGRAMS:
@@ -175,10 +197,10 @@ def load_demo() -> None:
             "max_age": 12,
         },
         {
-            "slug": "step-away-community-night",
-            "program": programs["step-away"],
-            "title_en": "Step Away community night",
-            "title_es": "Noche comunitaria de Paso al Frente",
+            "slug": "project-longevity-community-night",
+            "program": programs["project-longevity"],
+            "title_en": "Project Longevity community night",
+            "title_es": "Noche comunitaria de Project Longevity",
             "description_en": "Meet the outreach workers and hear from families who lost someone "
             "to violence. Dinner served.",
             "description_es": "Conozca a los trabajadores de calle y escuche a familias que "

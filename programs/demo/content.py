@@ -114,87 +114,91 @@ cancelar si cambian sus planes. Cuando una sesión está llena, puede anotarse e
 espera: si se libera un lugar, le escribimos a la siguiente familia de la lista.
 """
 
-STEP_AWAY_EN = """\
-Step Away is Eastbrook's answer to group and gang violence. Community leaders, outreach
-workers, families of victims and police speak with one clear voice: the shooting has to stop,
-and help is here for anyone ready to walk away from it.
+PROJECT_LONGEVITY_EN = """\
+Project Longevity is Eastbrook's part in a statewide effort to reduce serious group violence.
+It works by focused deterrence: instead of sweeping whole neighborhoods, it speaks directly to
+the small number of people involved with groups that drive most shootings, and gives them a
+real choice.
 
 ## How it works
 
-- **Call-ins.** A small number of people most at risk are invited to a meeting where mothers,
-  faith leaders and former members speak first. The message is respect, a warning, and an
-  offer of help.
-- **Services.** Job training, a paid first job, help going back to school, housing and
-  counseling, with an outreach worker at your side.
-- **Focus.** When a group keeps shooting, the whole group gets our attention, not the whole
-  neighborhood.
+- **A direct message.** People in groups that are involved in violence are invited to a
+  meeting. Families who lost someone, clergy, people who left that life and police speak
+  plainly: the violence has to end, and help is ready now.
+- **Services and support.** Anyone who asks gets a navigator who helps with a job or job
+  training, going back to school, housing, counseling, and getting documents in order.
+- **Consequences for the group.** If a group keeps up the violence, it is the group that
+  gets the attention of police and prosecutors, not the whole street.
 
-## Want out?
+## Ready for a change?
 
-Call or text the outreach line, or ask any officer to put you in touch. What you say to an
-outreach worker stays with them.
+Call or text the navigator line, or ask any officer to put you in touch. You do not have to
+come to a meeting to get help.
 """
 
-STEP_AWAY_ES = """\
-Paso al Frente es la respuesta de Eastbrook a la violencia de grupos y pandillas. Líderes
-comunitarios, trabajadores de calle, familias de víctimas y la policía hablan con una sola voz:
-los disparos tienen que parar, y hay ayuda para quien esté listo para alejarse.
+PROJECT_LONGEVITY_ES = """\
+Project Longevity es la parte de Eastbrook en un esfuerzo de todo el estado para reducir la
+violencia grave entre grupos. Funciona por disuasión focalizada: en lugar de actuar sobre
+vecindarios enteros, habla directamente con las pocas personas vinculadas a los grupos que
+causan la mayoría de los tiroteos, y les ofrece una opción real.
 
 ## Cómo funciona
 
-- **Reuniones de llamado.** Se invita a un grupo pequeño de personas en mayor riesgo a una
-  reunión donde primero hablan madres, líderes religiosos y antiguos miembros. El mensaje es
-  respeto, una advertencia y una oferta de ayuda.
-- **Servicios.** Capacitación laboral, un primer empleo pagado, ayuda para volver a estudiar,
-  vivienda y consejería, con un trabajador de calle a su lado.
-- **Enfoque.** Cuando un grupo sigue disparando, todo el grupo recibe nuestra atención, no todo
-  el vecindario.
+- **Un mensaje directo.** Se invita a una reunión a personas de grupos vinculados a la
+  violencia. Familias que perdieron a alguien, líderes religiosos, personas que dejaron esa
+  vida y la policía hablan con claridad: la violencia tiene que terminar, y la ayuda está lista
+  ahora.
+- **Servicios y apoyo.** Quien lo pida tiene un acompañante que le ayuda con un empleo o una
+  capacitación, volver a estudiar, vivienda, consejería y poner en orden sus documentos.
+- **Consecuencias para el grupo.** Si un grupo sigue con la violencia, es el grupo el que
+  recibe la atención de la policía y la fiscalía, no toda la calle.
 
-## ¿Quiere salir?
+## ¿Listo para un cambio?
 
-Llame o envíe un mensaje a la línea de apoyo, o pídale a cualquier agente que lo ponga en
-contacto. Lo que usted le diga a un trabajador de calle se queda con él.
+Llame o envíe un mensaje a la línea de acompañantes, o pídale a cualquier agente que lo ponga
+en contacto. No hace falta ir a una reunión para recibir ayuda.
 """
 
-BRIDGES_EN = """\
-Bridges pairs a police officer with a probation officer to visit people on probation at home,
-together, in their first year back. The aim is simple: fewer people going back to prison and
-safer streets for everyone.
+PROSPER_EN = """\
+PROSPER opens doors for young people aged 14 to 24 in Eastbrook. Officers and community
+partners offer mentoring, a first paid job and a way into training, so that a young person has
+more people in their corner and more choices in front of them.
 
-## What a visit is like
+## What it offers
 
-The visit is a conversation with the person and their family: work, school, health, housing,
-and what is getting in the way. The team brings phone numbers and appointments, not just
-rules.
+- **A mentor.** A trained adult from a partner organization or the department who meets with
+  you every week, for at least a year.
+- **Work.** Paid summer and after-school jobs with local employers, and help writing a resume
+  and getting ready for an interview.
+- **Learning.** Tutoring, help finishing high school or a GED, and visits to the community
+  college and the trades.
+- **Belonging.** Trips, service projects and sports with other young people in the program.
 
-## Help on offer
+## Joining
 
-- Job readiness classes and introductions to local employers
-- Treatment for addiction and mental health, with a ride to the first appointment
-- Help getting an ID, a driver's license back, or a place to live
-- Support for families, including children's programs through PAL
-
-Families can ask for a visit too: call the Community Services number.
+Young people can sign up themselves; parents, teachers, coaches and officers can suggest
+someone. Call the Community Services number or come to an information evening.
 """
 
-BRIDGES_ES = """\
-Puentes une a un agente de policía con un oficial de libertad condicional para visitar juntos,
-en casa, a las personas en libertad condicional durante su primer año. El objetivo es sencillo:
-que menos personas vuelvan a prisión y que las calles sean más seguras para todos.
+PROSPER_ES = """\
+PROSPER abre puertas a jóvenes de 14 a 24 años en Eastbrook. Agentes y organizaciones de la
+comunidad ofrecen mentoría, un primer empleo pagado y una entrada a la capacitación, para que
+cada joven tenga más personas de su lado y más opciones por delante.
 
-## Cómo es una visita
+## Qué ofrece
 
-La visita es una conversación con la persona y su familia: trabajo, escuela, salud, vivienda y
-lo que se interpone en el camino. El equipo trae teléfonos y citas, no solo reglas.
+- **Un mentor.** Un adulto capacitado, de una organización aliada o del departamento, que se
+  reúne con usted cada semana durante al menos un año.
+- **Trabajo.** Empleos pagados en verano y después de clases con empleadores locales, y ayuda
+  para escribir un currículum y preparar una entrevista.
+- **Aprendizaje.** Tutorías, ayuda para terminar la secundaria o el GED, y visitas al colegio
+  comunitario y a los oficios.
+- **Pertenencia.** Salidas, proyectos de servicio y deportes con otros jóvenes del programa.
 
-## Ayuda disponible
+## Cómo unirse
 
-- Clases de preparación laboral y contactos con empleadores locales
-- Tratamiento de adicciones y salud mental, con transporte a la primera cita
-- Ayuda para sacar una identificación, recuperar la licencia de conducir o encontrar vivienda
-- Apoyo para las familias, incluidos programas para niños a través de PAL
-
-Las familias también pueden pedir una visita: llame al número de Servicios Comunitarios.
+Los jóvenes pueden inscribirse por su cuenta; padres, maestros, entrenadores y agentes pueden
+proponer a alguien. Llame al número de Servicios Comunitarios o venga a una noche informativa.
 """
 
 PROGRAMS = [
@@ -251,46 +255,53 @@ PROGRAMS = [
         ],
     },
     {
-        "slug": "step-away",
+        "slug": "prosper",
         "order": 30,
-        "title_en": "Step Away: a way out of group violence",
-        "title_es": "Paso al Frente: una salida de la violencia de grupos",
-        "summary_en": "Community members, service providers and police offer jobs, school and "
-        "housing to people ready to step away from violence.",
-        "summary_es": "Vecinos, proveedores de servicios y policía ofrecen empleo, estudios y "
-        "vivienda a quienes estén listos para dejar la violencia.",
-        "body_en": STEP_AWAY_EN,
-        "body_es": STEP_AWAY_ES,
+        "title_en": "PROSPER: mentoring and opportunity for young people",
+        "title_es": "PROSPER: mentoría y oportunidades para jóvenes",
+        "summary_en": "Mentors, paid jobs and a way into training for young people aged 14 to "
+        "24, with our community partners.",
+        "summary_es": "Mentores, empleos pagados y una entrada a la capacitación para jóvenes "
+        "de 14 a 24 años, con nuestros aliados de la comunidad.",
+        "body_en": PROSPER_EN,
+        "body_es": PROSPER_ES,
         "officer": "community@police.eastbrook.example",
         "partners": [
             (
-                "Capitol Region Outreach",
-                "Street outreach workers who know the neighborhoods.",
-                "Trabajadores de calle que conocen los vecindarios.",
-                "https://outreach.eastbrook.example",
-                "#8b0a03",
+                "Eastbrook Youth Employment Network",
+                "Finds summer and after-school jobs with local employers.",
+                "Consigue empleos de verano y después de clases con empleadores locales.",
+                "https://youthjobs.eastbrook.example",
+                "#4d8055",
+            ),
+            (
+                "Eastbrook Community College",
+                "Tutoring, campus visits and a first course free.",
+                "Tutorías, visitas al campus y un primer curso gratis.",
+                "https://college.eastbrook.example",
+                "#1a4480",
             ),
         ],
     },
     {
-        "slug": "bridges",
+        "slug": "project-longevity",
         "order": 40,
-        "title_en": "Bridges: police and probation together",
-        "title_es": "Puentes: policía y libertad condicional juntos",
-        "summary_en": "Officers and probation staff visit people on probation and their "
-        "families together, to connect them with help and keep them on track.",
-        "summary_es": "Agentes y oficiales de libertad condicional visitan juntos a las personas "
-        "en libertad condicional y a sus familias para conectarlas con ayuda.",
-        "body_en": BRIDGES_EN,
-        "body_es": BRIDGES_ES,
+        "title_en": "Project Longevity: reducing group violence",
+        "title_es": "Project Longevity: menos violencia entre grupos",
+        "summary_en": "A focused effort against group violence: a direct message, and services "
+        "and support for anyone ready to leave it behind.",
+        "summary_es": "Un esfuerzo focalizado contra la violencia entre grupos: un mensaje "
+        "directo, y servicios y apoyo para quien esté listo para dejarla atrás.",
+        "body_en": PROJECT_LONGEVITY_EN,
+        "body_es": PROJECT_LONGEVITY_ES,
         "officer": "community@police.eastbrook.example",
         "partners": [
             (
-                "State Judicial Branch, Adult Probation",
-                "Assigns a probation officer to every Bridges team.",
-                "Asigna un oficial de libertad condicional a cada equipo de Puentes.",
-                "https://probation.example",
-                "#565c65",
+                "Capitol Region Outreach",
+                "Navigators and street outreach workers who know the neighborhoods.",
+                "Acompañantes y trabajadores de calle que conocen los vecindarios.",
+                "https://outreach.eastbrook.example",
+                "#8b0a03",
             ),
         ],
     },

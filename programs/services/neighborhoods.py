@@ -6,6 +6,13 @@ Rules:
 - A resident subscribes with an e-mail address and confirms from a link we send (so nobody is
   subscribed by someone else); every message carries a one-click unsubscribe link (signed), and
   unsubscribing needs nothing else. Subscribers hear of new meetings and new progress notes.
+- The confirmation e-mail goes at most once a day per address and neighborhood (outbox
+  dedupe key with the day), and at most SUBSCRIBE_LIMIT an hour per address across
+  neighborhoods (programs/services/throttles.py): the form cannot flood a mailbox. The page
+  says the same whatever the address's state, so it tells nobody who is subscribed.
+- The links open a page with a button; only the button's POST confirms or unsubscribes (mail
+  scanners open links). A mail client's RFC 8058 one-click POST to the unsubscribe link works
+  too (issue 13, finding 8).
 """
 
 from django.db import transaction
@@ -16,12 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
 from portal.links import SignedLink, absolute_url
-from portal.localtime import department_zone
+from portal.localtime import department_zone, local_today
 from portal.models import Neighborhood, Notification
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
 from programs.models import Event, Problem, ProblemNote, Subscription
 from programs.services.publishing import content_changed
+from programs.services.throttles import address_allowed
+
+SUBSCRIBE_LIMIT = 5  # confirmation e-mails an hour per address, all neighborhoods together
 
 # Confirm and unsubscribe links carry [subscription id, purpose], so one is never the other.
 # The salt is part of every link already sent.
@@ -89,7 +99,9 @@ def _send(subscription: Subscription, kind: str, subject: str, context: dict, de
 
 @transaction.atomic
 def subscription_request(*, neighborhood: Neighborhood, email: str, language: str) -> Subscription:
-    """Ask to subscribe: sends a confirmation link (again, if asked again)."""
+    """Ask to subscribe: sends a confirmation link, at most once a day per address and
+    neighborhood and SUBSCRIBE_LIMIT an hour per address. The caller answers the same page
+    whatever happened here."""
     subscription, created = Subscription.objects.get_or_create(
         neighborhood=neighborhood,
         email=email.strip().lower(),
@@ -97,9 +109,14 @@ def subscription_request(*, neighborhood: Neighborhood, email: str, language: st
     )
     if not created and subscription.confirmed_at:
         return subscription  # already subscribed: say nothing that reveals it
+    dedupe = f"programs:subscribe:{subscription.pk}:{local_today().isoformat()}"
+    if Notification.objects.filter(dedupe_key=dedupe).exists():
+        return subscription  # one confirmation e-mail a day is enough
+    if not address_allowed(scope="subscribe", email=subscription.email, limit=SUBSCRIBE_LIMIT):
+        return subscription
     subscription.language = language
     subscription.save(update_fields=["language"])
-    _send(subscription, "confirm", _("Please confirm your subscription"), {}, None)
+    _send(subscription, "confirm", _("Please confirm your subscription"), {}, dedupe)
     return subscription
 
 

@@ -12,6 +12,14 @@ Rules (department policy for community events):
   registered: programs/services/events.py). All messages go through the outbox, with dedupe
   keys where a job may repeat.
 - Links in e-mails carry a signed token; anyone holding it may cancel that one sign-up.
+- A new sign-up with a place free *holds* it: the place is confirmed only when the person
+  presses the button on the page the e-mail links to (proof that the address is theirs; the
+  page that answers the form never shows that link). A hold not confirmed within HOLD_HOURS
+  (or by the start) ends without another e-mail and the place passes on. A waiting-list
+  sign-up needs no confirming: its place comes only through the claim link in an e-mail.
+- One sign-up per address (and youth) per event; at most SIGN_UP_LIMIT sign-ups an hour per
+  address (programs/services/throttles.py), counted only once the form is valid
+  (issue 13, finding 8).
 """
 
 from datetime import timedelta
@@ -30,8 +38,11 @@ from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
 from programs.models import Event, Registration
 from programs.services.publishing import content_changed
+from programs.services.throttles import address_allowed
 
 OFFER_HOURS = 24
+HOLD_HOURS = 24
+SIGN_UP_LIMIT = 10  # sign-ups an hour per e-mail address, all events together
 REMINDER_HOURS = 24
 # The link in every sign-up e-mail: whoever holds it may see, claim or cancel that one sign-up.
 # The salt is part of every link already sent.
@@ -39,7 +50,7 @@ REGISTRATION_LINK = SignedLink(salt="programs.registration")
 R = Registration.Status
 # What a new sign-up's audit entry says, by the status it gets.
 CREATED_ACTIONS = {
-    R.CONFIRMED: "programs.registration.confirmed",
+    R.HELD: "programs.registration.held",
     R.WAITING: "programs.registration.waitlisted",
 }
 
@@ -85,6 +96,8 @@ def registration_notify(
                 "cancel_url": _link("programs:registration-cancel", registration),
                 "claim_url": _link("programs:registration-claim", registration),
                 "offer_hours": OFFER_HOURS,
+                "hold_hours": HOLD_HOURS,
+                "confirm_url": _link("programs:registration", registration),
                 "tz": department_zone(),
             },
         )
@@ -152,7 +165,7 @@ def registration_create(
     duplicate = event.registrations.filter(
         email__iexact=email.strip(),
         youth_name__iexact=youth_name.strip(),
-        status__in=[R.CONFIRMED, R.OFFERED, R.WAITING],
+        status__in=[R.HELD, R.CONFIRMED, R.OFFERED, R.WAITING],
     )
     if duplicate.exists():
         raise DomainError(
@@ -160,10 +173,17 @@ def registration_create(
             code="duplicate",
             field="email",
         )
+    if not address_allowed(scope="sign-up", email=email, limit=SIGN_UP_LIMIT):
+        raise DomainError(
+            _("Too many sign-ups from this e-mail address. Please try again in an hour."),
+            code="throttled",
+            field="email",
+        )
     full = event.capacity is not None and _places_taken(event) >= event.capacity
     registration = Registration(
         event=event,
-        status=R.WAITING if full else R.CONFIRMED,
+        status=R.WAITING if full else R.HELD,
+        offer_expires_at=None if full else min(now + timedelta(hours=HOLD_HOURS), event.starts_at),
         name=name.strip(),
         email=email.strip(),
         phone=phone.strip(),
@@ -185,12 +205,47 @@ def registration_create(
     if full:
         registration_notify(registration, "waiting", _("You are on the waiting list"))
     else:
-        registration_notify(registration, "confirmed", _("You are signed up"))
+        registration_notify(registration, "held", _("Please confirm your place"))
     transaction.on_commit(content_changed)
     return registration
 
 
-def _offer_next(event: Event, now) -> list[Registration]:
+@transaction.atomic
+def registration_confirm(*, registration_id) -> Registration:
+    """The button on the page the sign-up e-mail links to: a held place becomes the
+    person's. Confirming twice is the same as once."""
+    registration = Registration.objects.get(pk=registration_id)
+    event = event_lock(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    registration.event = event
+    if registration.status == R.CONFIRMED:
+        return registration
+    now = timezone.now()
+    if registration.status != R.HELD or (
+        registration.offer_expires_at and registration.offer_expires_at <= now
+    ):
+        raise DomainError(
+            _("This place was not confirmed in time and has passed on. You can sign up again."),
+            code="hold_expired",
+        )
+    if event.is_cancelled:
+        raise DomainError(_("This event has been cancelled."), code="cancelled")
+    registration.status = R.CONFIRMED
+    registration.offer_expires_at = None
+    registration.save(update_fields=["status", "offer_expires_at"])
+    audit_record(
+        actor=None,
+        actor_label="public",
+        action="programs.registration.confirmed",
+        target=registration,
+        detail={"event": event.pk},
+    )
+    registration_notify(registration, "confirmed", _("You are signed up"))
+    transaction.on_commit(content_changed)
+    return registration
+
+
+def waiting_list_advance(event: Event, now) -> list[Registration]:
     """With the event locked: offer freed places to the first people waiting."""
     offered = []
     if event.is_cancelled or event.starts_at <= now:
@@ -246,7 +301,7 @@ def registration_cancel(*, registration_id, actor=None) -> Registration:
         detail={"event": event.pk},
     )
     registration_notify(registration, "cancelled", _("Your sign-up is cancelled"))
-    _offer_next(event, now)
+    waiting_list_advance(event, now)
     transaction.on_commit(content_changed)
     return registration
 
@@ -286,11 +341,12 @@ def registration_claim(*, registration_id) -> Registration:
 
 
 def offers_expire(*, now=None) -> int:
-    """Beat: end unclaimed offers and pass each place on. Idempotent."""
+    """Beat: end unclaimed offers and unconfirmed holds, and pass each place on. Idempotent.
+    A hold that ends gets no e-mail: nobody confirmed that the address wanted one."""
     now = now or timezone.now()
     expired = 0
     due = (
-        Registration.objects.filter(status=R.OFFERED, offer_expires_at__lte=now)
+        Registration.objects.filter(status__in=[R.OFFERED, R.HELD], offer_expires_at__lte=now)
         .values_list("event_id", flat=True)
         .distinct()
     )
@@ -298,10 +354,21 @@ def offers_expire(*, now=None) -> int:
         with transaction.atomic():
             event = event_lock(event_id)
             for registration in event.registrations.select_for_update().filter(
-                status=R.OFFERED, offer_expires_at__lte=now
+                status__in=[R.OFFERED, R.HELD], offer_expires_at__lte=now
             ):
+                was_held = registration.status == R.HELD
                 registration.status = R.EXPIRED
                 registration.save(update_fields=["status"])
+                expired += 1
+                if was_held:
+                    audit_record(
+                        actor=None,
+                        actor_label="sign-ups",
+                        action="programs.registration.hold_expired",
+                        target=registration,
+                        detail={"event": event.pk},
+                    )
+                    continue
                 audit_record(
                     actor=None,
                     actor_label="waiting list",
@@ -315,8 +382,7 @@ def offers_expire(*, now=None) -> int:
                     _("Your offer has ended"),
                     dedupe=f"programs:expired:{registration.pk}",
                 )
-                expired += 1
-            _offer_next(event, now)
+            waiting_list_advance(event, now)
             transaction.on_commit(content_changed)
     return expired
 

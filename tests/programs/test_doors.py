@@ -154,7 +154,7 @@ def _move_event(door, client, actor, event, days, note=""):
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_moving_an_event_tells_the_people_signed_up(door, client, officer):
+def test_moving_an_event_tells_the_people_signed_up(door, client, officer, publisher):
     event = EventFactory(
         program=ProgramFactory(editors=[officer]), registration=Event.Registration.SIMPLE
     )
@@ -163,13 +163,19 @@ def test_moving_an_event_tells_the_people_signed_up(door, client, officer):
     RegistrationFactory(event=event, email="c@example.org", status=Registration.Status.CANCELLED)
     old_start = event.starts_at
     new_start = _move_event(door, client, officer, event, days=2, note="The gym is painted.")
+    # An officer's change to a program's event waits for a publisher (issue 13).
+    event.refresh_from_db()
+    assert event.starts_at == old_start and event.pending_change
+    assert not Notification.objects.filter(subject__startswith="New date").exists()
+    events.event_change_approve(actor=publisher, event=event)
     event.refresh_from_db()
     assert event.status == Event.Status.RESCHEDULED and event.sequence == 1
     assert event.starts_at == new_start and event.previous_starts_at == old_start
     notices = Notification.objects.filter(subject__startswith="New date")
     assert set(notices.values_list("recipient", flat=True)) == {"a@example.org", "b@example.org"}
     assert all("The gym is painted." in notice.body for notice in notices)
-    assert AuditEntry.objects.filter(action="programs.event.rescheduled", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.event.proposed", actor=officer).exists()
+    assert AuditEntry.objects.filter(action="programs.event.rescheduled", actor=publisher).exists()
 
 
 @pytest.mark.parametrize("door", DOORS)

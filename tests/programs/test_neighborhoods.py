@@ -39,7 +39,7 @@ def test_subscription_needs_confirming_and_every_message_can_stop_it_with_one_cl
     )
     assert response.status_code == 200
     confirm = Notification.objects.get(recipient="ana@example.org")
-    client.get(_link(confirm.body, "confirm"))
+    client.post(_link(confirm.body, "confirm"))  # the button on the link's page
     subscription = Subscription.objects.get()
     assert subscription.confirmed_at is not None
 

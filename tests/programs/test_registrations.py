@@ -64,7 +64,7 @@ def test_youth_sign_up_needs_age_in_range_guardian_and_consent_and_keeps_what_wa
     assert not Registration.objects.exists()
 
 
-def test_youth_sign_up_confirms_and_e_mails_a_cancel_link_in_the_residents_language(client):
+def test_youth_sign_up_is_held_and_e_mails_a_confirm_link_in_the_residents_language(client):
     event = _youth_event()
     response = client.post(
         f"/es{event.get_absolute_url()}",
@@ -77,22 +77,28 @@ def test_youth_sign_up_confirms_and_e_mails_a_cancel_link_in_the_residents_langu
             "phone": "",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Revise su correo" in response.content.decode()
     registration = Registration.objects.get()
-    assert registration.status == R.CONFIRMED and registration.youth_age == 12
+    assert registration.status == R.HELD and registration.youth_age == 12
     assert registration.language == "es"
     mail = Notification.objects.get(recipient="parent@example.org")
-    assert "Tiene un lugar en este evento." in mail.body
     token = registrations.registration_token(registration)
+    assert f"/es/events/signup/{token}/" in mail.body
     assert f"/es/events/cancel/{token}/" in mail.body
-    page = client.get(response["Location"]).content.decode()
+    client.post(f"/es/events/signup/{token}/", {"action": "confirm"})
+    page = client.get(f"/es/events/signup/{token}/").content.decode()
     assert "Sam Lee tiene un lugar." in page
+    mail = Notification.objects.get(
+        recipient="parent@example.org", subject__startswith="Está inscrito"
+    )
+    assert "Tiene un lugar en este evento." in mail.body
 
 
 def test_a_full_event_puts_the_next_person_on_the_waiting_list():
     event = EventFactory(registration=Event.Registration.SIMPLE, capacity=2)
     statuses = [_sign_up(event, n).status for n in range(4)]
-    assert statuses == [R.CONFIRMED, R.CONFIRMED, R.WAITING, R.WAITING]
+    assert statuses == [R.HELD, R.HELD, R.WAITING, R.WAITING]
     assert event.places_left == 0
 
 
@@ -125,8 +131,8 @@ def test_capacity_is_never_exceeded_under_concurrent_sign_ups(on_postgresql):
         thread.start()
     for thread in threads:
         thread.join()
-    assert codes == [302] * people
-    assert Registration.objects.filter(event=event, status=R.CONFIRMED).count() == 3
+    assert codes == [200] * people
+    assert Registration.objects.filter(event=event, status=R.HELD).count() == 3
     assert Registration.objects.filter(event=event, status=R.WAITING).count() == people - 3
 
 
