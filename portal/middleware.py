@@ -11,8 +11,8 @@ from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from portal.localtime import department_zone
 from portal.redirects import is_local_location
-from portal.selectors import department_get
 from portal.views import service_unavailable
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class DepartmentTimezoneMiddleware:
 
     def __call__(self, request):
         try:
-            timezone.activate(zoneinfo.ZoneInfo(department_get().time_zone))
+            timezone.activate(department_zone())
         except (OperationalError, InterfaceError):
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
         except Exception:

@@ -214,35 +214,15 @@ def registration_create(
 def registration_confirm(*, registration_id) -> Registration:
     """The button on the page the sign-up e-mail links to: a held place becomes the
     person's. Confirming twice is the same as once."""
-    registration = Registration.objects.get(pk=registration_id)
-    event = event_lock(registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration_id)
-    registration.event = event
-    if registration.status == R.CONFIRMED:
-        return registration
-    now = timezone.now()
-    if registration.status != R.HELD or (
-        registration.offer_expires_at and registration.offer_expires_at <= now
-    ):
-        raise DomainError(
+    return _place_take(
+        registration_id=registration_id,
+        held_as=R.HELD,
+        action="programs.registration.confirmed",
+        too_late=DomainError(
             _("This place was not confirmed in time and has passed on. You can sign up again."),
             code="hold_expired",
-        )
-    if event.is_cancelled:
-        raise DomainError(_("This event has been cancelled."), code="cancelled")
-    registration.status = R.CONFIRMED
-    registration.offer_expires_at = None
-    registration.save(update_fields=["status", "offer_expires_at"])
-    audit_record(
-        actor=None,
-        actor_label="public",
-        action="programs.registration.confirmed",
-        target=registration,
-        detail={"event": event.pk},
+        ),
     )
-    registration_notify(registration, "confirmed", _("You are signed up"))
-    transaction.on_commit(content_changed)
-    return registration
 
 
 def waiting_list_advance(event: Event, now) -> list[Registration]:
@@ -309,6 +289,20 @@ def registration_cancel(*, registration_id, actor=None) -> Registration:
 @transaction.atomic
 def registration_claim(*, registration_id) -> Registration:
     """Take the place offered from the waiting list, while the offer lasts."""
+    return _place_take(
+        registration_id=registration_id,
+        held_as=R.OFFERED,
+        action="programs.registration.claimed",
+        too_late=DomainError(
+            _("This offer has ended and the place has passed to the next person."),
+            code="offer_expired",
+        ),
+    )
+
+
+def _place_take(*, registration_id, held_as, action: str, too_late: DomainError) -> Registration:
+    """A place held for someone (a hold to confirm, an offer to claim) becomes theirs, once,
+    while the hold lasts and the event stands. Call inside a transaction."""
     registration = Registration.objects.get(pk=registration_id)
     event = event_lock(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration_id)
@@ -316,13 +310,10 @@ def registration_claim(*, registration_id) -> Registration:
     if registration.status == R.CONFIRMED:
         return registration
     now = timezone.now()
-    if registration.status != R.OFFERED or (
+    if registration.status != held_as or (
         registration.offer_expires_at and registration.offer_expires_at <= now
     ):
-        raise DomainError(
-            _("This offer has ended and the place has passed to the next person."),
-            code="offer_expired",
-        )
+        raise too_late
     if event.is_cancelled:
         raise DomainError(_("This event has been cancelled."), code="cancelled")
     registration.status = R.CONFIRMED
@@ -331,7 +322,7 @@ def registration_claim(*, registration_id) -> Registration:
     audit_record(
         actor=None,
         actor_label="public",
-        action="programs.registration.claimed",
+        action=action,
         target=registration,
         detail={"event": event.pk},
     )
