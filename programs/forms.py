@@ -6,37 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import Event
 
 
-class UswdsFormMixin:
-    """USWDS classes on every widget, and each field tied to its hint and error by
-    aria-describedby, so a screen reader reads them with the field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "usa-checkbox__input")
-            else:
-                widget.attrs.setdefault("class", "usa-input")
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_hint"
-
-    def mark_errors(self) -> None:
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            described = [f"id_{name}_error"]
-            if self.fields[name].help_text:
-                described.append(f"id_{name}_hint")
-            widget.attrs["aria-describedby"] = " ".join(described)
-            widget.attrs["aria-invalid"] = "true"
-            css = widget.attrs.get("class", "")
-            if "usa-input" in css and "usa-input--error" not in css:
-                widget.attrs["class"] = css + " usa-input--error"
-
-
-class RegistrationForm(UswdsFormMixin, forms.Form):
+class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Your full name"), max_length=120)
     email = forms.EmailField(
         label=_("E-mail"),
@@ -87,7 +57,7 @@ class RegistrationForm(UswdsFormMixin, forms.Form):
                     widget.attrs["aria-describedby"] = f"id_{name}_hint"
 
 
-class SubscriptionForm(UswdsFormMixin, forms.Form):
+class SubscriptionForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail"),
         help_text=_("We will send a link to confirm. Every e-mail has a link to stop them."),

@@ -164,8 +164,6 @@ def event_detail(request: HttpRequest, key: str) -> HttpResponse:
                 add_domain_errors(form, error)
             else:
                 return _sign_up_sent(request, event, form.cleaned_data["email"])
-        if request.method == "POST":
-            form.mark_errors()
     elif request.method == "POST":
         return redirect(event)
     return render(
@@ -278,7 +276,6 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "programs/subscription.html", {"neighborhood": neighborhood, "state": "sent"}
         )
-    form.mark_errors()
     return render(
         request,
         "programs/subscription.html",

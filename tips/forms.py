@@ -12,35 +12,15 @@ from tips.services.intake import TEXT_LIMITS
 
 
 class DescribedForm(forms.Form):
-    """Ties each field's hint and error message to it (aria-describedby, aria-invalid)."""
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._describe()
-
-    def _describe(self):
-        for name, field in self.fields.items():
-            auto_id = self.auto_id % self.add_prefix(name)
-            ids = []
-            if field.help_text:
-                ids.append(f"{auto_id}-hint")
-            if name in (self._errors or {}):
-                ids.append(f"{auto_id}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids and not isinstance(field.widget, forms.RadioSelect | forms.HiddenInput):
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
+    """A tip line form whose fields may need adjusting at run time (`prepare`: help texts
+    worked out from the settings). The site's form renderer ties hints and errors to fields."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepare()
-        self._describe()
 
     def prepare(self):
-        """Adjust fields before they are described (help texts worked out at run time)."""
+        """Adjust fields once they exist."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
