@@ -226,6 +226,7 @@ def program_transition(
         raise DomainError(
             _("This page cannot go from “%(status)s” that way."),
             code="bad_transition",
+            conflict=True,
             params={"status": program.get_status_display()},
         )
     if step.needs_publisher and not is_publisher(actor):
@@ -329,6 +330,7 @@ def program_change_propose(
         raise DomainError(
             _("Only a published page takes pending changes; edit the draft itself."),
             code="bad_transition",
+            conflict=True,
         )
     program.revisions.filter(state__in=ProgramRevision.OPEN_STATES).update(
         state=ProgramRevision.State.SUPERSEDED
@@ -360,7 +362,9 @@ def program_change_submit(*, actor: AbstractBaseUser, revision: ProgramRevision)
             _("You may change only the programs you are assigned to."), code="not_assigned"
         )
     if revision.state not in (ProgramRevision.State.PENDING, ProgramRevision.State.RETURNED):
-        raise DomainError(_("This change is not waiting to be sent."), code="bad_transition")
+        raise DomainError(
+            _("This change is not waiting to be sent."), code="bad_transition", conflict=True
+        )
     revision.state = ProgramRevision.State.REVIEW
     revision.save(update_fields=["state"])
     audit_record(
@@ -379,7 +383,7 @@ def program_change_approve(*, actor: AbstractBaseUser, revision: ProgramRevision
     if not is_publisher(actor):
         raise DomainError(_("Only a publisher can approve or take down a page."), code="forbidden")
     if revision.state != ProgramRevision.State.REVIEW:
-        raise DomainError(_("This change is not in review."), code="bad_transition")
+        raise DomainError(_("This change is not in review."), code="bad_transition", conflict=True)
     changed = revisions.snapshot_apply(program, revision.snapshot)
     revision.state = ProgramRevision.State.APPROVED
     revision.save(update_fields=["state"])
@@ -409,7 +413,7 @@ def program_change_return(
     if not is_publisher(actor):
         raise DomainError(_("Only a publisher can approve or take down a page."), code="forbidden")
     if revision.state != ProgramRevision.State.REVIEW:
-        raise DomainError(_("This change is not in review."), code="bad_transition")
+        raise DomainError(_("This change is not in review."), code="bad_transition", conflict=True)
     revision.state = ProgramRevision.State.RETURNED
     if note:
         revision.note = f"{revision.note} — {note}"[:200]

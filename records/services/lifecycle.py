@@ -185,6 +185,7 @@ def request_transition(
             _("A request that is “%(status)s” cannot be moved that way (%(action)s).")
             % {"status": record_request.get_status_display(), "action": transition.label},
             code="invalid_transition",
+            conflict=True,
         )
     now = now or timezone.now()
     today = to_local(now).date()

@@ -118,3 +118,12 @@ def test_a_merged_tip_points_at_the_survivor(api):
     data = api.get(f"/api/v1/tips/{duplicate.number}/").json()
     assert data["duplicate_of"] == survivor.number
     assert data["merged"] == []
+
+
+def test_a_transition_the_tips_state_refuses_is_a_409_with_its_code(api):
+    tip = TipFactory(status="closed", outcome="not_actionable")
+    refused = api.patch(f"/api/v1/tips/{tip.number}/", {"status": "reward"}, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "bad_transition"
+    tip.refresh_from_db()
+    assert tip.status == "closed"

@@ -47,7 +47,9 @@ def tip_merge(*, duplicate: Tip, into: Tip, actor) -> Tip:
         raise DomainError(gettext_lazy("A tip cannot be merged into itself."), code="self_merge")
     if duplicate.duplicate_of_id:
         raise DomainError(
-            gettext_lazy("This tip was already merged into another one."), code="already_merged"
+            gettext_lazy("This tip was already merged into another one."),
+            code="already_merged",
+            conflict=True,
         )
     if into.duplicate_of_id:  # merged elsewhere meanwhile
         raise DomainError(

@@ -74,6 +74,7 @@ def _fields_update(
                 },
                 code="bad_transition",
                 field="status",
+                conflict=True,
             )
         if status == Tip.Status.CLOSED and not (outcome or tip.outcome):
             raise DomainError(
