@@ -126,7 +126,8 @@ def test_a_list_instead_of_one_booking_is_refused(api):
 
 def test_a_release_before_the_booking_is_refused(api):
     response = api.post(
-        URL, payload(booked_at="2026-12-01T10:00:00Z", released_at="2026-11-30T10:00:00Z"),
+        URL,
+        payload(booked_at="2026-12-01T10:00:00Z", released_at="2026-11-30T10:00:00Z"),
         format="json",
     )
     assert response.status_code == 400
