@@ -2,8 +2,8 @@
 never a juvenile, a confidential record or a released person, whichever door is tried."""
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from custody import selectors, services
