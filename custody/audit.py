@@ -10,7 +10,6 @@ ACTIONS = [
     ("custody.record.imported", _("Booking received from a booking system")),
     ("custody.record.released", _("Booking released")),
     ("custody.record.purged", _("Released bookings purged after the retention period")),
-    ("custody.import.refused", _("Booking refused by the import")),
     ("custody.csv.imported", _("Bookings imported from a CSV file")),
     ("custody.bookingsystem.key_issued", _("Import key issued to a booking system")),
     ("custody.bookingsystem.revoked", _("Booking system's import key revoked")),

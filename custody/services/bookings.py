@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custody.forms import BookingForm
-from custody.models import BookingSystem, CustodyRecord, CustodySettings
+from custody.models import BookingSystem, CustodyRecord, CustodySettings, VisitRequest
 from portal.errors import DomainError
 from portal.localtime import to_local
 from portal.services.audit import audit_record
@@ -157,16 +157,18 @@ def booking_release(
 
 @transaction.atomic
 def records_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete the records released more than `retention_days` ago. Idempotent."""
+    """Delete the records released more than `retention_days` ago, and the visit requests
+    (names, e-mails, phones) of slots older than that. Idempotent."""
     days = CustodySettings.get_solo().retention_days
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     count, _deleted = CustodyRecord.objects.filter(released_at__lt=cutoff).delete()
-    if count:
+    visits, _deleted = VisitRequest.objects.filter(slot__date__lt=to_local(cutoff).date()).delete()
+    if count or visits:
         audit_record(
             actor=None,
             actor_label="custody.purge",
             action="custody.record.purged",
-            detail={"count": count, "retention_days": days},
+            detail={"count": count, "visit_requests": visits, "retention_days": days},
         )
     return count
 

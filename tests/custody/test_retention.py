@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from custody import tasks
-from custody.models import CustodyRecord, CustodySettings
+from custody.models import CustodyRecord, CustodySettings, VisitRequest
 from portal.models import AuditEntry
-from tests.custody.factories import booking
+from tests.custody.factories import booking, slot
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,15 @@ def test_purging_twice_is_purging_once():
 def test_the_purge_runs_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["custody-records-purge"]
     assert entry["task"] == "custody.tasks.records_purge"
+
+
+def test_visit_requests_of_old_slots_are_purged_too():
+    settings = CustodySettings.get_solo()
+    settings.retention_days = 10
+    settings.save()
+    old = slot(days=-11)
+    recent = slot(days=-9)
+    for chosen in (old, recent):
+        VisitRequest.objects.create(slot=chosen, name="Sam", email="s@example.org", visiting="x")
+    tasks.records_purge()
+    assert list(VisitRequest.objects.values_list("slot", flat=True)) == [recent.pk]
