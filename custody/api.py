@@ -6,6 +6,7 @@ refused payload is a 400 with the field errors and `code` (portal.api.exception_
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import TokenAuthentication
@@ -27,6 +28,21 @@ class BookingSystemAuthentication(TokenAuthentication):
         if system is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked key."))
         return AnonymousUser(), system
+
+
+class BookingSystemAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The schema names this scheme apart from the handhelds' `tokenAuth`."""
+
+    target_class = "custody.api.BookingSystemAuthentication"
+    name = "bookingSystemKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` of a booking system (admin, Booking systems).",
+        }
 
 
 class IsBookingSystem(BasePermission):

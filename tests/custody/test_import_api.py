@@ -141,3 +141,10 @@ def test_the_import_endpoints_are_in_the_openapi_schema(client):
     assert "post" in paths["/api/v1/custody/bookings/"]
     assert "put" in paths["/api/v1/custody/bookings/{booking_number}/"]
     assert "post" in paths["/api/v1/custody/bookings/{booking_number}/release/"]
+
+
+def test_the_schema_names_the_booking_systems_key_apart(client):
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/custody/bookings/"]["post"]
+    assert operation["security"] == [{"bookingSystemKey": []}]
+    assert "bookingSystemKey" in schema["components"]["securitySchemes"]
