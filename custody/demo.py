@@ -1,5 +1,5 @@
 """Demo data: a few fictional people held (one juvenile and one confidential, which never show),
-the visiting information and a week of visiting slots."""
+the visiting information and the next two weekends' visiting slots."""
 
 import datetime
 
@@ -62,8 +62,10 @@ def load_demo() -> None:
             }
         )
     today = local_today()
-    for offset in range(1, 8):
+    for offset in range(1, 15):  # the weekends of the next two weeks, as the hours say
         day = today + datetime.timedelta(days=offset)
+        if day.weekday() < 5:
+            continue
         for hour in (13, 14, 15):
             VisitSlot.objects.get_or_create(
                 date=day, starts_at=datetime.time(hour, 0), defaults={"capacity": 4}

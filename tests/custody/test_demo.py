@@ -18,7 +18,7 @@ def test_the_demo_loads_twice_as_once_and_hides_the_juvenile_and_the_confidentia
     assert CustodyRecord.objects.count() == 6
     shown = {r.booking_number for r in selectors.custody_search(last_name="Rivera")}
     assert shown == {"EB-26-0101", "EB-26-0102"}
-    assert VisitSlot.objects.count() == 21
+    assert VisitSlot.objects.count() == 12  # two weekends, three a day
 
 
 def test_the_visiting_information_reads_in_the_active_language():
