@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "parking",
     "records",
     "programs",
+    "custody",
 ]
 
 MIDDLEWARE = [
@@ -537,3 +538,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     }
 )
 # --- end programs ---
+
+# --- custody ---
+CELERY_BEAT_SCHEDULE["custody-records-purge"] = {
+    "task": "custody.tasks.records_purge",
+    "schedule": env.float("CUSTODY_PURGE_SECONDS", default=3600.0),
+}
+# --- end custody ---
