@@ -18,6 +18,7 @@ RECORDS_CLERKS = "Records clerks"
 PARKING_OFFICERS = "Parking officers"
 COMMUNITY_OFFICERS = "Community officers"
 SITE_ADMINISTRATORS = "Site administrators"
+INTERNSHIP_REVIEWERS = "Internship reviewers"
 
 ROLES = [
     TIP_INVESTIGATORS,
@@ -25,6 +26,7 @@ ROLES = [
     PARKING_OFFICERS,
     COMMUNITY_OFFICERS,
     SITE_ADMINISTRATORS,
+    INTERNSHIP_REVIEWERS,
 ]
 
 _grants: dict[str, set[str]] = defaultdict(set)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/v1/parking/", include("parking.api_urls")),
     path("api/v1/records/", include("records.api_urls")),
     path("api/v1/", include("programs.api_urls")),
+    path("api/v1/careers/", include("careers.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -53,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("parking/", include("parking.urls")),
     path("records/", include("records.urls")),
     path("", include("programs.urls")),
+    path("careers/", include("careers.urls")),
     prefix_default_language=False,
 )
 
