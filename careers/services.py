@@ -263,7 +263,6 @@ def applications_purge(*, now=None) -> int:
             )
             if application is None:
                 continue
-            name = application.cv.name
             audit_record(
                 actor=None,
                 actor_label="retention",
@@ -271,9 +270,10 @@ def applications_purge(*, now=None) -> int:
                 target=application,
                 detail={"decided_at": application.decided_at.isoformat()},
             )
+            # The file goes first: should the transaction then fail, the next run deletes the
+            # row (a missing file is no error), and no CV is ever left without its row.
+            if application.cv:
+                application.cv.delete(save=False)
             application.delete()
-            if name:
-                storage = application.cv.storage
-                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
             deleted += 1
     return deleted
