@@ -1,8 +1,13 @@
-"""Demo data: a few open positions and the hiring steps (make run)."""
+"""Demo data: a few open positions, the hiring steps and two internship applications
+(make run). The applications go through the service, CV cleaning and encryption included."""
 
+import io
 from datetime import timedelta
 
-from careers.models import HiringStep, Position
+from reportlab.pdfgen import canvas
+
+from careers import services
+from careers.models import HiringStep, InternshipApplication, Position
 from portal.localtime import local_today
 
 POSITIONS = [
@@ -88,6 +93,11 @@ STEPS = [
 
 
 def load_demo() -> None:
+    load_positions_demo()
+    load_internship_demo()
+
+
+def load_positions_demo() -> None:
     today = local_today()
     for item in POSITIONS:
         values = dict(item)
@@ -106,3 +116,48 @@ def load_demo() -> None:
                 "description_es": text_es,
             },
         )
+
+
+APPLICANTS = [
+    {
+        "name": "Ana Reyes",
+        "email": "ana.reyes@example.org",
+        "phone": "",
+        "school": "Eastbrook Community College",
+        "program_of_study": "Criminal justice",
+        "expected_graduation": "May 2028",
+        "semester": InternshipApplication.Semester.FALL,
+        "hours_per_week": 12,
+        "statement": "I want to see how a department works with its neighborhoods.",
+        "language": "es",
+    },
+    {
+        "name": "Sam Okafor",
+        "email": "sam.okafor@example.org",
+        "phone": "",
+        "school": "State University",
+        "program_of_study": "Social work",
+        "expected_graduation": "December 2027",
+        "semester": InternshipApplication.Semester.SPRING,
+        "hours_per_week": 16,
+        "statement": "I hope to learn how officers and social workers share cases.",
+        "language": "en",
+    },
+]
+
+
+def _demo_cv(name: str) -> bytes:
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out, pagesize=(612, 792))
+    drawing.setFont("Helvetica", 14)
+    drawing.drawString(72, 700, f"{name}: curriculum vitae (demo)")
+    drawing.showPage()
+    drawing.save()
+    return out.getvalue()
+
+
+def load_internship_demo() -> None:
+    for applicant in APPLICANTS:
+        if InternshipApplication.objects.filter(email=applicant["email"]).exists():
+            continue
+        services.application_submit(**applicant, cv=_demo_cv(applicant["name"]))
