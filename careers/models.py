@@ -1,9 +1,11 @@
 """Careers: open positions, the hiring steps, and the college internship's applications."""
 
+import os
 import secrets
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +66,23 @@ class HiringStep(models.Model):
         return str(self.title)
 
 
+class PrivateStorage(FileSystemStorage):
+    """CVs live under CAREERS_FILE_ROOT, outside MEDIA_ROOT, so no URL ever serves them
+    directly (read at each use, so tests can point it elsewhere)."""
+
+    @property
+    def base_location(self):
+        return str(settings.CAREERS_FILE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
+
+
 def _tracking_code() -> str:
     return "INT-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
 
@@ -98,7 +117,9 @@ class InternshipApplication(models.Model):
     semester = models.CharField(_("semester"), max_length=8, choices=Semester.choices)
     hours_per_week = models.PositiveSmallIntegerField(_("hours per week"))
     statement = models.TextField(_("statement"))
-    cv = models.FileField(_("CV (encrypted)"), upload_to="careers/cv/", editable=False)
+    cv = models.FileField(
+        _("CV (encrypted)"), upload_to="cv/%Y/%m/", storage=private_storage, editable=False
+    )
     language = models.CharField(_("language"), max_length=8, default="en", editable=False)
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.RECEIVED

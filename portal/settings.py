@@ -543,6 +543,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # Applicants' CVs are stored encrypted with these Fernet keys (newest first); DEBUG=0 requires
 # them (system check portal.E101).
 CAREERS_ENCRYPTION_KEYS = env.list("CAREERS_ENCRYPTION_KEYS", default=[])
+# Where the encrypted CVs are kept: outside MEDIA_ROOT, never served by URL (back it up).
+CAREERS_FILE_ROOT = Path(env.str("CAREERS_FILE_ROOT", default=str(VAR_DIR / "careers")))
 # Unsuccessful internship applications (and their CVs) are deleted this many days after the
 # decision, by the beat task below.
 CAREERS_RETENTION_DAYS = env.int("CAREERS_RETENTION_DAYS", default=180)

@@ -7,7 +7,7 @@ from portal import roles
 @pytest.fixture(autouse=True)
 def _careers_files(settings, tmp_path):
     """Each test keeps its files in its own directory, encrypted with a key of its own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CAREERS_FILE_ROOT = tmp_path / "careers-files"
     settings.CAREERS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 
 

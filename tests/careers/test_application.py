@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.conf import settings
 from pypdf import PdfReader
 
 from careers import crypto, services
-from careers.models import InternshipApplication
+from careers.models import InternshipApplication, private_storage
 from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
 from tests.careers.factories import CV_TEXT, cv_pdf
@@ -80,7 +80,7 @@ def test_cv_is_stored_rasterised_and_encrypted(client):
     assert CV_TEXT.encode() in original  # the raw file shows its text
     _submit(client)
     application = InternshipApplication.objects.get()
-    with default_storage.open(application.cv.name, "rb") as handle:
+    with private_storage().open(application.cv.name, "rb") as handle:
         stored = handle.read()
     assert CV_TEXT.encode() not in stored
     assert b"%PDF" not in stored
@@ -101,7 +101,7 @@ def test_a_cv_that_is_not_a_pdf_is_refused_in_the_users_language_and_nothing_is_
     assert 'value="Ana Reyes"' in page  # what was typed stays
     assert not InternshipApplication.objects.exists()
     assert not Notification.objects.exists()
-    assert not list(Path(default_storage.location).rglob("*.bin"))
+    assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))
 
 
 def test_missing_fields_are_refused_with_clear_errors(client):
@@ -267,4 +267,4 @@ def test_a_failure_after_the_cv_is_stored_leaves_neither_row_nor_file(client, mo
         )
     assert not InternshipApplication.objects.exists()
     assert not AuditEntry.objects.filter(action="careers.application.submitted").exists()
-    assert not list(Path(default_storage.location).rglob("*.bin"))
+    assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from careers import services, tasks
-from careers.models import InternshipApplication
+from careers.models import InternshipApplication, private_storage
 from portal.models import AuditEntry
 from tests.careers.factories import cv_pdf
 
@@ -59,7 +58,7 @@ def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_per
     _decide(offered, reviewer, Status.OFFERED)
     rejected.refresh_from_db()
     cv_name = rejected.cv.name
-    assert default_storage.exists(cv_name)
+    assert private_storage().exists(cv_name)
 
     later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS - 1)
     with time_machine.travel(later):
@@ -70,7 +69,7 @@ def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_per
     with time_machine.travel(later):
         assert tasks.applications_purge.delay().get() == 1
     assert not InternshipApplication.objects.filter(pk=rejected.pk).exists()
-    assert not default_storage.exists(cv_name)
+    assert not private_storage().exists(cv_name)
     assert set(InternshipApplication.objects.values_list("pk", flat=True)) == {
         offered.pk,
         waiting.pk,
@@ -93,4 +92,4 @@ def test_the_retention_period_is_a_setting(reviewer, settings):
     _decide(rejected, reviewer, Status.NOT_SELECTED)
     with time_machine.travel(timezone.now() + timedelta(days=11)):
         assert services.applications_purge() == 1
-    assert not list(Path(default_storage.location).rglob("*.bin"))
+    assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))
