@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 
 from careers import selectors
+from careers.models import Position
 from careers.serializers import PositionSerializer
 
 LANG = OpenApiParameter(
@@ -35,4 +36,6 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
             return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: no department, no database
+            return Position.objects.none()
         return selectors.position_list_open()
