@@ -4,7 +4,7 @@ services.application_update, from the change form and from the shortlist action 
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -132,8 +132,9 @@ class InternshipApplicationAdmin(AuditedModelAdmin):
         try:
             return super()._changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
+            # The service refused the move (TRANSITIONS): nothing was saved; say why, stay here.
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return self.response_post_save_change(request, None)
+            return HttpResponseRedirect(request.path)
 
     def _move(self, request, queryset, status: str):
         done = 0

@@ -220,9 +220,12 @@ def test_the_change_form_refuses_a_move_the_table_does_not_allow(client, reviewe
     application = InternshipApplication.objects.get()
     client.force_login(reviewer)
     url = f"/admin/careers/internshipapplication/{application.pk}/change/"
-    client.post(url, {"status": "offered", "notes": ""})
+    response = client.post(url, {"status": "offered", "notes": "Great"}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert "cannot become" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Status.RECEIVED
+    assert application.notes == ""  # nothing of the refused submission was saved
 
 
 def test_reviewer_downloads_the_clean_cv_and_it_is_audited(client, reviewer):
