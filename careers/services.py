@@ -100,15 +100,37 @@ def _email(*, application: InternshipApplication, subject: str, body: str, key: 
     )
 
 
+def _cv_messages() -> dict[str, str]:
+    return {
+        "file_empty": _("Your CV file is empty."),
+        "file_type": _(
+            "Your CV must be a PDF. Files are checked by what they contain, not by their name."
+        ),
+        "file_too_large": _("Your CV is too large: %(mb)d MB at most.")
+        % {"mb": settings.CAREERS_CV_MAX_MB},
+        "pdf_encrypted": _("Your CV is locked with a password. Please save it without one."),
+        "pdf_broken": _("Your CV is damaged and cannot be opened. Please save it as a PDF again."),
+        "pdf_pages": _("Your CV may have from 1 to %(pages)d pages.")
+        % {"pages": settings.CAREERS_CV_MAX_PAGES},
+    }
+
+
 def cv_clean(*, data: bytes) -> bytes:
     """The CV as a clean PDF of page images, or a DomainError on the "cv" field saying why not."""
-    scrub.check_file(
-        data,
-        allowed=("pdf",),
-        limits={"pdf": settings.CAREERS_CV_MAX_MB * scrub.MB},
-        max_pdf_pages=settings.CAREERS_CV_MAX_PAGES,
-        field="cv",
-    )
+    try:
+        scrub.check_file(
+            data,
+            allowed=("pdf",),
+            limits={"pdf": settings.CAREERS_CV_MAX_MB * scrub.MB},
+            max_pdf_pages=settings.CAREERS_CV_MAX_PAGES,
+            field="cv",
+        )
+    except DomainError as error:
+        # The kernel speaks of "one of the files"; here there is one, the CV.
+        message = _cv_messages().get(error.domain_code)
+        if message is None:
+            raise
+        raise DomainError(message, code=error.domain_code, field="cv") from error
     try:
         return scrub.clean_pdf(data, max_pages=settings.CAREERS_CV_MAX_PAGES).data
     except ValueError as error:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
+from reportlab.pdfgen import canvas
 
 from careers import crypto, services
 from careers.models import InternshipApplication, private_storage
@@ -97,7 +98,7 @@ def test_a_cv_that_is_not_a_pdf_is_refused_in_the_users_language_and_nothing_is_
     response = _submit(client, prefix="/es", cv=not_pdf)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "no es de un tipo que se acepte aquí" in page
+    assert "Su CV debe ser un PDF" in page
     assert 'value="Ana Reyes"' in page  # what was typed stays
     assert not InternshipApplication.objects.exists()
     assert not Notification.objects.exists()
@@ -271,3 +272,23 @@ def test_a_failure_after_the_cv_is_stored_leaves_neither_row_nor_file(client, mo
     assert not InternshipApplication.objects.exists()
     assert not AuditEntry.objects.filter(action="careers.application.submitted").exists()
     assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))
+
+
+def test_a_cv_with_too_many_pages_is_refused_with_the_limit(client, settings):
+    settings.CAREERS_CV_MAX_PAGES = 1
+    two_pages = io.BytesIO(_two_page_pdf())
+    two_pages.name = "cv.pdf"
+    response = _submit(client, cv=two_pages)
+    assert "Your CV may have from 1 to 1 pages." in response.content.decode()
+    assert not InternshipApplication.objects.exists()
+
+
+def _two_page_pdf() -> bytes:
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out)
+    drawing.drawString(72, 700, "one")
+    drawing.showPage()
+    drawing.drawString(72, 700, "two")
+    drawing.showPage()
+    drawing.save()
+    return out.getvalue()
