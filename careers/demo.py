@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from reportlab.pdfgen import canvas
 
-from careers import services
+from careers import crypto, services
 from careers.models import HiringStep, InternshipApplication, Position
 from portal.localtime import local_today
 
@@ -157,6 +157,8 @@ def _demo_cv(name: str) -> bytes:
 
 
 def load_internship_demo() -> None:
+    if not crypto.KEYRING.available():  # DEBUG=0 with no CAREERS_ENCRYPTION_KEYS: no CVs
+        return
     for applicant in APPLICANTS:
         if InternshipApplication.objects.filter(email=applicant["email"]).exists():
             continue

@@ -48,3 +48,11 @@ def test_reviewers_role_may_change_applications_but_not_positions():
     assert {"view_internshipapplication", "change_internshipapplication"} <= codenames
     assert "change_position" not in codenames
     assert "delete_internshipapplication" not in codenames
+
+
+def test_demo_without_a_careers_key_in_production_mode_loads_no_applications(settings):
+    settings.DEBUG = False
+    settings.CAREERS_ENCRYPTION_KEYS = []
+    call_command("demo_setup", verbosity=0)
+    assert Position.objects.exists()
+    assert not InternshipApplication.objects.exists()
