@@ -47,9 +47,10 @@ COPY --from=assets /build/static/vendor static/vendor
 #                 compose)
 #   var/records/  record requests' encrypted files (RECORDS_FILE_ROOT; a volume in compose, which
 #                 takes this directory's owner when Docker first creates it)
+#   var/careers/  internship applicants' encrypted CVs (CAREERS_FILE_ROOT; a volume in compose)
 #   media/        uploads: department logo, officer photos (a volume in compose)
-RUN mkdir -p var/records media \
- && chown portal:portal var var/records media
+RUN mkdir -p var/records var/careers media \
+ && chown portal:portal var var/records var/careers media
 
 # Static files are collected into the image (STATIC_ROOT=/app/staticfiles) and served by
 # WhiteNoise with hashed, compressed names. DEBUG=0 is needed so the manifest storage is used;

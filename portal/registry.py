@@ -2,7 +2,8 @@
 
 A feature app registers, in its AppConfig.ready():
 - a `Service`: a thing residents can do (a card on the home page and an entry in the menu);
-- a `Panel`: a block on the home page or on a neighborhood's page (upcoming events, meetings);
+- a `Panel`: a block on the home page, on a neighborhood's page (upcoming events, meetings) or
+  on the careers page (information sessions);
 - a `DemoLoader`: the app's part of the demo data that `make run` loads;
 - an `AnonymousPath`: a URL prefix whose visitors stay anonymous (portal/anonymity.py strips
   their address, user agent and referrer before anything else sees the request);
@@ -120,6 +121,7 @@ demo_loaders: Registry[DemoLoader] = Registry("demo loaders")
 anonymous_paths: Registry[AnonymousPath] = Registry("anonymous paths")
 home_panels: Registry[Panel] = Registry("home panels")
 neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")
+careers_panels: Registry[Panel] = Registry("careers panels")
 
 
 def render_panels(registry: Registry[Panel], request: HttpRequest, **kwargs) -> list[dict]:

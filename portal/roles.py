@@ -18,6 +18,7 @@ RECORDS_CLERKS = "Records clerks"
 PARKING_OFFICERS = "Parking officers"
 COMMUNITY_OFFICERS = "Community officers"
 SITE_ADMINISTRATORS = "Site administrators"
+INTERNSHIP_REVIEWERS = "Internship reviewers"
 
 ROLES = [
     TIP_INVESTIGATORS,
@@ -25,6 +26,7 @@ ROLES = [
     PARKING_OFFICERS,
     COMMUNITY_OFFICERS,
     SITE_ADMINISTRATORS,
+    INTERNSHIP_REVIEWERS,
 ]
 
 _grants: dict[str, set[str]] = defaultdict(set)
@@ -74,7 +76,9 @@ def _roles_sync() -> None:
 # group, changes its permissions, or invites or edits one of its members; a site administrator
 # does everything else in the user admin. Reference data (tip categories, the fee schedule, the
 # records settings) and reading the records queue, which site administrators have, do not count.
-SENSITIVE_ROLES = [TIP_INVESTIGATORS, RECORDS_CLERKS]
+# Roles that read what a person gave in confidence: tips, records requests and identity
+# documents, internship applicants' CVs. Only a superuser grants them (portal/staff_admin.py).
+SENSITIVE_ROLES = [TIP_INVESTIGATORS, RECORDS_CLERKS, INTERNSHIP_REVIEWERS]
 TIP_CONTENT_MODELS = ("tip", "tipmessage", "tipnote", "tipattachment")
 RECORDS_REFERENCE_MODELS = ("feescheduleitem", "recordssettings")
 

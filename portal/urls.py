@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/records/", include("records.api_urls")),
     path("api/v1/", include("programs.api_urls")),
     path("api/v1/custody/", include("custody.api_urls")),
+    path("api/v1/careers/", include("careers.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -55,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("records/", include("records.urls")),
     path("", include("programs.urls")),
     path("custody/", include("custody.urls")),
+    path("careers/", include("careers.urls")),
     prefix_default_language=False,
 )
 

@@ -63,6 +63,15 @@ class ProgramsConfig(AppConfig):
                 cacheable=True,
             )
         )
+        registry.careers_panels.register(
+            registry.Panel(
+                key="information-sessions",
+                template="programs/panels/careers_information_sessions.html",
+                context=panels.careers_information_sessions,
+                order=20,
+                cacheable=True,
+            )
+        )
         registry.neighborhood_panels.register(
             registry.Panel(
                 key="meetings",

@@ -252,6 +252,11 @@ class Event(models.Model):
     status_note = models.CharField(_("notice to the public"), max_length=300, blank=True)
     previous_starts_at = models.DateTimeField(_("was to start"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
+    information_session = models.BooleanField(
+        _("information session"),
+        default=False,
+        help_text=_("A recruiting information session: also listed on the careers page."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     # An officer's new or changed event on a program waits for a publisher (issue 13): the

@@ -12,6 +12,14 @@ def home_upcoming_events(request, **kwargs):
     return {"events": events}
 
 
+def careers_information_sessions(request, **kwargs):
+    """Upcoming events marked as information sessions, for the careers page."""
+    events = list(selectors.event_list(information_session=True)[:5])
+    if not events:
+        return None
+    return {"events": events}
+
+
 def neighborhood_meetings(request, *, neighborhood, **kwargs):
     return {
         "neighborhood": neighborhood,

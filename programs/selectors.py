@@ -64,6 +64,7 @@ def event_list(
     start: datetime | None = None,
     end: datetime | None = None,
     include_past: bool = False,
+    information_session: bool | None = None,
 ) -> QuerySet[Event]:
     """Published events of live programs and of neighborhoods, soonest first."""
     queryset = Event.objects.filter(is_published=True).filter(
@@ -73,6 +74,8 @@ def event_list(
         queryset = queryset.filter(program=program)
     if neighborhood is not None:
         queryset = queryset.filter(neighborhood=neighborhood)
+    if information_session is not None:
+        queryset = queryset.filter(information_session=information_session)
     if not include_past:
         queryset = queryset.filter(ends_at__gte=timezone.now())
     if start is not None:

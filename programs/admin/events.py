@@ -54,7 +54,14 @@ class EventAdmin(AuditedModelAdmin, TranslationAdmin):
         "taken",
         "awaiting_approval",
     ]
-    list_filter = [PendingFilter, "status", "program", "neighborhood", "registration"]
+    list_filter = [
+        PendingFilter,
+        "status",
+        "program",
+        "neighborhood",
+        "registration",
+        "information_session",
+    ]
     search_fields = ["title", "place_name", "address"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
@@ -86,7 +93,7 @@ class EventAdmin(AuditedModelAdmin, TranslationAdmin):
         ),
         (_("Where"), {"fields": ["place_name", "address", "accessibility"]}),
         (_("Sign-up"), {"fields": ["registration", "capacity", "min_age", "max_age"]}),
-        (None, {"fields": ["is_published"]}),
+        (None, {"fields": ["is_published", "information_session"]}),
     ]
 
     def get_queryset(self, request):

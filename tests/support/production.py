@@ -12,7 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The variables production mode requires beyond SECRET_KEY and ALLOWED_HOSTS: every keyring's
 # keys and every required secret (portal/services/encryption.py's system check).
-PRODUCTION_SECRETS = ("FIELD_ENCRYPTION_KEYS", "RECORDS_ENCRYPTION_KEYS", "TIPS_PASSPHRASE_PEPPER")
+PRODUCTION_SECRETS = (
+    "FIELD_ENCRYPTION_KEYS",
+    "RECORDS_ENCRYPTION_KEYS",
+    "CAREERS_ENCRYPTION_KEYS",
+    "TIPS_PASSPHRASE_PEPPER",
+)
 # What the test run's own environment may set that a production start must not inherit.
 DEVELOPMENT_ONLY = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEY_FILE")
 
@@ -30,6 +35,7 @@ def production_env(**overrides) -> dict[str, str]:
         "ALLOWED_HOSTS": "portal.example.org",
         "FIELD_ENCRYPTION_KEYS": fernet_key(),
         "RECORDS_ENCRYPTION_KEYS": fernet_key(),
+        "CAREERS_ENCRYPTION_KEYS": fernet_key(),
         "TIPS_PASSPHRASE_PEPPER": secrets.token_urlsafe(32),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
         **overrides,

@@ -1,0 +1,95 @@
+"""Unsuccessful applications and their CVs are deleted CAREERS_RETENTION_DAYS after the
+decision, by the beat task; nothing else is."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from careers import services, tasks
+from careers.models import InternshipApplication, private_storage
+from portal.models import AuditEntry
+from tests.careers.factories import cv_pdf
+
+pytestmark = pytest.mark.django_db
+
+Status = InternshipApplication.Status
+
+
+def _application(**overrides):
+    values = {
+        "name": "Ana Reyes",
+        "email": "ana@example.org",
+        "phone": "",
+        "school": "Eastbrook Community College",
+        "program_of_study": "Criminal justice",
+        "expected_graduation": "May 2028",
+        "semester": "fall",
+        "hours_per_week": 12,
+        "statement": "I want to learn.",
+        "cv": cv_pdf(),
+        "language": "en",
+    }
+    values.update(overrides)
+    return services.application_submit(**values)
+
+
+def _decide(application, reviewer, status):
+    if status == Status.OFFERED:
+        for step in (Status.UNDER_REVIEW, Status.SHORTLISTED, Status.INTERVIEW):
+            services.application_update(actor=reviewer, application=application, status=step)
+    services.application_update(actor=reviewer, application=application, status=status)
+
+
+def test_the_purge_runs_from_beat():
+    entry = settings.CELERY_BEAT_SCHEDULE["careers-applications-purge"]
+    assert entry["task"] == "careers.tasks.applications_purge"
+    assert entry["schedule"] <= 24 * 3600
+
+
+def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_period(reviewer):
+    rejected = _application()
+    offered = _application(email="ben@example.org")
+    waiting = _application(email="cy@example.org")
+    _decide(rejected, reviewer, Status.NOT_SELECTED)
+    _decide(offered, reviewer, Status.OFFERED)
+    rejected.refresh_from_db()
+    cv_name = rejected.cv.name
+    assert private_storage().exists(cv_name)
+
+    later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS - 1)
+    with time_machine.travel(later):
+        assert tasks.applications_purge.delay().get() == 0
+    assert InternshipApplication.objects.filter(pk=rejected.pk).exists()
+
+    later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS + 1)
+    with time_machine.travel(later):
+        assert tasks.applications_purge.delay().get() == 1
+    assert not InternshipApplication.objects.filter(pk=rejected.pk).exists()
+    assert not private_storage().exists(cv_name)
+    assert set(InternshipApplication.objects.values_list("pk", flat=True)) == {
+        offered.pk,
+        waiting.pk,
+    }
+    assert AuditEntry.objects.filter(action="careers.application.purged").count() == 1
+
+
+def test_the_purge_is_idempotent(reviewer):
+    rejected = _application()
+    _decide(rejected, reviewer, Status.NOT_SELECTED)
+    later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS + 1)
+    with time_machine.travel(later):
+        assert services.applications_purge() == 1
+        assert services.applications_purge() == 0
+
+
+def test_the_retention_period_is_a_setting(reviewer, settings):
+    settings.CAREERS_RETENTION_DAYS = 10
+    rejected = _application()
+    _decide(rejected, reviewer, Status.NOT_SELECTED)
+    with time_machine.travel(timezone.now() + timedelta(days=11)):
+        assert services.applications_purge() == 1
+    assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))
