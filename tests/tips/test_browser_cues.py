@@ -85,6 +85,8 @@ def test_with_javascript_the_words_are_pointed_out_while_typing_and_before_sendi
     # "Edit my tip" goes to the field, by keyboard.
     page.get_by_role("link", name=text["edit"]).focus()
     page.keyboard.press("Enter")
+    # The fragment navigation is asynchronous: wait for it (on a busy machine it can lag).
+    page.wait_for_function("location.hash === '#id_what'", timeout=10_000)
     assert page.url.endswith("#id_what")
 
     page.get_by_role("button", name=text["as_is"]).focus()
@@ -220,6 +222,7 @@ def test_an_answer_on_the_check_back_page_is_checked_too(demo, page, language):
 
     page.get_by_role("link", name=text["edit"]).focus()
     page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#id_body'", timeout=10_000)
     assert page.url.endswith("#id_body")
     page.get_by_role("button", name=text["as_is"]).focus()
     page.keyboard.press("Enter")
