@@ -8,8 +8,6 @@ from datetime import date
 
 from django.core.cache import cache
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from portal.localtime import local_today, to_local
 from records.models import ClosureReason, RecordRequest, Status
@@ -83,55 +81,6 @@ def figures_by_month(*, today: date | None = None) -> list[Month]:
     ]
     cache.set(key, months, CACHE_SECONDS)
     return months
-
-
-def bar_chart(
-    *, values: list[float | None], labels: list[str], title_id: str, unit: str = ""
-) -> SafeString:
-    """A bar chart as SVG markup: presentation attributes only (the CSP allows no inline
-    style), hidden from screen readers, who get the table instead."""
-    width, height, left, bottom, top = 720, 260, 44, 40, 16
-    plot_h = height - bottom - top
-    present = [v for v in values if v is not None]
-    peak = max(present) if present else 0
-    scale_max = peak if peak > 0 else 1
-    step = (width - left - 8) / max(len(values), 1)
-    parts = [
-        f'<svg class="records-chart" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" aria-hidden="true" focusable="false" '
-        f'data-for="{escape(title_id)}" xmlns="http://www.w3.org/2000/svg">',
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 4}" y2="{top + plot_h}" '
-        'stroke="#565c65" stroke-width="1"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="12" '
-        f'fill="#1b1b1b">{escape(_fmt(peak, unit))}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="12" '
-        'fill="#1b1b1b">0</text>',
-    ]
-    for n, (value, label) in enumerate(zip(values, labels, strict=True)):
-        x = left + n * step + step * 0.15
-        bar_w = step * 0.7
-        if value is not None:
-            bar_h = plot_h * value / scale_max
-            parts.append(
-                f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{bar_w:.1f}" '
-                f'height="{bar_h:.1f}" fill="#1a4480"/>'
-            )
-            parts.append(
-                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - bar_h - 4:.1f}" '
-                f'text-anchor="middle" font-size="11" fill="#1b1b1b">'
-                f"{escape(_fmt(value, unit))}</text>"
-            )
-        parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-            f'font-size="11" fill="#1b1b1b">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
-
-
-def _fmt(value: float, unit: str) -> str:
-    text = f"{value:g}"
-    return f"{text}{unit}"
 
 
 def month_label(start: date) -> str:

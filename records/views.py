@@ -12,10 +12,11 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from portal.charts import bar_chart
 from portal.forms import add_domain_errors
 from portal.localtime import to_local
 from records import selectors, services
-from records.figures import bar_chart, figures_by_month, month_label
+from records.figures import figures_by_month, month_label
 from records.forms import (
     FORMS,
     SLUG_FOR_KIND,
