@@ -36,6 +36,7 @@ class TownMap:
     width: int
     height: int
     shapes: list[MapShape]
+    projection: "Projection | None" = None
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -44,6 +45,27 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     if geometry.get("type") == "MultiPolygon":
         return [polygon[0] for polygon in geometry["coordinates"]]
     return []
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Longitude/latitude to the map's pixels and back (what a click on the map means)."""
+
+    west: float
+    north: float
+    squeeze: float
+    scale: float
+
+    def to_xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            round(PADDING + (lon - self.west) * self.squeeze * self.scale, 1),
+            round(PADDING + (self.north - lat) * self.scale, 1),
+        )
+
+    def to_lonlat(self, x: float, y: float) -> tuple[float, float]:
+        lon = self.west + (x - PADDING) / (self.squeeze * self.scale)
+        lat = self.north - (y - PADDING) / self.scale
+        return lon, lat
 
 
 def town_map(neighborhoods) -> TownMap | None:
@@ -60,12 +82,8 @@ def town_map(neighborhoods) -> TownMap | None:
     span_y = max(north - south, 1e-9)
     scale = (WIDTH - 2 * PADDING) / span_x
     height = round(span_y * scale + 2 * PADDING)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (
-            round(PADDING + (lon - west) * squeeze * scale, 1),
-            round(PADDING + (north - lat) * scale, 1),
-        )
+    projection = Projection(west=west, north=north, squeeze=squeeze, scale=scale)
+    project = projection.to_xy
 
     shapes = []
     for index, (neighborhood, rings) in enumerate(drawn):
@@ -86,7 +104,30 @@ def town_map(neighborhoods) -> TownMap | None:
                 fill=FILLS[index % len(FILLS)],
             )
         )
-    return TownMap(width=WIDTH, height=height, shapes=shapes)
+    return TownMap(width=WIDTH, height=height, shapes=shapes, projection=projection)
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    """Ray casting: whether the point is inside the ring (a point on an edge may go either way)."""
+    inside = False
+    count = len(ring)
+    for i in range(count):
+        x1, y1 = ring[i][0], ring[i][1]
+        x2, y2 = ring[i - 1][0], ring[i - 1][1]
+        if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def neighborhood_at(lon: float, lat: float, neighborhoods) -> Neighborhood | None:
+    """The neighborhood whose boundary holds the point, or None when it is outside the town
+    (outside every boundary). Holes of a polygon are not cut out: a town has none."""
+    for neighborhood in neighborhoods:
+        if not isinstance(neighborhood.boundary, dict):
+            continue
+        if any(_inside(lon, lat, ring) for ring in _rings(neighborhood.boundary)):
+            return neighborhood
+    return None
 
 
 ABBREVIATIONS = {

@@ -19,6 +19,7 @@ PARKING_OFFICERS = "Parking officers"
 COMMUNITY_OFFICERS = "Community officers"
 SITE_ADMINISTRATORS = "Site administrators"
 INTERNSHIP_REVIEWERS = "Internship reviewers"
+ANIMAL_CONTROL_OFFICERS = "Animal control officers"
 
 ROLES = [
     TIP_INVESTIGATORS,
@@ -27,6 +28,7 @@ ROLES = [
     COMMUNITY_OFFICERS,
     SITE_ADMINISTRATORS,
     INTERNSHIP_REVIEWERS,
+    ANIMAL_CONTROL_OFFICERS,
 ]
 
 _grants: dict[str, set[str]] = defaultdict(set)

@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("", include("programs.urls")),
     path("custody/", include("custody.urls")),
     path("careers/", include("careers.urls")),
+    path("requests/", include("service_requests.urls")),
     prefix_default_language=False,
 )
 

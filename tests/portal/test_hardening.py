@@ -28,6 +28,7 @@ def _settings_in_production(code: str, **env) -> subprocess.CompletedProcess:
         "ALLOWED_HOSTS": "portal.example.org",
         "FIELD_ENCRYPTION_KEYS": fernet,
         "RECORDS_ENCRYPTION_KEYS": fernet,
+        "SERVICE_REQUESTS_ENCRYPTION_KEYS": fernet,
         "TIPS_PASSPHRASE_PEPPER": secrets.token_urlsafe(32),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
         "DJANGO_SETTINGS_MODULE": "portal.settings",

@@ -1,0 +1,58 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceRequestsConfig(AppConfig):
+    name = "service_requests"
+    verbose_name = _("Service requests")
+
+    def ready(self) -> None:
+        # Imported here, once the app registry is ready: panels and the demo import models.
+        from portal import registry, roles  # noqa: PLC0415 - needs the app registry
+        from service_requests import audit, crypto  # noqa: F401, PLC0415 - crypto: keyring
+
+        audit.register()
+        registry.services.register(
+            registry.Service(
+                key="service_requests",
+                menu_title=_("Report a problem"),
+                title=_("Ask for help with a problem"),
+                summary=_(
+                    "A stray or injured animal, an abandoned car, dumping, loud parties, dirt "
+                    "bikes: ask us, and follow what we do about it."
+                ),
+                url_name="service_requests:index",
+                order=15,
+                icon="pets",
+            )
+        )
+        roles.grant(
+            roles.ANIMAL_CONTROL_OFFICERS,
+            "service_requests.view_servicerequest",
+            "service_requests.change_servicerequest",
+            "service_requests.view_service",
+        )
+        roles.grant(
+            roles.COMMUNITY_OFFICERS,
+            "service_requests.view_servicerequest",
+            "service_requests.change_servicerequest",
+            "service_requests.view_service",
+        )
+        roles.grant(
+            roles.SITE_ADMINISTRATORS,
+            "service_requests.view_servicerequest",
+            "service_requests.view_servicegroup",
+            "service_requests.add_servicegroup",
+            "service_requests.change_servicegroup",
+            "service_requests.view_service",
+            "service_requests.add_service",
+            "service_requests.change_service",
+            "service_requests.view_serviceattribute",
+            "service_requests.add_serviceattribute",
+            "service_requests.change_serviceattribute",
+            "service_requests.delete_serviceattribute",
+            "service_requests.view_attributevalue",
+            "service_requests.add_attributevalue",
+            "service_requests.change_attributevalue",
+            "service_requests.delete_attributevalue",
+        )

@@ -1,0 +1,35 @@
+"""Service requests' writes. Callers write `from service_requests import services` and
+`services.request_submit(...)`.
+
+- `submit`: taking a request (`request_submit`), every rule of what a resident may send;
+- `workflow`: staff's changes (`request_transition`, `request_assign`, `request_note_add`,
+  `request_message_send`, `request_merge`, `request_bulk_close`);
+- `follow`: a resident following a request already reported (`request_follow`);
+- `digest`: the supervisors' daily digest (`digest_send`).
+"""
+
+from service_requests.services.common import TRACK, expected_at, tracking_path, tracking_url
+from service_requests.services.submit import attribute_field, request_submit
+from service_requests.services.workflow import (
+    request_assign,
+    request_bulk_close,
+    request_merge,
+    request_message_send,
+    request_note_add,
+    request_transition,
+)
+
+__all__ = [
+    "TRACK",
+    "attribute_field",
+    "expected_at",
+    "request_assign",
+    "request_bulk_close",
+    "request_merge",
+    "request_message_send",
+    "request_note_add",
+    "request_submit",
+    "request_transition",
+    "tracking_path",
+    "tracking_url",
+]
