@@ -579,6 +579,9 @@ SERVICE_REQUESTS_FILE_ROOT = Path(
 # Photos per request, and each photo's size limit.
 SERVICE_REQUESTS_MAX_PHOTOS = 5
 SERVICE_REQUESTS_PHOTO_MAX_MB = env.int("SERVICE_REQUESTS_PHOTO_MAX_MB", default=10)
+# Requests one client may send per hour, and wrong tracking codes it may try.
+SERVICE_REQUESTS_PER_HOUR = env.int("SERVICE_REQUESTS_PER_HOUR", default=20)
+SERVICE_REQUESTS_LOOKUPS_PER_HOUR = env.int("SERVICE_REQUESTS_LOOKUPS_PER_HOUR", default=20)
 # The supervisors' daily digest (local time, hour of day) and the sweep of owed work.
 CELERY_BEAT_SCHEDULE["service-requests-digest"] = {
     "task": "service_requests.tasks.digest_run",

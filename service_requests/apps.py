@@ -9,9 +9,36 @@ class ServiceRequestsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, once the app registry is ready: panels and the demo import models.
         from portal import registry, roles  # noqa: PLC0415 - needs the app registry
-        from service_requests import audit, crypto  # noqa: F401, PLC0415 - crypto: keyring
+        from portal.services.page_cache import watch  # noqa: PLC0415 - imports models
+        from service_requests import (  # noqa: F401, PLC0415 - crypto: keyring
+            audit,
+            crypto,
+            panels,
+        )
+        from service_requests.demo import load_demo  # noqa: PLC0415 - imports models
+        from service_requests.models import Service, ServiceGroup, ServiceRequest  # noqa: PLC0415
 
         audit.register()
+        # Five photos of up to 10 MB each, and the form around them.
+        registry.body_limits.register(
+            registry.BodyLimit(
+                key="service_requests",
+                prefixes=("/requests/new/", "/es/requests/new/"),
+                max_bytes=55 * 1024 * 1024,
+            )
+        )
+        registry.neighborhood_panels.register(
+            registry.Panel(
+                key="service_requests",
+                template="service_requests/panels/neighborhood.html",
+                context=panels.neighborhood_requests,
+                order=40,
+                cacheable=True,
+            )
+        )
+        # The public list, map and request pages show these: a change starts a new generation.
+        watch(ServiceRequest, Service, ServiceGroup)
+        registry.demo_loaders.register(registry.DemoLoader(key="service_requests", load=load_demo))
         registry.services.register(
             registry.Service(
                 key="service_requests",

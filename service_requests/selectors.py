@@ -327,3 +327,12 @@ def on_time_overall(*, since: datetime | None = None) -> OnTime:
         closed=Count("id"), on_time=Count("id", filter=Q(closed_at__lte=F("expected_at")))
     )
     return OnTime(label=_("All services"), closed=row["closed"], on_time=row["on_time"])
+
+
+def service_questions(*, service: Service) -> list[ServiceAttribute]:
+    """A service's questions with their choices, in order (2 queries)."""
+    return list(
+        ServiceAttribute.objects.filter(service=service)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("values", queryset=AttributeValue.objects.order_by("order")))
+    )

@@ -9,7 +9,8 @@
 """
 
 from service_requests.services.common import TRACK, expected_at, tracking_path, tracking_url
-from service_requests.services.submit import attribute_field, request_submit
+from service_requests.services.follow import request_follow
+from service_requests.services.submit import attribute_field, place_resolve, request_submit
 from service_requests.services.workflow import (
     request_assign,
     request_bulk_close,
@@ -23,8 +24,10 @@ __all__ = [
     "TRACK",
     "attribute_field",
     "expected_at",
+    "place_resolve",
     "request_assign",
     "request_bulk_close",
+    "request_follow",
     "request_merge",
     "request_message_send",
     "request_note_add",

@@ -235,6 +235,16 @@ def _locate(*, address: str, lat: Any, long: Any, errors: Errors) -> location.Pl
     return location.Place(address, street, None, None, street.neighborhood)
 
 
+def place_resolve(*, address: str = "", lat: Any = None, long: Any = None) -> location.Place:
+    """Where a request would be, by the same rules as `request_submit` (the first step of the
+    web form asks for the place alone, to show possible duplicates before the rest). Raises
+    DomainError with the location codes of `request_submit`."""
+    errors = Errors()
+    place = _locate(address=address, lat=lat, long=long, errors=errors)
+    errors.raise_if_any()
+    return place
+
+
 def _clean_contact(
     contact: Mapping[str, Any] | None,
     *,

@@ -74,3 +74,11 @@ def bite(town):
         target_value=2,
         target_unit="business_days",
     )
+
+
+@pytest.fixture
+def clerk_staff(user_in_role):
+    """An animal control officer."""
+    from portal import roles
+
+    return user_in_role(roles.ANIMAL_CONTROL_OFFICERS, username="ace")
