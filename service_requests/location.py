@@ -45,7 +45,7 @@ def house_number(address: str) -> int | None:
 
 
 def public_address(address: str, street: Street | None, *, sensitive: bool) -> str:
-    """What the public list shows: the block ("100 block of Chapel Street") for most services,
+    """What the public list shows: the block ("100–199 Chapel Street") for most services,
     the street alone for a sensitive one, nothing when the street is not one we know."""
     if street is None:
         return ""
@@ -53,7 +53,11 @@ def public_address(address: str, street: Street | None, *, sensitive: bool) -> s
     if sensitive or number is None:
         return street.name
     block = number // 100 * 100
-    return _("%(block)d block of %(street)s") % {"block": block, "street": street.name}
+    return _("%(low)d–%(high)d %(street)s") % {
+        "low": max(block, 1),
+        "high": block + 99,
+        "street": street.name,
+    }
 
 
 def coarsen(value: Decimal | None, *, sensitive: bool) -> Decimal | None:

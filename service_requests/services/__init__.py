@@ -9,6 +9,7 @@
 """
 
 from service_requests.services.common import TRACK, expected_at, tracking_path, tracking_url
+from service_requests.services.digest import digest_send
 from service_requests.services.follow import request_follow
 from service_requests.services.submit import attribute_field, place_resolve, request_submit
 from service_requests.services.workflow import (
@@ -18,11 +19,13 @@ from service_requests.services.workflow import (
     request_message_send,
     request_note_add,
     request_transition,
+    request_update,
 )
 
 __all__ = [
     "TRACK",
     "attribute_field",
+    "digest_send",
     "expected_at",
     "place_resolve",
     "request_assign",
@@ -33,6 +36,7 @@ __all__ = [
     "request_note_add",
     "request_submit",
     "request_transition",
+    "request_update",
     "tracking_path",
     "tracking_url",
 ]

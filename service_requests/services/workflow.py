@@ -350,3 +350,41 @@ def request_bulk_close(
             )
             closed += 1
     return closed
+
+
+@transaction.atomic
+def request_update(
+    *,
+    service_request: ServiceRequest,
+    actor,
+    status: str | None = None,
+    reason: str = "",
+    assignee=...,
+    note: str = "",
+    message: str = "",
+    merge_into: ServiceRequest | None = None,
+) -> ServiceRequest:
+    """One submission of the staff page: any of a new status (with its reason), a new
+    assignee (None: nobody; leave out to keep), an internal note, a message to the resident and
+    a merge into another request, all applied or none. The message goes with the status change
+    when there is one, else on its own."""
+    if merge_into is not None:
+        return request_merge(duplicate=service_request, into=merge_into, actor=actor)
+    if assignee is not ... and assignee != service_request.assigned_to:
+        service_request = request_assign(
+            service_request=service_request, assignee=assignee, actor=actor
+        )
+    if note.strip():
+        request_note_add(service_request=service_request, text=note, actor=actor)
+    if status and status != service_request.status:
+        service_request = request_transition(
+            service_request=service_request,
+            to_status=status,
+            actor=actor,
+            reason=reason,
+            message=message,
+        )
+    elif message.strip():
+        request_message_send(service_request=service_request, text=message, actor=actor)
+    service_request.refresh_from_db()
+    return service_request

@@ -58,7 +58,7 @@ def test_an_address_on_a_town_street_is_placed_by_the_street(stray, town):
     request = submit(address="142 chapel st.")
     assert request.neighborhood == town["west"]
     assert request.street.name == "Chapel Street"
-    assert request.public_address == "100 block of Chapel Street"
+    assert request.public_address == "100–199 Chapel Street"
     assert request.lat is None
 
 

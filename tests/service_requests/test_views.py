@@ -146,7 +146,7 @@ def test_the_public_page_never_shows_the_reporter_or_the_messages(client, stray,
     assert "Closed" in text
     for secret in ("Zelda", "zelda@example.org", "Bob", "42 Chapel", made.short_code):
         assert secret not in text
-    assert "100 block of Chapel Street" in text
+    assert "1–99 Chapel Street" in text
 
 
 def test_following_a_request_records_a_follower(client, stray):
@@ -194,7 +194,7 @@ def test_a_sensitive_request_shows_only_its_street_on_the_list(client, bite, tow
     text = client.get(url("neighborhood", "westside")).content.decode()
     assert (
         "Chapel Street" in text
-        and "block of Chapel" not in text
+        and "–99 Chapel" not in text
         and "42" not in text.split("<table")[1].split("</table>")[0]
     )
 
