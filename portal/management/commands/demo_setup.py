@@ -172,6 +172,7 @@ DEMO_USERS = [
     ("clerk", "Carmen", "Clerk", roles.RECORDS_CLERKS),
     ("parking", "Pat", "Parking", roles.PARKING_OFFICERS),
     ("community", "Cole", "Community", roles.COMMUNITY_OFFICERS),
+    ("animal", "Alex", "Animal", roles.ANIMAL_CONTROL_OFFICERS),
     ("admin", "Ada", "Administrator", roles.SITE_ADMINISTRATORS),
 ]
 
