@@ -280,7 +280,8 @@ class ServiceRequestAdmin(FormActionMixin, AuditedModelAdmin):
 
     def get_queryset(self, request):
         # Not super(): it would order by queue_rank before queue_order annotates it.
-        return selectors.queue_order(self.model._default_manager.get_queryset())
+        # The contact is decrypted only on a request's own page, not for each row of the list.
+        return selectors.queue_order(self.model._default_manager.defer("contact"))
 
     def get_ordering(self, request):
         # The queue's own order: overdue first (selectors.queue_order annotates queue_rank).

@@ -57,7 +57,7 @@ def _division_digest(*, division: Division, day, now: datetime) -> int:
     key = f"sr:digest:{division.pk}:{day.isoformat()}"
     if Notification.objects.filter(dedupe_key=key).exists():
         return 0  # today's is queued or sent already
-    mine = _open().filter(division=division)
+    mine = _open().filter(division=division).defer("contact")  # the digest names nobody
     counts = mine.aggregate(open=Count("id"), overdue=Count("id", filter=Q(expected_at__lt=now)))
     overdue = list(
         mine.filter(expected_at__lt=now)
