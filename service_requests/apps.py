@@ -9,9 +9,14 @@ class ServiceRequestsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, once the app registry is ready: panels and the demo import models.
         from portal import registry, roles  # noqa: PLC0415 - needs the app registry
-        from service_requests import audit, crypto  # noqa: F401, PLC0415 - crypto: keyring
+        from service_requests import (  # noqa: F401, PLC0415 - crypto: keyring
+            audit,
+            crypto,
+            open311,
+        )
 
         audit.register()
+        open311.ready()
         registry.services.register(
             registry.Service(
                 key="service_requests",
