@@ -684,3 +684,10 @@ def test_the_open311_endpoints_are_in_the_openapi_schema(client):
     assert set(paths["/open311/v2/requests.json"]) == {"get", "post"}
     post_body = paths["/open311/v2/requests.json"]["post"]["requestBody"]["content"]
     assert "application/x-www-form-urlencoded" in post_body
+
+
+def test_a_refusal_found_after_the_request_was_written_rolls_it_back(client, stray, api_key):
+    """request_submit accepts everything here; only the media URL is refused, after the
+    request, its history, audit entry and outbox rows were written: all of it goes."""
+    items = refused(client, **valid(api_key, media_url="ftp://x", email="ok@example.org"))
+    assert [item["description"].split(":")[0] for item in items] == ["media_url"]
