@@ -29,7 +29,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from portal.links import absolute_url
@@ -171,6 +171,16 @@ class ApiKeyPostThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
+class ReadThrottle(AnonRateThrottle):
+    """Reads per client address, as the kernel's public endpoints count them ("anon" rate,
+    behind NUM_PROXIES); POSTs are counted per key instead."""
+
+    def allow_request(self, request, view):
+        if request.method == "POST":
+            return True
+        return super().allow_request(request, view)
+
+
 class Open311View(APIView):
     """What every GeoReport endpoint shares: suffix formats, the error list, the
     jurisdiction check, CORS for reads."""
@@ -180,7 +190,7 @@ class Open311View(APIView):
     content_negotiation_class = SuffixNegotiation
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = []
+    throttle_classes = [ReadThrottle]
     xml_root = "service_requests"
 
     def get_exception_handler(self):
@@ -384,7 +394,7 @@ def _answers(data) -> dict:
 
 
 class RequestListView(Open311View):
-    throttle_classes = [ApiKeyPostThrottle]
+    throttle_classes = [ReadThrottle, ApiKeyPostThrottle]
     authentication_classes = [ApiKeyAuthentication]
 
     @extend_schema(

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework.throttling import AnonRateThrottle
 
 from portal.models import AuditEntry, DepartmentSettings, Notification
 from service_requests import services
@@ -691,3 +692,16 @@ def test_a_refusal_found_after_the_request_was_written_rolls_it_back(client, str
     request, its history, audit entry and outbox rows were written: all of it goes."""
     items = refused(client, **valid(api_key, media_url="ftp://x", email="ok@example.org"))
     assert [item["description"].split(":")[0] for item in items] == ["media_url"]
+
+
+def test_reads_are_throttled_per_address_and_refused_in_the_error_format(
+    client, stray, jurisdiction, monkeypatch
+):
+    rates = {**AnonRateThrottle.THROTTLE_RATES, "anon": "2/minute"}
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", rates)
+    assert client.get(f"{BASE}/services.json").status_code == 200
+    assert client.get(f"{BASE}/services.xml").status_code == 200
+    refused = client.get(f"{BASE}/services.xml")
+    assert refused.status_code == 429
+    assert errors_xml(refused)[0]["code"] == 429
+    assert refused["Access-Control-Allow-Origin"] == "*"
