@@ -428,14 +428,12 @@ def test_a_callback_service_without_contact_is_400(client, bite, api_key):
 
 def test_errors_come_in_the_language_asked(client, stray, api_key):
     response = client.post(
-        f"{BASE}/requests.json",
-        valid(api_key, lat=OUTSIDE[0], long=OUTSIDE[1]),
-        HTTP_ACCEPT_LANGUAGE="es",
+        f"{BASE}/requests.json", valid(api_key, service_code=""), HTTP_ACCEPT_LANGUAGE="es"
     )
     assert response.status_code == 400
-    assert "pueblo" in response.json()[0]["description"].lower() or response.json()[0][
-        "description"
-    ] != ("lat/long: This place is outside the town. We can only help within the town's limits.")
+    assert errors_json(response)[0]["description"] == "No se indicó service_code."
+    english = client.post(f"{BASE}/requests.json", valid(api_key, service_code=""))
+    assert errors_json(english)[0]["description"] == "service_code was not provided."
 
 
 # --- GET requests -------------------------------------------------------------------------------
@@ -705,3 +703,22 @@ def test_reads_are_throttled_per_address_and_refused_in_the_error_format(
     assert refused.status_code == 429
     assert errors_xml(refused)[0]["code"] == 429
     assert refused["Access-Control-Allow-Origin"] == "*"
+
+
+def test_other_methods_and_content_types_are_refused_in_the_error_format(client, stray, api_key):
+    wrong_method = client.delete(f"{BASE}/services.xml")
+    assert wrong_method.status_code == 405 and errors_xml(wrong_method)[0]["code"] == 405
+    as_json = client.post(
+        f"{BASE}/requests.json",
+        json.dumps(valid(api_key)),
+        content_type="application/json",
+    )
+    assert as_json.status_code == 415 and errors_json(as_json)[0]["code"] == 415
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_the_suffix_chooses_the_format_whatever_accept_says(client, stray, jurisdiction):
+    response = client.get(f"{BASE}/services.xml", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
+    spanish = client.get(f"{BASE}/services.json", {"locale": "es"})
+    assert spanish.json()[0]["service_name"] == "Animal suelto o herido"
