@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from rest_framework import serializers
 
 from portal.links import absolute_url
-from portal.localtime import to_local
+from portal.localtime import department_zone
 from service_requests.choices import LIST_DATATYPES, Datatype, Status, TargetUnit
 
 # Our four statuses in GeoReport's two.
@@ -23,13 +23,6 @@ OPEN311_STATUS = {
     Status.IN_PROGRESS: "open",
     Status.CLOSED: "closed",
 }
-
-
-def w3c(moment) -> str | None:
-    """A datetime as the W3C profile of ISO 8601, with the department's UTC offset."""
-    if moment is None:
-        return None
-    return to_local(moment).isoformat(timespec="seconds")
 
 
 def coordinate(value) -> float | None:
@@ -119,11 +112,17 @@ class RequestSerializer(serializers.Serializer):
     media_url = serializers.SerializerMethodField()
     extended_attributes = serializers.SerializerMethodField()
 
-    def to_representation(self, service_request):
-        data = super().to_representation(service_request)
+    def get_fields(self):
+        fields = super().get_fields()
         if not self.context.get("extensions"):
-            data.pop("extended_attributes")
-        return data
+            del fields["extended_attributes"]  # not computed at all: it reads the questions
+        return fields
+
+    def _w3c(self, moment) -> str | None:
+        # The department's zone, read once per list rather than once per date.
+        if not hasattr(self, "_zone"):
+            self._zone = department_zone()
+        return None if moment is None else moment.astimezone(self._zone).isoformat("T", "seconds")
 
     def get_status(self, service_request) -> str:
         return OPEN311_STATUS[service_request.status]
@@ -144,13 +143,13 @@ class RequestSerializer(serializers.Serializer):
         return service_notice(service_request.service)
 
     def get_requested_datetime(self, service_request) -> str:
-        return w3c(service_request.requested_at)
+        return self._w3c(service_request.requested_at)
 
     def get_updated_datetime(self, service_request) -> str:
-        return w3c(service_request.updated_at)
+        return self._w3c(service_request.updated_at)
 
     def get_expected_datetime(self, service_request) -> str | None:
-        return w3c(service_request.expected_at)
+        return self._w3c(service_request.expected_at)
 
     def get_address(self, service_request) -> str | None:
         return service_request.public_address or None

@@ -629,17 +629,20 @@ def test_an_unknown_request_is_404(client, stray, jurisdiction, fmt):
         assert items[0]["code"] == 404
 
 
+@pytest.mark.parametrize(
+    "query", ["", "?extensions=true", "?status=open&service_code=stray-animal"]
+)
 def test_requests_list_costs_the_same_queries_with_more_rows(
-    client, stray, jurisdiction, django_assert_max_num_queries
+    client, stray, jurisdiction, django_assert_max_num_queries, query
 ):
     submit()
     with django_assert_max_num_queries(8) as few:
-        client.get(f"{BASE}/requests.json?extensions=true")
+        client.get(f"{BASE}/requests.json{query}")
     for _ in range(6):
         submit()
     with django_assert_max_num_queries(len(few.captured_queries)):
-        body = client.get(f"{BASE}/requests.json?extensions=true").json()
-    assert len(body) == 7
+        body = client.get(f"{BASE}/requests.xml{query}").content
+    assert body.count(b"<request>") == 7
 
 
 # --- CORS ---------------------------------------------------------------------------------------
