@@ -7,7 +7,10 @@ rendered in-process by Django's test client against PostgreSQL with DEBUG=0: the
 BENCH_OPEN311_RUNS renders, the number of queries and the rows returned, with SMALL requests in
 the table and then with LARGE. Every request is inside the 90-day window, so the list returns
 1,000 rows at both sizes and the two times compare like with like.
-Target: with LARGE, each read under 1.5 times its time with SMALL, and the same queries.
+Target: with LARGE, each read under 1.5 times its time with SMALL, and the same queries. (A
+filter that returns fewer than 1,000 rows with SMALL and 1,000 with LARGE renders more; such
+rows are printed but not held to the ratio.) The figures are only as steady as the machine:
+the load average is printed beside them.
 
 Run it from the repository root: `.venv/bin/python bench/open311.py` (`--quick`: 100,000
 instead of a million). It needs PostgreSQL and uses its own database (created if missing):
@@ -218,7 +221,8 @@ def main() -> int:
         results[small], results[large], strict=True
     ):
         ratio = t_large / t_small
-        worst = max(worst, ratio)
+        if n_small == n_large:  # more rows returned cost more to render, whatever the table
+            worst = max(worst, ratio)
         same_queries &= q_small == q_large
         print(
             f"{label:<24}{t_small:>11.1f} ms{t_large:>13.1f} ms{ratio:>7.2f}x  "
