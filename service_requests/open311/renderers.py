@@ -3,8 +3,9 @@
 The XML is the one the specification's examples show: an XML declaration, a root element with
 no namespace (`services`, `service_definition`, `service_requests`, `errors`, `discovery`), one
 child per item named for the list it is in (`service`, `attribute`, `value`, `request`,
-`error`, `endpoint`, `format`), `true`/`false` for booleans and an empty element for a null.
-The JSON is its Spark-convention mapping: lists of objects, the same field names.
+`error`, `endpoint`, `format`; in our extended_attributes, `answer` and `key`), `true`/`false`
+for booleans and an empty element for a null. The JSON is its Spark-convention mapping: lists
+of objects, the same field names.
 """
 
 from decimal import Decimal
@@ -22,6 +23,8 @@ ITEM = {
     "errors": "error",
     "endpoints": "endpoint",
     "formats": "format",
+    "answers": "answer",
+    "value": "key",  # a multivaluelist answer: its keys
 }
 
 

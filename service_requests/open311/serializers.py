@@ -170,13 +170,15 @@ class RequestSerializer(serializers.Serializer):
         return None
 
     def get_extended_attributes(self, service_request) -> dict:
-        answers = {}
         service = service_request.service
         datatypes = {a.code: a.datatype for a in service.attributes.all()}
-        for code, value in (service_request.attributes or {}).items():
-            # Only the structured answers: free text may name people or say exactly where.
-            if datatypes.get(code) in (*LIST_DATATYPES, Datatype.NUMBER):
-                answers[code] = value
+        # Only the structured answers: free text may name people or say exactly where. A list
+        # of {code, value} rather than a mapping: a code may not be a valid XML element name.
+        answers = [
+            {"code": code, "value": value}
+            for code, value in (service_request.attributes or {}).items()
+            if datatypes.get(code) in (*LIST_DATATYPES, Datatype.NUMBER)
+        ]
         merged = service_request.merged_into
         return {
             "status_detail": service_request.status,

@@ -550,9 +550,15 @@ def test_extensions_only_when_asked(client, stray, jurisdiction):
     extended = client.get(f"{BASE}/requests/{request.public_id}.json?extensions=true").json()[0]
     extra = extended["extended_attributes"]
     assert extra["status_detail"] == "open" and extra["neighborhood"] == "westside"
-    assert extra["answers"] == {"kind": "dog", "signs": ["loose"]}  # no free text
+    assert extra["answers"] == [  # no free text
+        {"code": "kind", "value": "dog"},
+        {"code": "signs", "value": ["loose"]},
+    ]
     root = xml_root(client.get(f"{BASE}/requests/{request.public_id}.xml?extensions=true").content)
     assert root.findtext("request/extended_attributes/neighborhood") == "westside"
+    answers = root.findall("request/extended_attributes/answers/answer")
+    assert [a.findtext("code") for a in answers] == ["kind", "signs"]
+    assert [k.text for k in answers[1].findall("value/key")] == ["loose"]
 
 
 def test_status_filter_maps_our_statuses_to_open_and_closed(client, stray, jurisdiction):
