@@ -330,8 +330,10 @@ def _moment(name: str, text: str | None) -> datetime | None:
     return moment
 
 
-def _comma_list(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
+def _comma_list(params, name: str) -> list[str]:
+    """GeoReport's "can be declared multiple times, comma delimited": a=x,y and a=x&a=y."""
+    values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _with_extensions(queryset, extensions: bool):
@@ -347,11 +349,11 @@ def _extensions(request) -> bool:
 
 
 def _list_filters(params) -> dict:
-    ids = _comma_list(params.get("service_request_id"))
+    ids = _comma_list(params, "service_request_id")
     if ids:
         return {"ids": ids}
     statuses = []
-    for value in _comma_list(params.get("status")):
+    for value in _comma_list(params, "status"):
         if value.lower() == "open":
             statuses += OPEN_STATUSES
         elif value.lower() == "closed":
@@ -368,7 +370,7 @@ def _list_filters(params) -> dict:
         if end - start > MAX_SPAN:
             raise Open311Error(400, _("start_date and end_date may not span more than 90 days."))
     return {
-        "service_codes": _comma_list(params.get("service_code")) or None,
+        "service_codes": _comma_list(params, "service_code") or None,
         "status": statuses or None,
         "start": start,
         "end": end,

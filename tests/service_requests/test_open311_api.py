@@ -578,6 +578,8 @@ def test_status_filter_maps_our_statuses_to_open_and_closed(client, stray, juris
     assert shut[0]["status"] == "closed" and shut[0]["status_notes"]
     both = client.get(f"{BASE}/requests.json?status=open,closed").json()
     assert len(both) == 3
+    declared_twice = client.get(f"{BASE}/requests.json?status=open&status=closed").json()
+    assert len(declared_twice) == 3
     bad = client.get(f"{BASE}/requests.json?status=pending")
     assert bad.status_code == 400 and errors_json(bad)[0]["code"] == 400
 
@@ -624,6 +626,8 @@ def test_service_code_filter(client, stray, bite, jurisdiction):
     bitten = submit(service_code="animal-bite", attributes={})
     body = client.get(f"{BASE}/requests.json?service_code=animal-bite").json()
     assert [r["service_request_id"] for r in body] == [str(bitten.public_id)]
+    both = client.get(f"{BASE}/requests.json?service_code=animal-bite&service_code=stray-animal")
+    assert len(both.json()) == 2
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
