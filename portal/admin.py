@@ -166,6 +166,7 @@ class DepartmentSettingsAdmin(AuditedModelAdmin, TranslationAdmin, SingletonMode
             },
         ),
         (_("Hours"), {"fields": ["hours"]}),
+        (_("Open311"), {"fields": ["open311_jurisdiction_id"]}),
     ]
 
 

@@ -54,6 +54,15 @@ class DepartmentSettings(LocalSingleton):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="America/New_York", choices=_time_zone_choices
     )
+    open311_jurisdiction_id = models.CharField(
+        _("Open311 jurisdiction id"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "What Open311 applications send as jurisdiction_id, by custom the town's web site "
+            "without www (e.g. springfield.gov). Empty: this portal's own host name."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -589,3 +589,9 @@ CELERY_BEAT_SCHEDULE["service-requests-digest"] = {
 }
 SERVICE_REQUESTS_DIGEST_HOUR = env.int("SERVICE_REQUESTS_DIGEST_HOUR", default=7)
 # --- end service_requests ---
+# --- open311 ---
+# GeoReport v2 POSTs one client application may send (per API key), as DRF spells a rate.
+OPEN311_POST_RATE = env.str("OPEN311_POST_RATE", default="60/hour")
+# The Open311 server's own Spanish catalog (it is a package of service_requests, not an app).
+LOCALE_PATHS.append(BASE_DIR / "service_requests" / "open311" / "locale")
+# --- end open311 ---

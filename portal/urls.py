@@ -44,6 +44,8 @@ urlpatterns = [
     path("api/v1/", include("programs.api_urls")),
     path("api/v1/custody/", include("custody.api_urls")),
     path("api/v1/careers/", include("careers.api_urls")),
+    # The Open311 GeoReport v2 server (service_requests/open311/): its paths are the standard's.
+    path("open311/", include("service_requests.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -13,12 +13,14 @@ class ServiceRequestsConfig(AppConfig):
         from service_requests import (  # noqa: F401, PLC0415 - crypto: keyring
             audit,
             crypto,
+            open311,
             panels,
         )
         from service_requests.demo import load_demo  # noqa: PLC0415 - imports models
         from service_requests.models import Service, ServiceGroup, ServiceRequest  # noqa: PLC0415
 
         audit.register()
+        open311.ready()
         # Five photos of up to 10 MB each, and the form around them.
         registry.body_limits.register(
             registry.BodyLimit(

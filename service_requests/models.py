@@ -381,3 +381,8 @@ class RequestFollower(models.Model):
 
     def __str__(self) -> str:
         return f"follower of {self.request_id}"
+
+
+# Open311 client applications and what they sent: defined beside the Open311 server
+# (service_requests/open311/models.py), registered here as this app's models.
+from service_requests.open311.models import Open311Client, Open311Submission  # noqa: E402, F401
