@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "programs",
     "custody",
     "careers",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -567,3 +568,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"PositionKindEnum": "careers.models.Position.Kind"}
 )
 # --- end careers ---
+
+# --- complaints ---
+# Complainants' and witnesses' details, what residents wrote, investigators' notes and files are
+# encrypted with these Fernet keys (newest first); DEBUG=0 requires them (portal.E101).
+COMPLAINTS_ENCRYPTION_KEYS = env.list("COMPLAINTS_ENCRYPTION_KEYS", default=[])
+# --- end complaints ---
