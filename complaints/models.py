@@ -12,41 +12,24 @@ Times: a case's received time is kept to the hour (`rounded_now`, as on the tip 
 files' and messages' times too; the kernel's coarse keyring keeps each token to the hour.
 """
 
-import secrets
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.fields import EncryptedTextField
-
-# Crockford-like base32 without look-alikes: a code read over the phone is not misheard.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: not sequential, not guessable
+from portal import passphrases
+from portal.anonymity import round_to_hour, rounded_now  # noqa: F401 - migrations name them
 
 
 def new_tracking_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"{raw[:5]}-{raw[5:]}"
+    return passphrases.code_generate()
 
 
 def normalize_tracking_code(value: str) -> str:
-    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
-    raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
-    return f"{raw[:5]}-{raw[5:]}" if len(raw) == CODE_LENGTH else raw[:20]
-
-
-def round_to_hour(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def rounded_now() -> datetime:
-    """Times about a resident's case are kept to the hour: the exact second could be matched
-    with a phone's or a building's records."""
-    return round_to_hour(timezone.now())
+    return passphrases.code_normalize(value)[:20]
 
 
 def random_file_name(instance, filename: str) -> str:

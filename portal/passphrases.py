@@ -32,6 +32,25 @@ from django.core.exceptions import ImproperlyConfigured
 from portal.clients import counter_add
 from portal.services.encryption import required_secret_register
 
+# The number a resident writes down beside the passphrase (a tip number, a complaint's tracking
+# code): base32 without look-alikes, so a code read over the phone is not misheard.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: not sequential, not guessable
+
+
+def code_generate() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def code_normalize(value: str) -> str:
+    """What a resident typed, as stored: case, spaces and look-alikes (O/0, I/L/1) do not
+    matter."""
+    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
+    return f"{raw[:5]}-{raw[5:]}" if len(raw) == CODE_LENGTH else raw
+
+
 MIN_WORDS = 7
 MIN_BITS = 90
 
