@@ -44,6 +44,7 @@ urlpatterns = [
     path("api/v1/", include("programs.api_urls")),
     path("api/v1/custody/", include("custody.api_urls")),
     path("api/v1/careers/", include("careers.api_urls")),
+    path("api/v1/complaints/", include("complaints.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -57,6 +58,8 @@ urlpatterns += i18n_patterns(
     path("", include("programs.urls")),
     path("custody/", include("custody.urls")),
     path("careers/", include("careers.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("staff/complaints/", include("complaints.staff_urls")),
     prefix_default_language=False,
 )
 

@@ -173,6 +173,9 @@ DEMO_USERS = [
     ("parking", "Pat", "Parking", roles.PARKING_OFFICERS),
     ("community", "Cole", "Community", roles.COMMUNITY_OFFICERS),
     ("admin", "Ada", "Administrator", roles.SITE_ADMINISTRATORS),
+    ("internal", "Iris", "Affairs", roles.INTERNAL_AFFAIRS),
+    ("supervisor", "Sam", "Supervisor", roles.SUPERVISORS),
+    ("board", "Bea", "Board", roles.REVIEW_BOARD),
 ]
 
 
