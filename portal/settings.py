@@ -411,9 +411,7 @@ FILE_UPLOAD_HANDLERS = ["portal.uploads.EncryptedSpoolUploadHandler"]
 
 # Log lines that name these tasks are dropped (portal/log_privacy.py): a time-stamped line per
 # anonymous tip would say when it was sent to the second.
-ANONYMOUS_TASK_PREFIXES = env.list(
-    "ANONYMOUS_TASK_PREFIXES", default=["tips.", "complaints."]
-)
+ANONYMOUS_TASK_PREFIXES = env.list("ANONYMOUS_TASK_PREFIXES", default=["tips.", "complaints."])
 
 VAR_DIR.mkdir(exist_ok=True)
 
