@@ -206,6 +206,7 @@ def complaint_classify(*, actor, complaint: Complaint, seriousness: str) -> Comp
     complaint = _locked(complaint)
     require(actor, complaint, Access.IDENTITY)
     _complaint_only(complaint)
+    _move(complaint, "classify")  # the stage first: "not now" before "not like this"
     if seriousness not in (Complaint.Seriousness.MINOR, Complaint.Seriousness.SERIOUS):
         raise DomainError(
             gettext_lazy("Choose minor or serious."), code="seriousness", field="seriousness"
@@ -216,7 +217,6 @@ def complaint_classify(*, actor, complaint: Complaint, seriousness: str) -> Comp
             code="allegation_required",
             conflict=True,
         )
-    _move(complaint, "classify")
     complaint.seriousness = seriousness
     complaint.save(update_fields=["stage", "seriousness", "version"])
     _audit(actor, "complaints.complaint.classified", complaint, seriousness=seriousness)
@@ -241,6 +241,7 @@ def complaint_assign(
     complaint = _locked(complaint)
     require(actor, complaint, Access.IDENTITY)
     _complaint_only(complaint)
+    _move(complaint, "assign")
     if assigned_to is None:
         raise DomainError(
             gettext_lazy("Choose who investigates."), code="assignee", field="assigned_to"
@@ -279,7 +280,6 @@ def complaint_assign(
             code="assignee_kind",
             field="assignee_kind",
         )
-    _move(complaint, "assign")
     received = complaint.received_at.astimezone(department_zone()).date()
     complaint.assignee_kind = assignee_kind
     complaint.assigned_to = assigned_to
@@ -426,13 +426,13 @@ def allegation_find(*, actor, allegation: Allegation, finding: str) -> Allegatio
 def findings_submit(*, actor, complaint: Complaint) -> Complaint:
     complaint = _locked(complaint)
     require(actor, complaint, Access.IDENTITY, Access.CASE)
+    _move(complaint, "submit_findings")
     if complaint.allegations.filter(finding="").exists():
         raise DomainError(
             gettext_lazy("Make a finding on every allegation first."),
             code="finding_missing",
             conflict=True,
         )
-    _move(complaint, "submit_findings")
     complaint.save(update_fields=["stage", "version"])
     _audit(actor, "complaints.complaint.moved", complaint, to=complaint.stage)
     return complaint
@@ -456,6 +456,7 @@ def complaint_close(
     complaint = _locked(complaint)
     require(actor, complaint, Access.IDENTITY)
     _complaint_only(complaint)
+    _move(complaint, "close")
     outcome_summary = (outcome_summary or "").strip()
     allowed = set(Complaint.Outcome.values) - {"", Complaint.Outcome.DELIVERED}
     if outcome not in allowed:
@@ -475,7 +476,6 @@ def complaint_close(
             code="summary_required",
             field="outcome_summary",
         )
-    _move(complaint, "close")
     complaint.outcome = outcome
     complaint.outcome_summary = outcome_summary
     _closing(complaint)
