@@ -7,7 +7,7 @@ import time_machine
 from django.test import Client
 
 from complaints import selectors, services
-from complaints.models import Complaint, InvestigationStep
+from complaints.models import InvestigationStep
 from portal.errors import DomainError
 from portal.models import AuditEntry, Notification
 from tests.complaints.conftest import advance, file_complaint
