@@ -5,6 +5,7 @@ register would. Run twice, it changes nothing."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,11 @@ from complaints.models import (
 )
 from portal.localtime import department_zone
 from portal.models import Neighborhood, Officer
+from portal.passphrases import passphrase_hash
+
+# With DEBUG=1 only, the first case opens on the follow page with these (as the tip line's demo).
+DEMO_CODE = "DEMC2-34567"
+DEMO_PASSPHRASE = "seven plain words open the demo case"  # noqa: S105 - published, DEBUG only
 
 PATROL = [
     # name, badge, email handle
@@ -185,6 +191,9 @@ def load_demo() -> None:
             if outcome == "training":
                 complaint.outcome_summary = "Four hours of training on serving residents with "
                 complaint.outcome_summary += "limited English."
+        if index == 0 and settings.DEBUG:
+            complaint.tracking_code = DEMO_CODE
+            complaint.passphrase_hash = passphrase_hash(DEMO_PASSPHRASE)
         complaint.save()
         if kind == "complaint" and stage == "closed" and outcome == "no_action":
             BoardReview.objects.create(
