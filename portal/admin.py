@@ -179,9 +179,9 @@ class DivisionAdmin(AuditedModelAdmin, TranslationAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(AuditedModelAdmin, TranslationAdmin):
-    list_display = ["name", "rank", "assignment", "phone", "email"]
-    search_fields = ["name", "assignment", "email"]
-    autocomplete_fields = ["user"]
+    list_display = ["name", "rank", "badge_number", "assignment", "phone", "email"]
+    search_fields = ["name", "badge_number", "assignment", "email"]
+    autocomplete_fields = ["user", "supervisor"]
 
 
 class StreetInline(admin.TabularInline):

@@ -15,7 +15,14 @@ app can register its own).
   headers, no form fields and no local variables (AnonymousExceptionReporterFilter).
 """
 
+import os
+from datetime import datetime
+from functools import wraps
+
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.debug import SafeExceptionReporterFilter
 
 from portal import registry
@@ -96,3 +103,48 @@ class AnonymousExceptionReporterFilter(SafeExceptionReporterFilter):
         if _anonymous(request):
             return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
         return super().get_traceback_frame_variables(request, tb_frame)
+
+
+# --- What anonymous pages and their data share (the tip line, anonymous complaints) ----------
+
+
+def round_to_hour(moment: datetime) -> datetime:
+    """Times about an anonymous resident are kept to the hour: the exact second could be
+    matched with a phone's or a building's records."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def rounded_now() -> datetime:
+    return round_to_hour(timezone.now())
+
+
+def file_times_to_hour(file: FieldFile, moment: datetime | None = None) -> None:
+    """Set a stored file's access and modification times to the start of the hour of `moment`
+    (now by default): the file system would otherwise keep the second it arrived. Storages
+    without a local path (none in use) are left alone."""
+    if not file:
+        return
+    try:
+        path = file.storage.path(file.name)
+    except NotImplementedError:
+        return
+    hour = round_to_hour(moment or timezone.now()).timestamp()
+    os.utime(path, (hour, hour))
+
+
+def private_page(view):
+    """Anonymous pages: never cached by a browser or proxy, never leak a referrer, never set a
+    cookie of ours (no CSRF cookie: a year-long random cookie would link visits)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response.headers["Cache-Control"] = (
+            "no-store, no-cache, must-revalidate, private, max-age=0"
+        )
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper

@@ -22,4 +22,5 @@ def site(request):
     return {
         "department": department_or_none(),
         "portal_services": registry.services.all(),
+        "portal_footer_links": registry.footer_links.all(),
     }

@@ -1,7 +1,9 @@
 """What every form in the portal shares."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -23,3 +25,32 @@ def add_domain_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (a resident's photos, videos, documents). Refuses more than
+    `max_files` (an app's policy) before any is read; cleans to a list of uploaded files."""
+
+    widget = MultipleFileInput
+    max_files = 5
+
+    def __init__(self, *args, max_files: int | None = None, **kwargs):
+        kwargs.setdefault("required", False)
+        if max_files is not None:
+            self.max_files = max_files
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        if len(items) > self.max_files:
+            raise forms.ValidationError(
+                gettext_lazy("Send %(count)d files at most.") % {"count": self.max_files},
+                code="too_many_files",
+            )
+        return [item for item in items if item]

@@ -115,9 +115,27 @@ class Officer(models.Model):
         on_delete=models.SET_NULL,
         related_name="officer",
     )
+    # A resident may know an officer only by the number on the badge (complaints, commendations).
+    badge_number = models.CharField(_("badge number"), max_length=20, blank=True, db_index=True)
+    # Who answers for this officer's conduct: minor complaints and commendations go to them.
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge_number"],
+                condition=~models.Q(badge_number=""),
+                name="officer_badge_unique",
+            )
+        ]
         verbose_name = _("officer")
         verbose_name_plural = _("officers")
 

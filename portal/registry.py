@@ -7,6 +7,7 @@ A feature app registers, in its AppConfig.ready():
 - a `DemoLoader`: the app's part of the demo data that `make run` loads;
 - an `AnonymousPath`: a URL prefix whose visitors stay anonymous (portal/anonymity.py strips
   their address, user agent and referrer before anything else sees the request);
+- a `FooterLink`: a link in every page's footer (complaints and commendations, say);
 - its `AuditAction`s: every action name its services write to the audit log, with a label for
   the audit log's filter. `audit_record` refuses a name nobody registered, so the list in each
   app's `audit.py` is the whole list.
@@ -114,6 +115,16 @@ class BodyLimit:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class FooterLink:
+    """A link in every page's footer, to the page named `url_name`."""
+
+    key: str
+    title: str | Promise
+    url_name: str
+    order: int = 100
+
+
 services: Registry[Service] = Registry("services")
 body_limits: Registry[BodyLimit] = Registry("body limits")
 audit_actions: Registry[AuditAction] = Registry("audit actions")
@@ -122,6 +133,7 @@ anonymous_paths: Registry[AnonymousPath] = Registry("anonymous paths")
 home_panels: Registry[Panel] = Registry("home panels")
 neighborhood_panels: Registry[Panel] = Registry("neighborhood panels")
 careers_panels: Registry[Panel] = Registry("careers panels")
+footer_links: Registry[FooterLink] = Registry("footer links")
 
 
 def render_panels(registry: Registry[Panel], request: HttpRequest, **kwargs) -> list[dict]:

@@ -20,6 +20,9 @@ COMMUNITY_OFFICERS = "Community officers"
 SITE_ADMINISTRATORS = "Site administrators"
 INTERNSHIP_REVIEWERS = "Internship reviewers"
 ANIMAL_CONTROL_OFFICERS = "Animal control officers"
+INTERNAL_AFFAIRS = "Internal affairs"
+SUPERVISORS = "Supervisors"
+REVIEW_BOARD = "Civilian review board"
 
 ROLES = [
     TIP_INVESTIGATORS,
@@ -29,6 +32,9 @@ ROLES = [
     SITE_ADMINISTRATORS,
     INTERNSHIP_REVIEWERS,
     ANIMAL_CONTROL_OFFICERS,
+    INTERNAL_AFFAIRS,
+    SUPERVISORS,
+    REVIEW_BOARD,
 ]
 
 _grants: dict[str, set[str]] = defaultdict(set)
@@ -80,19 +86,30 @@ def _roles_sync() -> None:
 # records settings) and reading the records queue, which site administrators have, do not count.
 # Roles that read what a person gave in confidence: tips, records requests and identity
 # documents, internship applicants' CVs. Only a superuser grants them (portal/staff_admin.py).
-SENSITIVE_ROLES = [TIP_INVESTIGATORS, RECORDS_CLERKS, INTERNSHIP_REVIEWERS]
+SENSITIVE_ROLES = [
+    TIP_INVESTIGATORS,
+    RECORDS_CLERKS,
+    INTERNSHIP_REVIEWERS,
+    INTERNAL_AFFAIRS,
+    SUPERVISORS,
+    REVIEW_BOARD,
+]
 TIP_CONTENT_MODELS = ("tip", "tipmessage", "tipnote", "tipattachment")
 RECORDS_REFERENCE_MODELS = ("feescheduleitem", "recordssettings")
 
 
 def _sensitive_permission_q(prefix: str = "permissions__") -> models.Q:
     content_type = f"{prefix}content_type__"
-    return models.Q(
-        **{f"{content_type}app_label": "tips", f"{content_type}model__in": TIP_CONTENT_MODELS}
-    ) | (
-        models.Q(**{f"{content_type}app_label": "records"})
-        & ~models.Q(**{f"{content_type}model__in": RECORDS_REFERENCE_MODELS})
-        & ~models.Q(**{f"{prefix}codename__startswith": "view_"})
+    return (
+        models.Q(
+            **{f"{content_type}app_label": "tips", f"{content_type}model__in": TIP_CONTENT_MODELS}
+        )
+        | models.Q(**{f"{content_type}app_label": "complaints"})
+        | (
+            models.Q(**{f"{content_type}app_label": "records"})
+            & ~models.Q(**{f"{content_type}model__in": RECORDS_REFERENCE_MODELS})
+            & ~models.Q(**{f"{prefix}codename__startswith": "view_"})
+        )
     )
 
 

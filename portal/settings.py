@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "custody",
     "careers",
     "service_requests",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -411,7 +412,7 @@ FILE_UPLOAD_HANDLERS = ["portal.uploads.EncryptedSpoolUploadHandler"]
 
 # Log lines that name these tasks are dropped (portal/log_privacy.py): a time-stamped line per
 # anonymous tip would say when it was sent to the second.
-ANONYMOUS_TASK_PREFIXES = env.list("ANONYMOUS_TASK_PREFIXES", default=["tips."])
+ANONYMOUS_TASK_PREFIXES = env.list("ANONYMOUS_TASK_PREFIXES", default=["tips.", "complaints."])
 
 VAR_DIR.mkdir(exist_ok=True)
 
@@ -595,3 +596,25 @@ OPEN311_POST_RATE = env.str("OPEN311_POST_RATE", default="60/hour")
 # The Open311 server's own Spanish catalog (it is a package of service_requests, not an app).
 LOCALE_PATHS.append(BASE_DIR / "service_requests" / "open311" / "locale")
 # --- end open311 ---
+
+# --- complaints ---
+# Complainants' and witnesses' details, what residents wrote, investigators' notes and files are
+# encrypted with these Fernet keys (newest first); DEBUG=0 requires them (portal.E101).
+COMPLAINTS_ENCRYPTION_KEYS = env.list("COMPLAINTS_ENCRYPTION_KEYS", default=[])
+# Guessing and flooding: per client (a keyed hash of the address that changes every hour) and,
+# for wrong passphrases, per tracking code.
+COMPLAINTS_SUBMISSIONS_PER_HOUR = env.int("COMPLAINTS_SUBMISSIONS_PER_HOUR", default=10)
+COMPLAINTS_CHECKS_PER_15_MINUTES = env.int("COMPLAINTS_CHECKS_PER_15_MINUTES", default=30)
+COMPLAINTS_CHECK_MAX_FAILURES = env.int("COMPLAINTS_CHECK_MAX_FAILURES", default=5)
+COMPLAINTS_CHECK_LOCKOUT_SECONDS = env.int("COMPLAINTS_CHECK_LOCKOUT_SECONDS", default=30 * 60)
+# Cleaning residents' files runs beside the tip line's, on the "scrub" queue.
+CELERY_TASK_ROUTES["complaints.tasks.attachment_scrub_task"] = {"queue": "scrub"}
+CELERY_BEAT_SCHEDULE["complaints-sweep"] = {
+    "task": "complaints.tasks.sweep",
+    "schedule": env.float("COMPLAINTS_SWEEP_SECONDS", default=300.0),
+}
+CELERY_BEAT_SCHEDULE["complaints-reminders"] = {
+    "task": "complaints.tasks.reminders_send",
+    "schedule": env.float("COMPLAINTS_REMINDER_SECONDS", default=3600.0),
+}
+# --- end complaints ---

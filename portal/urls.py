@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/v1/careers/", include("careers.api_urls")),
     # The Open311 GeoReport v2 server (service_requests/open311/): its paths are the standard's.
     path("open311/", include("service_requests.open311.urls")),
+    path("api/v1/complaints/", include("complaints.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -60,6 +61,8 @@ urlpatterns += i18n_patterns(
     path("custody/", include("custody.urls")),
     path("careers/", include("careers.urls")),
     path("requests/", include("service_requests.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("staff/complaints/", include("complaints.staff_urls")),
     prefix_default_language=False,
 )
 

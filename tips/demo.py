@@ -4,9 +4,9 @@ tips (in our own words) so the investigators' queue has something to show."""
 from django.conf import settings
 from django.db import transaction
 
+from portal.passphrases import passphrase_hash
 from tips import crypto
 from tips.models import Tip, TipCategory, TipMessage
-from tips.passphrases import passphrase_hash
 from tips.services import tip_submit
 
 DEMO_NUMBER = "DEM23-45678"

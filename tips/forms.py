@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal import forms as kernel_forms
+from portal.forms import MultipleFileInput
 from portal.models import Neighborhood
 from tips import scrub
 from tips.models import TipCategory
@@ -23,27 +25,8 @@ class DescribedForm(forms.Form):
         """Adjust fields once they exist."""
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        if len(items) > scrub.MAX_FILES:
-            raise forms.ValidationError(
-                _("Send %(count)d files at most.") % {"count": scrub.MAX_FILES},
-                code="too_many_files",
-            )
-        return [item for item in items if item]
+class MultipleFileField(kernel_forms.MultipleFileField):
+    max_files = scrub.MAX_FILES
 
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/quicktime,video/webm"

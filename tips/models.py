@@ -2,40 +2,26 @@
 encrypted files; what is stored in clear is only what staff need to sort the queue (category,
 status, priority, neighborhood) and a received time rounded to the hour."""
 
-import secrets
 import uuid
-from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import passphrases
+from portal.anonymity import round_to_hour, rounded_now  # noqa: F401 - migrations name them
 from tips.fields import EncryptedTextField
 
-# Crockford's base32 without look-alikes: a number read over the phone is not misheard.
-NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-NUMBER_LENGTH = 10  # 30**10 ≈ 5.9e14 numbers: not sequential, not guessable
+NUMBER_ALPHABET = passphrases.CODE_ALPHABET
+NUMBER_LENGTH = passphrases.CODE_LENGTH
 
 
 def new_tip_number() -> str:
-    raw = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
-    return f"{raw[:5]}-{raw[5:]}"
+    return passphrases.code_generate()
 
 
 def normalize_tip_number(value: str) -> str:
-    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
-    raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
-    return f"{raw[:5]}-{raw[5:]}" if len(raw) == NUMBER_LENGTH else raw
-
-
-def round_to_hour(moment: datetime) -> datetime:
-    """The received time is kept to the hour: the exact second could match a phone's records."""
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
-def rounded_now() -> datetime:
-    return round_to_hour(timezone.now())
+    return passphrases.code_normalize(value)
 
 
 def random_file_name(instance, filename: str) -> str:

@@ -12,49 +12,19 @@ Here:
   counters do not list which numbers exist, and a locked number answers exactly like an unknown one.
 """
 
-import hashlib
-import hmac
-from functools import wraps
-
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.cache import add_never_cache_headers
 
-from portal.clients import counter_add
+from portal.anonymity import private_page
+from portal.passphrases import Lockout
 
+__all__ = ["lockout_active", "lockout_clear", "lockout_fail", "private_page"]
 
-def private_page(view):
-    """Tip pages: never cached by a browser or proxy, never leak a referrer, never set a cookie
-    of ours (no CSRF cookie: a year-long random cookie would link visits; see tips/views.py)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response.headers["Cache-Control"] = (
-            "no-store, no-cache, must-revalidate, private, max-age=0"
-        )
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
-
-    return wrapper
-
-
-def _number_key(number: str) -> str:
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"tips.lockout.{number}".encode(), hashlib.sha256
-    ).hexdigest()[:32]
-    return f"tips:lockout:{digest}"
-
-
-def lockout_active(number: str) -> bool:
-    return (cache.get(_number_key(number)) or 0) >= settings.TIPS_CHECK_MAX_FAILURES
-
-
-def lockout_fail(number: str) -> None:
-    counter_add(_number_key(number), settings.TIPS_CHECK_LOCKOUT_SECONDS)
-
-
-def lockout_clear(number: str) -> None:
-    cache.delete(_number_key(number))
+# The key stays "tips:lockout:<hmac of tips.lockout.NUMBER>", as before the move to the kernel.
+_LOCKOUT = Lockout(
+    "tips.lockout",
+    max_failures=lambda: settings.TIPS_CHECK_MAX_FAILURES,
+    seconds=lambda: settings.TIPS_CHECK_LOCKOUT_SECONDS,
+)
+lockout_active = _LOCKOUT.active
+lockout_fail = _LOCKOUT.fail
+lockout_clear = _LOCKOUT.clear

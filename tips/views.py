@@ -27,10 +27,10 @@ from django.views.decorators.csrf import csrf_exempt
 from portal.clients import client_key
 from portal.forms import add_domain_errors
 from portal.links import SignedLink
+from portal.passphrases import normalize
 from tips import cues, privacy, scrub, selectors, services
 from tips.forms import CheckForm, ConfirmForm, ReplyForm, TipForm
 from tips.models import Tip
-from tips.passphrases import normalize
 
 ACCESS_TTL = 30 * 60
 SEALED_TTL = 60 * 60

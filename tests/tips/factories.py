@@ -1,7 +1,7 @@
 import factory
 
+from portal.passphrases import passphrase_hash
 from tips.models import Tip, TipCategory
-from tips.passphrases import passphrase_hash
 
 PASSPHRASE = "seven plain words make a decent passphrase"
 

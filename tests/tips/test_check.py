@@ -98,7 +98,7 @@ def test_a_closed_tip_takes_no_more_replies(client):
 def test_checking_in_with_an_older_hash_stores_a_fresh_one(client):
     from argon2 import PasswordHasher
 
-    from tips import passphrases
+    from portal import passphrases
 
     tip = TipFactory()
     old = PasswordHasher(time_cost=2, memory_cost=8 * 1024, parallelism=1)

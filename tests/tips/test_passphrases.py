@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tips import passphrases
+from portal import passphrases
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 
 from portal.models import Notification
+from portal.passphrases import normalize, passphrase_verify
 from tests.factories import NeighborhoodFactory, UserFactory
 from tips.models import Tip
-from tips.passphrases import normalize, passphrase_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_passphrase_is_never_put_in_a_cookie_or_the_session(client, category):
 
 
 def test_spanish_resident_gets_a_spanish_passphrase(client, category):
-    from tips.passphrases import wordlist
+    from portal.passphrases import wordlist
 
     response = client.post(
         "/es/tips/", {"category": category.pk, "what": "Venden drogas en la esquina."}

@@ -6,15 +6,11 @@ A stored file's times (atime and mtime on disk) are set to the hour it belongs t
 tip's rows never do (issue 13, finding 2).
 """
 
-import os
-from datetime import datetime
-
 from django.core.files.base import ContentFile
-from django.db.models.fields.files import FieldFile
-from django.utils import timezone
 
+from portal.anonymity import file_times_to_hour  # noqa: F401 - re-exported for tips
 from tips import crypto
-from tips.models import Tip, round_to_hour, rounded_now
+from tips.models import Tip, rounded_now
 
 MESSAGE_LIMIT = 5000
 
@@ -22,19 +18,6 @@ MESSAGE_LIMIT = 5000
 def store_file(data: bytes) -> ContentFile:
     """`data` encrypted, under a name that says nothing (the resident's file name is never kept)."""
     return ContentFile(crypto.encrypt_bytes(data), name="f.bin")
-
-
-def file_times_to_hour(file: FieldFile, moment: datetime | None = None) -> None:
-    """Set the stored file's access and modification times to the start of the hour of
-    `moment` (now by default). Storages without a local path (none in use) are left alone."""
-    if not file:
-        return
-    try:
-        path = file.storage.path(file.name)
-    except NotImplementedError:
-        return
-    hour = round_to_hour(moment or timezone.now()).timestamp()
-    os.utime(path, (hour, hour))
 
 
 def survivor(tip: Tip) -> Tip:

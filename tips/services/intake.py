@@ -6,7 +6,7 @@ copies of the files made after commit.
 - Files are checked (kind, size, count) before any is stored; each is stored encrypted, and its
   clean copy (no EXIF, GPS or document metadata, tips/scrub.py) is made after commit by a Celery
   task (`attachment_scrub`), with a beat sweep (`attachment_sweep`) for any whose task was lost.
-- The tipster gets a random tip number and a diceware passphrase (tips/passphrases.py), shown
+- The tipster gets a random tip number and a diceware passphrase (portal/passphrases.py), shown
   once; only a peppered Argon2id hash is kept.
 - Urgent categories start at urgent priority.
 """
@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal import handoff
+from portal import handoff, passphrases
 from portal.errors import DomainError
-from tips import crypto, passphrases, scrub, tasks
+from tips import crypto, scrub, tasks
 from tips.models import Tip, TipAttachment, TipCategory, rounded_now
 from tips.services.common import file_times_to_hour, store_file
 

@@ -11,8 +11,9 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
+from portal import passphrases
 from portal.errors import DomainError
-from tips import passphrases, privacy
+from tips import privacy
 from tips.models import Tip, TipMessage, normalize_tip_number
 from tips.services.common import MESSAGE_LIMIT, survivor
 from tips.services.intake import attachments_add

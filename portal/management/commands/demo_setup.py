@@ -174,6 +174,9 @@ DEMO_USERS = [
     ("community", "Cole", "Community", roles.COMMUNITY_OFFICERS),
     ("animal", "Alex", "Animal", roles.ANIMAL_CONTROL_OFFICERS),
     ("admin", "Ada", "Administrator", roles.SITE_ADMINISTRATORS),
+    ("internal", "Iris", "Affairs", roles.INTERNAL_AFFAIRS),
+    ("supervisor", "Sam", "Supervisor", roles.SUPERVISORS),
+    ("board", "Bea", "Board", roles.REVIEW_BOARD),
 ]
 
 

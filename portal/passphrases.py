@@ -1,4 +1,7 @@
-"""Passphrases for tipsters: diceware words, hashed with a pepper.
+"""Passphrases for residents who come back without an account (a tipster, an anonymous
+complainant): diceware words, hashed with a pepper; and the lockout after wrong tries.
+
+Moved here from the tip line when anonymous complaints needed the same machinery.
 
 Rules:
 - A passphrase is at least 7 words drawn with `secrets` from a published diceware list in the
@@ -7,6 +10,8 @@ Rules:
 - It is stored only as an Argon2id hash of HMAC(pepper, passphrase); the pepper lives in the
   settings (TIPS_PASSPHRASE_PEPPER), not in the database, so a stolen dump cannot be guessed at.
 - It is never written to a cookie, the session or a log.
+- Wrong passphrases for one number or code are counted under a keyed hash of it (`Lockout`), so
+  the counters do not list which exist, and a locked one answers exactly like an unknown one.
 """
 
 import hashlib
@@ -21,7 +26,30 @@ import diceware
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+
+from portal.clients import counter_add
+from portal.services.encryption import required_secret_register
+
+# The number a resident writes down beside the passphrase (a tip number, a complaint's tracking
+# code): base32 without look-alikes, so a code read over the phone is not misheard.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: not sequential, not guessable
+
+
+def code_generate() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def code_normalize(value: str) -> str:
+    """What a resident typed, as stored: case, spaces and look-alikes (O/0, I/L/1) do not
+    matter."""
+    raw = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    raw = raw.replace("O", "0").replace("I", "1").replace("L", "1")
+    return f"{raw[:5]}-{raw[5:]}" if len(raw) == CODE_LENGTH else raw
+
 
 MIN_WORDS = 7
 MIN_BITS = 90
@@ -123,3 +151,38 @@ def passphrase_needs_rehash(stored_hash: str) -> bool:
         return _hasher.check_needs_rehash(stored_hash)
     except InvalidHashError:
         return True
+
+
+required_secret_register(
+    name="the passphrase pepper (tip line, anonymous complaints)",
+    setting="TIPS_PASSPHRASE_PEPPER",
+    hint="Set it once to a long random value and keep it: changing it invalidates every "
+    "passphrase residents hold. Make one with: python -c 'import secrets; "
+    "print(secrets.token_urlsafe(32))'",
+)
+
+
+class Lockout:
+    """Wrong passphrases for one number (a tip number, a tracking code), counted in the cache
+    under a keyed hash of `purpose` and the number; `max_failures` within `seconds` pause it."""
+
+    def __init__(self, purpose: str, max_failures, seconds) -> None:
+        self.purpose = purpose
+        # Callables, so a setting changed in a test or at run time is read each time.
+        self._max_failures = max_failures
+        self._seconds = seconds
+
+    def _key(self, number: str) -> str:
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"{self.purpose}.{number}".encode(), hashlib.sha256
+        ).hexdigest()[:32]
+        return f"{self.purpose.replace('.', ':')}:{digest}"
+
+    def active(self, number: str) -> bool:
+        return (cache.get(self._key(number)) or 0) >= self._max_failures()
+
+    def fail(self, number: str) -> None:
+        counter_add(self._key(number), self._seconds())
+
+    def clear(self, number: str) -> None:
+        cache.delete(self._key(number))
