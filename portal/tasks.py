@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal.services import notifications
+from portal.services import accountability, notifications
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -21,3 +21,18 @@ def notification_sweep() -> int:
 @shared_task(ignore_result=True)
 def notification_bodies_purge() -> int:
     return notifications.notification_bodies_purge()
+
+
+@shared_task(ignore_result=True)
+def accountability_report_generate(report_id: int) -> bool:
+    return accountability.report_generate(report_id=report_id)
+
+
+@shared_task(ignore_result=True)
+def accountability_report_sweep() -> int:
+    return accountability.report_sweep()
+
+
+@shared_task(ignore_result=True)
+def accountability_quarterly_report() -> bool:
+    return accountability.quarterly_report_ensure() is not None
