@@ -22,11 +22,13 @@ from complaints.models import Allegation, BoardReview, Complaint
 from portal.figures import figures_changed
 from portal.models import Neighborhood
 from portal.registry import (
+    DemoLoader,
     FigureChart,
     FigureColumn,
     FigurePeriod,
     FigureSet,
     FigureTable,
+    demo_loaders,
     figure_sets,
 )
 
@@ -288,6 +290,9 @@ def _changed(**kwargs) -> None:
 
 
 def register() -> None:
+    from complaints.figures_demo import load_demo  # noqa: PLC0415 - imports models too
+
+    demo_loaders.register(DemoLoader(key="complaints-figures", load=load_demo, order=85))
     figure_sets.register(
         FigureSet(
             key=KEY,
