@@ -14,7 +14,9 @@ The rule (docs/accountability.md):
    - exactly one, or
    - all small, and adding up to exactly 4 for each (three cells summing to 12 are all 4),
    the smallest count still shown in that line is withheld too ("withheld"), and the check runs
-   again until no line needs more. With a complementary cell in the line, the sum tells a
+   again until no line needs more. (A column withheld whole whose cells are all exactly 4 has
+   its printed total withheld instead; a row withheld whole gives nothing away, as the page
+   prints no row sums.) With a complementary cell in the line, the sum tells a
    reader only that the small cells are between 0 and 4 together with an unknown larger count.
 3. Total rows are the true sums; a total under 5 is "<5", and a total row is a row like any
    other for rule 2 (never a member of a column's line: it is that line's sum).
@@ -124,25 +126,37 @@ def _suppressed_counts(table: FigureTable) -> dict[tuple[int, int], str]:
         for c in counts:
             if value(r, c) < SMALL:
                 state[(r, c)] = SMALL_CELL
-    lines = [[(r, c) for r in data_rows] for c in counts]
+    # (line, the total-row cells that are that line's sum)
+    lines = [
+        ([(r, c) for r in data_rows], [(r, c) for r in range(len(data_rows), n_rows)])
+        for c in counts
+    ]
     if len(counts) > 1:
-        lines += [[(r, c) for c in counts] for r in range(n_rows)]
-    lines = [line for line in lines if len(line) > 1]
+        lines += [([(r, c) for c in counts], []) for r in range(n_rows)]
+    lines = [(line, sums) for line, sums in lines if len(line) > 1]
     changed = True
     while changed:
         changed = False
-        for line in lines:
+        for line, sums in lines:
             withheld = [cell for cell in line if cell in state]
-            shown = [cell for cell in line if cell not in state]
-            if not withheld or not shown:
+            if not withheld:
                 continue
             all_small = all(state[cell] == SMALL_CELL for cell in withheld)
             total = sum(value(*cell) for cell in withheld)
-            exposed = len(withheld) == 1 or (all_small and total == 4 * len(withheld))
-            if exposed:
+            if not (len(withheld) == 1 or (all_small and total == 4 * len(withheld))):
+                continue
+            shown = [cell for cell in line if cell not in state]
+            if shown:
                 smallest = min(shown, key=lambda cell: (value(*cell), cell))
                 state[smallest] = COMPLEMENTARY
                 changed = True
+            else:
+                # Every cell withheld, and all exactly 4: the column's printed total would
+                # give them away. Withhold the total instead.
+                for cell in sums:
+                    if cell not in state:
+                        state[cell] = COMPLEMENTARY
+                        changed = True
     return state
 
 
