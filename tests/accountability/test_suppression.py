@@ -115,7 +115,7 @@ def _attacker_can_pin(published, truth, table):
 @pytest.mark.parametrize("seed", range(60))
 def test_no_small_count_can_be_recovered_from_a_row_or_column_sum(seed):
     """The differencing attack, against random tables of the page's shapes."""
-    rng = random.Random(seed)  # noqa: S311 - test data
+    rng = random.Random(seed)
     n_rows, n_cols = rng.randint(2, 14), rng.randint(1, 6)
     rows = [
         [f"r{r}", *[rng.choice([0, 1, 2, 3, 4, 4, 5, 6, 9, 14, 30]) for _ in range(n_cols)]]
