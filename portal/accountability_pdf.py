@@ -51,7 +51,7 @@ def report_pdf(period: FigurePeriod, *, language: str, sets: list[PublishedSet] 
     """The report for `period` in `language`, as PDF bytes."""
     with translation.override(language):
         department = department_get()
-        sets = sets if sets is not None else published_sets(period)
+        sets = sets if sets is not None else published_sets(period, exact=True)
         styles = getSampleStyleSheet()
         out = io.BytesIO()
         title = _("Accountability report, %(start)s to %(end)s") % {

@@ -30,6 +30,7 @@ line; docs/accountability.md says how to check a new figure set.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -41,6 +42,9 @@ from portal.localtime import local_today
 from portal.registry import FigurePeriod, FigureSet, FigureTable, figure_sets
 
 PAGE_MONTHS = 24
+# How long a published snapshot is kept to serve readers while a fresher one is made.
+SNAPSHOT_SECONDS = 7 * 24 * 3600
+REFRESH_LOCK_SECONDS = 300
 SMALL = 5
 SMALL_TEXT = "<5"
 
@@ -216,8 +220,9 @@ def _version_key(set_key: str) -> str:
 
 
 def figures_changed(set_key: str) -> None:
-    """What figure set `set_key` counts has changed: the next reader recomputes it. Call it
-    after commit (`transaction.on_commit(lambda: figures_changed("complaints"))`)."""
+    """What figure set `set_key` counts has changed: its snapshot is stale, and the next
+    reader has a worker publish a fresh one. Call it after commit
+    (`transaction.on_commit(lambda: figures_changed("complaints"))`)."""
     try:
         cache.incr(_version_key(set_key))
     except ValueError:
@@ -233,34 +238,89 @@ def page_period(today: date | None = None) -> FigurePeriod:
     return FigurePeriod(start=date(year, month, 1), end=today)
 
 
-def _cache_key(figure_set: FigureSet, language: str, period: FigurePeriod) -> str:
-    version = cache.get(_version_key(figure_set.key)) or 0
-    raw = f"{figure_set.key}:{version}:{language}:{period.start}:{period.end}"
+def _cache_key(set_key: str, language: str, period: FigurePeriod) -> str:
+    raw = f"{set_key}:{language}:{period.start}:{period.end}"
     return "figures:set:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
-def published_set(figure_set: FigureSet, period: FigurePeriod | None = None) -> PublishedSet:
-    """One figure set, published (suppressed) in the active language; cached."""
-    period = period or page_period()
-    language = translation.get_language() or "en"
-    key = _cache_key(figure_set, language, period)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    result = PublishedSet(
+def _compute(figure_set: FigureSet, period: FigurePeriod) -> PublishedSet:
+    return PublishedSet(
         key=figure_set.key,
         title=str(figure_set.title),
         summary=str(figure_set.summary),
         tables=tuple(publish(table) for table in figure_set.tables(period)),
     )
-    cache.set(key, result, figure_set.cache_seconds)
+
+
+def _store(figure_set: FigureSet, language: str, period: FigurePeriod, version: int):
+    result = _compute(figure_set, period)
+    key = _cache_key(figure_set.key, language, period)
+    cache.set(key, (version, time.time(), result), SNAPSHOT_SECONDS)
     return result
 
 
-def published_sets(period: FigurePeriod | None = None) -> list[PublishedSet]:
+def published_set(
+    figure_set: FigureSet, period: FigurePeriod | None = None, *, exact: bool = False
+) -> PublishedSet:
+    """One figure set, published (suppressed) in the active language.
+
+    Readers are served the last snapshot the kernel published (a summary kept in the cache
+    for a week), so a page costs the same however many cases there are. A snapshot is stale
+    once its app says its cases changed (`figures_changed`) or after the set's
+    `cache_seconds`: the reader still gets it, and a worker publishes a fresh one
+    (`portal.tasks.figures_refresh`, at most one at a time per set and language). With no
+    snapshot at all (the first reader of the day: the page's period ends today) the figures
+    are computed there and then. `exact=True` (the board's report) always computes."""
+    period = period or page_period()
+    language = translation.get_language() or "en"
+    version = cache.get(_version_key(figure_set.key)) or 0
+    if exact:
+        return _compute(figure_set, period)
+    key = _cache_key(figure_set.key, language, period)
+    entry = cache.get(key)
+    if entry is None:
+        return _store(figure_set, language, period, version)
+    stored_version, stored_at, result = entry
+    if stored_version == version and time.time() - stored_at < figure_set.cache_seconds:
+        return result
+    if cache.add(f"{key}:refreshing", 1, REFRESH_LOCK_SECONDS):
+        from portal import handoff, tasks  # noqa: PLC0415 - tasks import portal.figures
+
+        handoff.dispatch(
+            tasks.figures_refresh,
+            figure_set.key,
+            language,
+            period.start.isoformat(),
+            period.end.isoformat(),
+        )
+        refreshed = cache.get(key)  # a worker that runs tasks inline has refreshed it
+        if refreshed is not None and refreshed[0] == version:
+            return refreshed[2]
+    return result
+
+
+def figures_refresh(*, set_key: str, language: str, start: date, end: date) -> bool:
+    """Publish a fresh snapshot of one figure set (the task behind stale snapshots)."""
+    figure_set = figure_sets._items.get(set_key)
+    if figure_set is None:
+        return False
+    period = FigurePeriod(start=start, end=end)
+    key = _cache_key(set_key, language, period)
+    try:
+        with translation.override(language):
+            version = cache.get(_version_key(set_key)) or 0
+            _store(figure_set, language, period, version)
+    finally:
+        cache.delete(f"{key}:refreshing")
+    return True
+
+
+def published_sets(
+    period: FigurePeriod | None = None, *, exact: bool = False
+) -> list[PublishedSet]:
     """Every registered figure set, in page order, published in the active language."""
     period = period or page_period()
-    return [published_set(figure_set, period) for figure_set in figure_sets.all()]
+    return [published_set(figure_set, period, exact=exact) for figure_set in figure_sets.all()]
 
 
 # --- the shapes of the downloads --------------------------------------------------------------

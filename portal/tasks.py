@@ -1,7 +1,10 @@
 """Kernel tasks: deliver the outbox. Each loads by id and calls a service; each is idempotent."""
 
+from datetime import date
+
 from celery import shared_task
 
+from portal import figures
 from portal.services import accountability, notifications
 
 
@@ -36,3 +39,13 @@ def accountability_report_sweep() -> int:
 @shared_task(ignore_result=True)
 def accountability_quarterly_report() -> bool:
     return accountability.quarterly_report_ensure() is not None
+
+
+@shared_task(ignore_result=True)
+def figures_refresh(set_key: str, language: str, start: str, end: str) -> bool:
+    return figures.figures_refresh(
+        set_key=set_key,
+        language=language,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end),
+    )
