@@ -13,6 +13,10 @@ class ComplaintsConfig(AppConfig):
         from portal import registry, roles  # noqa: PLC0415 - needs the app registry
 
         audit.register()
+        # The transparency page's complaints figures (complaints/figures.py, acc).
+        from complaints import figures  # noqa: PLC0415 - imports models
+
+        figures.register()
         # The resident's pages (/complaints/, /es/complaints/): visitors reach them with no
         # address, user agent or referrer (portal/anonymity.py). Staff pages live under
         # /staff/complaints/ and the API under /api/v1/complaints/, outside this prefix.

@@ -290,4 +290,5 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 # Staff accounts, groups, invitations and device tokens (portal/staff_admin.py).
-from portal import staff_admin  # noqa: E402, F401
+from portal import accountability_admin, staff_admin  # noqa: E402, F401
+

@@ -71,6 +71,20 @@ class PortalConfig(AppConfig):
             "portal.add_stafftoken",
             "portal.view_stafftoken",
         )
+        # The department's transparency page (portal/accountability.py), in every footer.
+        registry.footer_links.register(
+            registry.FooterLink(
+                key="accountability",
+                title=_("Accountability in figures"),
+                url_name="accountability",
+                order=20,
+            )
+        )
+        # Board members and site administrators ask for the board's report in admin.
+        for role in (roles.REVIEW_BOARD, roles.SITE_ADMINISTRATORS):
+            roles.grant(
+                role, "portal.add_accountabilityreport", "portal.view_accountabilityreport"
+            )
         roles.grant(
             roles.COMMUNITY_OFFICERS,
             "portal.view_neighborhood",

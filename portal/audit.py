@@ -18,5 +18,6 @@ def register() -> None:
         ("auth.user.groups_changed", _("Staff member's groups changed")),
         ("auth.user.permissions_changed", _("Staff member's permissions changed")),
         ("auth.group.permissions_changed", _("Group's permissions changed")),
+        ("portal.accountabilityreport.requested", _("Accountability report asked for")),
     ]:
         audit_actions.register(AuditAction(key=key, label=label))

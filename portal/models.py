@@ -332,4 +332,6 @@ class AuditEntry(models.Model):
 
 
 # Staff invitations and device tokens live in their own module (portal/staff_models.py).
+# The board's accountability reports (portal/accountability_models.py).
+from portal.accountability_models import AccountabilityReport  # noqa: E402, F401
 from portal.staff_models import StaffInvitation, StaffToken  # noqa: E402, F401

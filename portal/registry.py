@@ -148,3 +148,76 @@ def render_panels(registry: Registry[Panel], request: HttpRequest, **kwargs) -> 
         if context is not None:
             shown.append({"key": panel.key, "template": panel.template, "context": context})
     return shown
+
+
+# --- Figures on the department's transparency page (/accountability/) --------------------------
+
+
+@dataclass(frozen=True)
+class FigureColumn:
+    """One column of a figures table after the row label.
+
+    `kind` "count": a number of cases, suppressed under 5 (portal/figures.py). "measure": a
+    figure worked out from counts (a median, a rate), shown only while every count column named
+    in `basis` is shown in the same row. `unit` follows a measure ("%", " days")."""
+
+    key: str
+    label: str | Promise
+    kind: str = "count"
+    basis: tuple[str, ...] = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class FigureChart:
+    """The columns (count or measure keys) the chart draws, one bar per row for one column,
+    grouped bars for several; `rows`: draw only the first n data rows (None: all)."""
+
+    columns: tuple[str, ...]
+    rows: int | None = None
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """Raw figures as a figure set returns them: `rows` are `[label, value, ...]` in the order
+    of `columns`; the last `total_rows` rows are totals (sums of the rows above, computed by the
+    figure set from the true counts). Nothing here is published until portal.figures.publish
+    has suppressed it."""
+
+    key: str
+    title: str | Promise
+    row_heading: str | Promise
+    columns: tuple[FigureColumn, ...]
+    rows: list[list[Any]]
+    note: str | Promise = ""
+    chart: FigureChart | None = None
+    total_rows: int = 0
+
+
+@dataclass(frozen=True)
+class FigurePeriod:
+    """The days a page or a report covers, both ends included (department's calendar)."""
+
+    start: Any  # datetime.date
+    end: Any  # datetime.date
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """An app's part of the transparency page. `tables(period)` runs under the reader's
+    language and returns the raw tables for the cases of `period` (the page's last 24 months,
+    or a board report's quarter); the page, the CSV, the JSON and the board's PDF all publish
+    them through one function, portal.figures.publish, which suppresses small counts.
+
+    The kernel caches the published tables; the app calls `portal.figures.figures_changed(key)`
+    (after commit) when what they count changes, or relies on `cache_seconds`."""
+
+    key: str
+    title: str | Promise
+    tables: Callable[[FigurePeriod], list[FigureTable]]
+    summary: str | Promise = ""
+    order: int = 100
+    cache_seconds: int = 3600
+
+
+figure_sets: Registry[FigureSet] = Registry("figure sets")

@@ -1,8 +1,11 @@
 """Kernel tasks: deliver the outbox. Each loads by id and calls a service; each is idempotent."""
 
+from datetime import date
+
 from celery import shared_task
 
-from portal.services import notifications
+from portal import figures
+from portal.services import accountability, notifications
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -21,3 +24,28 @@ def notification_sweep() -> int:
 @shared_task(ignore_result=True)
 def notification_bodies_purge() -> int:
     return notifications.notification_bodies_purge()
+
+
+@shared_task(ignore_result=True)
+def accountability_report_generate(report_id: int) -> bool:
+    return accountability.report_generate(report_id=report_id)
+
+
+@shared_task(ignore_result=True)
+def accountability_report_sweep() -> int:
+    return accountability.report_sweep()
+
+
+@shared_task(ignore_result=True)
+def accountability_quarterly_report() -> bool:
+    return accountability.quarterly_report_ensure() is not None
+
+
+@shared_task(ignore_result=True)
+def figures_refresh(set_key: str, language: str, start: str, end: str) -> bool:
+    return figures.figures_refresh(
+        set_key=set_key,
+        language=language,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end),
+    )

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
 
-from portal import api, staff_auth, views
+from portal import accountability, api, staff_auth, views
 
 router = DefaultRouter()
 router.register("neighborhoods", api.NeighborhoodViewSet, basename="neighborhood")
@@ -63,6 +63,14 @@ urlpatterns += i18n_patterns(
     path("requests/", include("service_requests.urls")),
     path("complaints/", include("complaints.urls")),
     path("staff/complaints/", include("complaints.staff_urls")),
+    path("accountability/", accountability.page, name="accountability"),
+    path("accountability/figures.csv", accountability.figures_csv, name="accountability-csv"),
+    path("accountability/figures.json", accountability.figures_json, name="accountability-json"),
+    path(
+        "accountability/reports/<int:pk>.pdf",
+        accountability.report_download,
+        name="accountability-report",
+    ),
     prefix_default_language=False,
 )
 

@@ -13,6 +13,10 @@ class RecordsConfig(AppConfig):
         from records.demo import load_demo  # noqa: PLC0415 - imports models
 
         audit.register()
+        # The on-time rate on the department's transparency page (/accountability/).
+        from records.figures import FIGURE_SET  # noqa: PLC0415 - imports models
+
+        registry.figure_sets.register(FIGURE_SET)
 
         registry.services.register(
             registry.Service(

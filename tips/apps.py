@@ -16,6 +16,10 @@ class TipsConfig(AppConfig):
         from tips.demo import load_demo  # noqa: PLC0415 - needs the tip models loaded
 
         audit.register()
+        # Tips per month on the department's transparency page (/accountability/).
+        from tips.figures import FIGURE_SET  # noqa: PLC0415 - imports models
+
+        registry.figure_sets.register(FIGURE_SET)
         # The tip pages (/tips/, /es/tips/ ...): visitors reach them with no address, user agent
         # or referrer (portal/anonymity.py). The staff API (/api/v1/tips/) is not among them.
         registry.anonymous_paths.register(registry.AnonymousPath(key="tips", prefix="/tips/"))
