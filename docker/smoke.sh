@@ -54,7 +54,30 @@ trap finish EXIT
 started=$SECONDS
 "${compose[@]}" build web
 echo "smoke: image built in $((SECONDS - started))s"
-"${compose[@]}" up -d
+wait_for() {  # what, command...
+  local what="$1"
+  shift
+  for _ in $(seq 1 90); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 2
+  done
+  echo "smoke: $what did not come up" >&2
+  return 1
+}
+
+if [[ "$COMPOSE" == *podman-compose* ]]; then
+  # podman-compose cannot honour the file's start order on Podman before 4.6: it does not wait
+  # for "service_healthy" (Podman's health checks need systemd timers), and Podman refuses to
+  # start a container that --requires one that has exited (migrate). So: the services, then the
+  # one-shot migration, then the application, each step waiting for the last.
+  "${compose[@]}" up -d --no-deps db redis mail
+  wait_for PostgreSQL "${compose[@]}" exec -T db pg_isready -h 127.0.0.1 -U portal -d portal
+  wait_for Redis "${compose[@]}" exec -T redis redis-cli ping
+  "${compose[@]}" run --rm --no-deps migrate
+  "${compose[@]}" up -d --no-deps web worker scrubber beat
+else
+  "${compose[@]}" up -d
+fi
 python3 docker/smoke.py \
   --base-url "http://127.0.0.1:$PORT" \
   --mail-url "http://127.0.0.1:$SMOKE_MAIL_PORT" \
