@@ -2,9 +2,19 @@
 # command. Build and run the whole stack with `docker compose up --build`; see
 # docs/operations.md.
 
+# The two base images are build arguments. Everyone else gets the official images; a machine
+# that cannot pull from a registry builds its own from Debian (docker/base/build.sh: debootstrap
+# bookworm, Debian's Python 3.11 and Node.js) and passes them in:
+#   --build-arg PYTHON_IMAGE=localhost/portal-base-python:bookworm
+#   --build-arg NODE_IMAGE=localhost/portal-base-node:bookworm
+# Either kind of base must give `python3` (3.11, with the venv module) or `node` and `npm`, and
+# apt-get for Debian's packages.
+ARG PYTHON_IMAGE=python:3.11-slim
+ARG NODE_IMAGE=node:20-slim
+
 # --- Stage 1: front-end assets ------------------------------------------------------------------
 # Only npm runs here; nothing from this stage but the copied USWDS build reaches the final image.
-FROM node:20-slim AS assets
+FROM ${NODE_IMAGE} AS assets
 
 WORKDIR /build
 COPY package.json package-lock.json ./
@@ -15,10 +25,12 @@ RUN npm run build
 
 
 # --- Stage 2: the application -------------------------------------------------------------------
-FROM python:3.11-slim AS app
+FROM ${PYTHON_IMAGE} AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
@@ -29,6 +41,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system --gid 10001 portal \
  && useradd --system --uid 10001 --gid portal --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin portal
+
+# ffmpeg strips metadata from tip-line videos (tips/scrub.py): without it every video is "could
+# not be cleaned". postgresql-client gives pg_dump and pg_restore to `manage.py portal_backup` and
+# `portal_restore` (Debian bookworm's: PostgreSQL 15, the version docker-compose.yml runs). From
+# Debian's packages, whichever base.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg postgresql-client \
+ && rm -rf /var/lib/apt/lists/* \
+ && ffmpeg -hide_banner -version | head -n 1
+
+# The application's packages go into a virtual environment, so the same steps work on the official
+# image and on Debian's own Python (which refuses pip installs into the system, PEP 668). Its bin
+# directory is first on PATH: `python`, `gunicorn` and `celery` are the venv's.
+RUN python3 -m venv /opt/venv
 
 WORKDIR /app
 

@@ -7,7 +7,8 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
 .PHONY: run test test-browser lint format bench bench-all bench-tips bench-parking bench-records \
-	bench-programs assets messages deploy-check install install-dev clean
+	bench-programs assets messages deploy-check install install-dev clean smoke smoke-local \
+	base-images
 
 # Links in the demo's e-mails (printed to the console) point at the port the portal runs on.
 run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -57,6 +58,21 @@ deploy-check: install  ## what production mode says about itself
 	CAREERS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) SERVICE_REQUESTS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
 	TIPS_PASSPHRASE_PEPPER=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+# The image and the whole stack (docker-compose.yml plus an SMTP sink), checked end to end: a tip
+# with a photo and a records request go in, the worker's mail comes out (docker/smoke.sh; needs
+# Docker Compose v2 or podman-compose). SMOKE_LOCAL_BASE=1 builds on the base images that
+# `make base-images` makes from Debian; see docs/operations.md, "The smoke check".
+smoke:
+	docker/smoke.sh
+
+# The same check without containers: gunicorn, a worker and beat on DATABASE_URL and REDIS_URL.
+smoke-local: install assets
+	docker/smoke-local.sh
+
+# Base images from Debian (debootstrap; as root), for a machine that cannot pull from a registry.
+base-images:
+	docker/base/build.sh
 
 messages: install-dev  ## refresh the translation catalogs after changing strings
 	$(MANAGE) makemessages -l es --no-obsolete --add-location=file $(MESSAGES_IGNORE)
