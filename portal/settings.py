@@ -210,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.notification_bodies_purge",
         "schedule": 24 * 3600.0,
     },
+    "sms-cost-sweep": {
+        "task": "portal.tasks.sms_cost_sweep",
+        "schedule": 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -222,6 +226,16 @@ if env.str("EMAIL_FILE_PATH", default=""):  # for filemail://, whose URL cannot 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Police Department <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleSMSBackend")
+# Twilio (SMS_BACKEND=portal.sms.TwilioSMSBackend; docs/operations.md). The auth token also
+# verifies the signature of Twilio's webhooks; without it every webhook is refused.
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # empty: https://api.twilio.com
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+# The country code of a number typed without one ("860 555 0134").
+SMS_DEFAULT_COUNTRY_CODE = env.str("SMS_DEFAULT_COUNTRY_CODE", default="1")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 # Sent messages' text, headers and attachments are removed after this many days.
 NOTIFICATION_BODY_RETENTION_DAYS = env.int("NOTIFICATION_BODY_RETENTION_DAYS", default=30)

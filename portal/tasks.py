@@ -2,7 +2,9 @@
 
 from celery import shared_task
 
+from portal.handoff import dispatch
 from portal.services import notifications
+from portal.sms import services as sms
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -21,3 +23,14 @@ def notification_sweep() -> int:
 @shared_task(ignore_result=True)
 def notification_bodies_purge() -> int:
     return notifications.notification_bodies_purge()
+
+
+@shared_task(ignore_result=True)
+def sms_cost_fetch(notification_id: str) -> bool:
+    return sms.sms_cost_fetch(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def sms_cost_sweep() -> int:
+    """Beat: ask for the price of final text messages whose callback carried none."""
+    return sum(1 for pk in sms.sms_costs_owed() if dispatch(sms_cost_fetch, str(pk)))
