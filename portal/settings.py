@@ -441,6 +441,13 @@ SOLO_LOCAL_SECONDS = env.float("SOLO_LOCAL_SECONDS", default=1.0)
 RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
 # Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
 RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
+# Paying fees online through Stripe Checkout (records/services/payments.py, docs/operations.md):
+# both set, or the tracking page offers only the window and the mail.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # empty: https://api.stripe.com
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=15.0)
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 # Deadline jobs (deemed denials, clerk reminders, fingerprinting reminders, the supervisor's
 # daily digest) and the retention purge of identity documents. Each is idempotent.
 CELERY_BEAT_SCHEDULE["records-deadlines"] = {
