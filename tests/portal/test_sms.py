@@ -11,7 +11,7 @@ from portal.links import absolute_url
 from portal.models import Notification, SmsKeyword, SmsOptOut
 from portal.services.notifications import notification_deliver, notification_enqueue
 from portal.sms.services import number_normalize, sms_cost_fetch, sms_costs_owed
-from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, TwilioStandIn
+from tests.support.twilio import ACCOUNT_SID, AUTH_TOKEN, twilio_configured
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,8 @@ NUMBER = "+18605550134"
 
 @pytest.fixture
 def twilio(settings):
-    with TwilioStandIn() as stand_in:
-        settings.SMS_BACKEND = "portal.sms.TwilioSMSBackend"
-        settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
-        settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
-        settings.TWILIO_FROM = "+18605550100"
-        settings.TWILIO_API_BASE = stand_in.url
-        settings.NOTIFICATION_MAX_ATTEMPTS = 5
+    settings.NOTIFICATION_MAX_ATTEMPTS = 5
+    with twilio_configured(settings) as stand_in:
         yield stand_in
 
 
@@ -350,3 +345,31 @@ def test_inbound_stop_with_a_bad_signature_is_refused(twilio, client):
 
 def test_webhooks_answer_only_post(twilio, client):
     assert client.get(reverse("sms-inbound")).status_code == 405
+
+
+# --- The back office ----------------------------------------------------------------------------
+
+
+def test_site_administrators_see_opt_outs_and_cannot_edit_them(client, twilio, user_in_role):
+    from portal import roles
+
+    _inbound(client, "STOP")
+    client.force_login(user_in_role(roles.SITE_ADMINISTRATORS))
+    page = client.get("/admin/portal/smsoptout/")
+    assert page.status_code == 200
+    assert NUMBER in page.content.decode()
+    record = SmsOptOut.objects.get()
+    assert client.get(f"/admin/portal/smsoptout/{record.pk}/delete/").status_code == 403
+    assert client.get("/admin/portal/smsoptout/add/").status_code == 403
+
+
+def test_outbox_list_shows_the_provider_status_and_cost(
+    client, twilio, user_in_role, django_capture_on_commit_callbacks
+):
+    from portal import roles
+
+    notification = _sent(twilio, django_capture_on_commit_callbacks)
+    _status(client, notification.provider_id, "delivered", Price="-0.00790", PriceUnit="USD")
+    client.force_login(user_in_role(roles.SITE_ADMINISTRATORS))
+    page = client.get("/admin/portal/notification/").content.decode()
+    assert "delivered" in page and "0.00790" in page

@@ -6,6 +6,7 @@ it; errors are {"code", "message", "more_info", "status"}. `fail_next` queues er
 import base64
 import itertools
 import re
+from contextlib import contextmanager
 from urllib.parse import parse_qs
 
 from tests.support.standin import StandIn
@@ -77,3 +78,15 @@ class TwilioStandIn(StandIn):
                 return self._error(404, 20404, "The requested resource was not found")
             return 200, {k: v for k, v in message.items() if k != "status_callback"}
         return self._error(404, 20404, "The requested resource was not found")
+
+
+@contextmanager
+def twilio_configured(settings):
+    """The SMS outbox sending through Twilio's library to a stand-in for the test."""
+    with TwilioStandIn() as stand_in:
+        settings.SMS_BACKEND = "portal.sms.TwilioSMSBackend"
+        settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+        settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+        settings.TWILIO_FROM = "+18605550100"
+        settings.TWILIO_API_BASE = stand_in.url
+        yield stand_in
