@@ -173,8 +173,11 @@ def payment_checkout_start(*, record_request: RecordRequest) -> Payment:
             amount=due,
             success_url=back + "?paid=1",
             cancel_url=back,
-            # Two clicks at once ask for the same session (Stripe keeps the key a day).
-            idempotency_key=f"records-{record_request.public_id}-{opened}-{_cents(due)}",
+            # Two clicks at once ask for the same session. Stripe keeps a key's first answer,
+            # an error included, for a day: the minute in the key lets a later try start anew.
+            idempotency_key=(
+                f"records-{record_request.public_id}-{opened}-{_cents(due)}-{now:%Y%m%d%H%M}"
+            ),
             expires_at=expires_at,
         )
     except PaymentUnavailable as exc:

@@ -1,5 +1,6 @@
 """A local HTTP server in the test process, for stand-ins of providers out of reach (Twilio,
-Stripe). Each stand-in is a handler function (method, path, headers, body) -> (status, json)."""
+Stripe). Each stand-in is a handler function (method, path, headers, body) -> (status, json), or
+(status, str) for an HTML page."""
 
 import json
 import threading
@@ -27,9 +28,10 @@ class StandIn:
                     }
                 )
                 status, payload = handler(self.command, self.path, dict(self.headers), body)
-                data = json.dumps(payload).encode()
+                html = isinstance(payload, str)  # a page, for a browser
+                data = payload.encode() if html else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if html else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

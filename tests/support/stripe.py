@@ -28,7 +28,17 @@ class StripeStandIn(StandIn):
     def fail_next(self, status: int, kind: str, message: str) -> None:
         self.failures.append((status, kind, message))
 
+    checkout_base = "https://checkout.stripe.com"  # a browser test points it at the stand-in
+
     def _handle(self, method, path, headers, body):
+        if method == "GET" and path.startswith("/c/pay/"):
+            session = self.sessions.get(path.rsplit("/", 1)[-1])
+            if session is None:
+                return 404, "<!doctype html><title>Not found</title>"
+            return 200, (
+                "<!doctype html><html lang=en><title>Checkout stand-in</title>"
+                f"<main><h1>Pay {session['amount_total'] / 100:.2f} USD</h1></main></html>"
+            )
         if headers.get("Authorization") != f"Bearer {SECRET_KEY}":
             return 401, {
                 "error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}
@@ -62,7 +72,7 @@ class StripeStandIn(StandIn):
                 "cancel_url": form["cancel_url"],
                 "expires_at": int(form["expires_at"]),
                 "locale": form.get("locale"),
-                "url": f"https://checkout.stripe.com/c/pay/{sid}",
+                "url": f"{self.checkout_base}/c/pay/{sid}",
                 "livemode": False,
                 "form": form,
             }
