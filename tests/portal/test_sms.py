@@ -373,3 +373,31 @@ def test_outbox_list_shows_the_provider_status_and_cost(
     client.force_login(user_in_role(roles.SITE_ADMINISTRATORS))
     page = client.get("/admin/portal/notification/").content.decode()
     assert "delivered" in page and "0.00790" in page
+
+
+# --- resident_notify: the kernel's "the way they chose" -------------------------------------------
+
+
+def test_resident_notify_follows_the_choice_and_falls_back_to_e_mail():
+    from portal.contact import resident_notify
+
+    common = {"subject": "Update", "body": "Long text", "text": "Short text", "language": "en"}
+    texted = resident_notify(channel="sms", email="a@example.org", phone=NUMBER, **common)
+    assert (texted.channel, texted.recipient, texted.body) == ("sms", NUMBER, "Short text")
+    no_phone = resident_notify(channel="sms", email="a@example.org", phone=" ", **common)
+    assert (no_phone.channel, no_phone.body) == ("email", "Long text")
+    mailed = resident_notify(channel="email", email="a@example.org", phone=NUMBER, **common)
+    assert mailed.channel == "email"
+    assert resident_notify(channel="sms", email="", phone="", **common) is None
+
+
+def test_resident_notify_dedupes_each_channel():
+    from portal.contact import resident_notify
+
+    common = {"subject": "Update", "body": "Long", "text": "Short", "language": "en"}
+    for _ in range(2):
+        resident_notify(channel="sms", phone=NUMBER, dedupe_key="case:1:closed", **common)
+        resident_notify(
+            channel="email", email="a@example.org", dedupe_key="case:1:closed", **common
+        )
+    assert Notification.objects.count() == 2
