@@ -19,6 +19,7 @@ from portal.models import (
     Neighborhood,
     Notification,
     Officer,
+    SmsOptOut,
     Street,
 )
 from portal.selectors import audit_action_list
@@ -218,6 +219,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "sent_at",
+        "provider_status",
+        "cost",
     ]
     list_filter = ["created_at", "status", "channel"]  # a date hierarchy reads every row
     search_fields = ["recipient", "subject"]
@@ -292,3 +295,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 # Staff accounts, groups, invitations and device tokens (portal/staff_admin.py).
 from portal import accountability_admin, staff_admin  # noqa: E402, F401
 
+
+@admin.register(SmsOptOut)
+class SmsOptOutAdmin(admin.ModelAdmin):
+    """Numbers that replied STOP (or PARAR…) to our text messages, and whether they opted back
+    in. Written only by the numbers themselves (portal/sms/): read-only here."""
+
+    list_display = ["number", "opted_out", "keyword", "changed_at"]
+    list_filter = ["opted_out"]
+    search_fields = ["=number"]
+    readonly_fields = ["number", "opted_out", "keyword", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

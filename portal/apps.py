@@ -61,6 +61,8 @@ class PortalConfig(AppConfig):
             "portal.view_auditentry",
             "portal.view_notification",
             "portal.change_notification",
+            # Who replied STOP to our text messages (portal/sms/): read-only.
+            "portal.view_smsoptout",
             "auth.view_user",
             "auth.add_user",
             "auth.change_user",

@@ -264,6 +264,18 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # What the provider says after it took the message (text messages: portal/sms/).
+    provider_id = models.CharField(_("provider's message id"), max_length=64, blank=True)
+    provider_status = models.CharField(
+        _("provider's status"),
+        max_length=20,
+        blank=True,
+        help_text=_("As the provider last reported it: queued, sent, delivered, undelivered…"),
+    )
+    provider_status_at = models.DateTimeField(_("provider's status at"), null=True, blank=True)
+    provider_error = models.CharField(_("provider's error code"), max_length=20, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=10, decimal_places=5, null=True, blank=True)
+    cost_currency = models.CharField(_("currency"), max_length=3, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -274,7 +286,12 @@ class Notification(models.Model):
                 fields=["next_attempt_at"],
                 name="notification_pending_due",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            models.Index(
+                fields=["provider_id"],
+                name="notification_provider_id",
+                condition=~models.Q(provider_id=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,6 +346,42 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit log entries cannot be deleted."), code="append_only")
+
+
+class SmsOptOut(models.Model):
+    """A telephone number that replied STOP (or PARAR, …): no text message is sent to it until
+    it replies START. One row per number, kept when it opts back in (`opted_out` false)."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    opted_out = models.BooleanField(_("opted out"), default=True)
+    keyword = models.CharField(_("last keyword"), max_length=20, blank=True)
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("text message opt-out")
+        verbose_name_plural = _("text message opt-outs")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.keyword})"
+
+
+class SmsKeyword(models.Model):
+    """Each opt-out or opt-in keyword received, once per provider message id: a replayed
+    webhook finds its id here and changes nothing."""
+
+    message_id = models.CharField(_("provider's message id"), max_length=64, unique=True)
+    number = models.CharField(_("number"), max_length=20)
+    keyword = models.CharField(_("keyword"), max_length=20)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("text message keyword")
+        verbose_name_plural = _("text message keywords")
+
+    def __str__(self) -> str:
+        return f"{self.keyword} from {self.number}"
 
 
 # Staff invitations and device tokens live in their own module (portal/staff_models.py).

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.notification_bodies_purge",
         "schedule": 24 * 3600.0,
     },
+    "sms-cost-sweep": {
+        "task": "portal.tasks.sms_cost_sweep",
+        "schedule": 3600.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -224,6 +228,16 @@ if env.str("EMAIL_FILE_PATH", default=""):  # for filemail://, whose URL cannot 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Police Department <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.ConsoleSMSBackend")
+# Twilio (SMS_BACKEND=portal.sms.TwilioSMSBackend; docs/operations.md). The auth token also
+# verifies the signature of Twilio's webhooks; without it every webhook is refused.
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # empty: https://api.twilio.com
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+# The country code of a number typed without one ("860 555 0134").
+SMS_DEFAULT_COUNTRY_CODE = env.str("SMS_DEFAULT_COUNTRY_CODE", default="1")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 # Sent messages' text, headers and attachments are removed after this many days.
 NOTIFICATION_BODY_RETENTION_DAYS = env.int("NOTIFICATION_BODY_RETENTION_DAYS", default=30)
@@ -429,6 +443,13 @@ SOLO_LOCAL_SECONDS = env.float("SOLO_LOCAL_SECONDS", default=1.0)
 RECORDS_ENCRYPTION_KEYS = env.list("RECORDS_ENCRYPTION_KEYS", default=[])
 # Where those encrypted files are kept: outside MEDIA_ROOT, never served as static files.
 RECORDS_FILE_ROOT = Path(env.str("RECORDS_FILE_ROOT", default=str(VAR_DIR / "records")))
+# Paying fees online through Stripe Checkout (records/services/payments.py, docs/operations.md):
+# both set, or the tracking page offers only the window and the mail.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # empty: https://api.stripe.com
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=15.0)
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 # Deadline jobs (deemed denials, clerk reminders, fingerprinting reminders, the supervisor's
 # daily digest) and the retention purge of identity documents. Each is idempotent.
 CELERY_BEAT_SCHEDULE["records-deadlines"] = {

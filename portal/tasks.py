@@ -5,7 +5,9 @@ from datetime import date
 from celery import shared_task
 
 from portal import figures
+from portal.handoff import dispatch
 from portal.services import accountability, notifications
+from portal.sms import services as sms
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -49,3 +51,13 @@ def figures_refresh(set_key: str, language: str, start: str, end: str) -> bool:
         start=date.fromisoformat(start),
         end=date.fromisoformat(end),
     )
+
+
+def sms_cost_fetch(notification_id: str) -> bool:
+    return sms.sms_cost_fetch(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def sms_cost_sweep() -> int:
+    """Beat: ask for the price of final text messages whose callback carried none."""
+    return sum(1 for pk in sms.sms_costs_owed() if dispatch(sms_cost_fetch, str(pk)))

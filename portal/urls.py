@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from two_factor.urls import urlpatterns as two_factor_urls
 
 from portal import accountability, api, staff_auth, views
+from portal.sms import views as sms_views
 
 router = DefaultRouter()
 router.register("neighborhoods", api.NeighborhoodViewSet, basename="neighborhood")
@@ -36,6 +37,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((_two_factor_patterns, "two_factor"))),
     path("staff/invitation/<str:key>/", staff_auth.invitation_accept, name="staff-invitation"),
+    path("sms/twilio/status/", sms_views.twilio_status, name="sms-status"),
+    path("sms/twilio/inbound/", sms_views.twilio_inbound, name="sms-inbound"),
     path("api/v1/", include((api_patterns, "api"))),
     # Each feature app's endpoints, in its own api_urls.py.
     path("api/v1/tips/", include("tips.api_urls")),

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.contact import ContactChannel
 from programs.models import Event
 
 
@@ -17,6 +18,15 @@ class RegistrationForm(forms.Form):
         max_length=25,
         required=False,
         help_text=_("Only to reach you if the event changes at the last minute."),
+    )
+    contact_channel = forms.TypedChoiceField(
+        label=_("Send the reminder and any change to the event by"),
+        choices=ContactChannel.choices,
+        initial=ContactChannel.EMAIL,
+        required=False,
+        empty_value=ContactChannel.EMAIL,
+        widget=forms.RadioSelect,
+        help_text=_("Text messages go to the phone number above. Reply STOP to stop them."),
     )
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -44,7 +54,9 @@ class RegistrationForm(forms.Form):
                     "I am this young person's parent or guardian and I agree to them taking part."
                 ),
             )
-            self.order_fields(["youth_name", "youth_age", "name", "email", "phone", "consent"])
+            self.order_fields(
+                ["youth_name", "youth_age", "name", "email", "phone", "contact_channel", "consent"]
+            )
             for name in ("youth_name", "youth_age", "consent"):
                 widget = self.fields[name].widget
                 if isinstance(widget, forms.CheckboxInput):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.contact import ContactChannel
 from portal.models import Neighborhood, Officer, phone_validator
 
 
@@ -353,6 +354,13 @@ class Registration(models.Model):
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=25, blank=True, validators=[phone_validator])
+    contact_channel = models.CharField(
+        _("reminders by"),
+        max_length=8,
+        choices=ContactChannel.choices,
+        default=ContactChannel.EMAIL,
+        help_text=_("How the reminder and news of a moved or cancelled event are sent."),
+    )
     youth_name = models.CharField(_("youth's name"), max_length=120, blank=True)
     youth_age = models.PositiveSmallIntegerField(
         _("youth's age"),

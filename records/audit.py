@@ -29,6 +29,8 @@ ACTIONS = [
     ("records.fee.added", _("Fee added")),
     ("records.fee.waived", _("Fee waived")),
     ("records.payment.recorded", _("Payment recorded")),
+    ("records.payment.refunded", _("Online payment refunded")),
+    ("records.payment.mismatched", _("Online payment of another amount than asked")),
     # Files
     ("records.document.released", _("Document put forward for release")),
     ("records.document.approved", _("Document release approved by a second clerk")),

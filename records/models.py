@@ -507,3 +507,7 @@ class RecordsSettings(LocalSingleton):
 
     def __str__(self) -> str:
         return str(_("Records settings"))
+
+
+# Online payments (Stripe Checkout) live in their own module.
+from records.payment_models import Payment, PaymentEvent  # noqa: E402, F401

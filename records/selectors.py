@@ -16,6 +16,7 @@ from records.models import (
     EmployeeNotice,
     FingerprintSlot,
     Message,
+    Payment,
     RecordCheckLetter,
     RecordRequest,
     Status,
@@ -116,6 +117,16 @@ def business_days_since_receipt(*, record_request: RecordRequest) -> int:
 
 def fees_total(*, record_request: RecordRequest) -> Decimal:
     return sum((f.amount for f in record_request.fees.all() if not f.waived), Decimal("0.00"))
+
+
+def online_paid(*, record_request: RecordRequest) -> Decimal:
+    """What was paid online and not refunded (records/services/payments.py)."""
+    rows = Payment.objects.filter(request=record_request, paid_at__isnull=False)
+    return sum((p.amount_received - p.amount_refunded for p in rows), Decimal("0.00"))
+
+
+def payment_list(*, record_request: RecordRequest) -> list[Payment]:
+    return list(Payment.objects.filter(request=record_request).order_by("created_at", "id"))
 
 
 def fees_settled(*, record_request: RecordRequest) -> bool:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("track/<str:token>/reply/", views.track_reply, name="track-reply"),
     path("track/<str:token>/reschedule/", views.track_reschedule, name="track-reschedule"),
     path("track/<str:token>/cancel/", views.track_cancel, name="track-cancel"),
+    path("track/<str:token>/pay/", views.track_pay, name="track-pay"),
     path("download/<str:token>/", views.download, name="download"),
     path("verify/", views.verify, name="verify"),
     path("figures/", views.figures, name="figures"),

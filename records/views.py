@@ -3,13 +3,16 @@ or selector and renders. Requests are private: a bad or expired link is a 404, l
 that does not exist."""
 
 import contextlib
+import functools
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.charts import bar_chart
@@ -138,6 +141,9 @@ def _track_context(record_request, token: str, **extra) -> dict:
         "fees": list(record_request.fees.all()),
         "fees_total": selectors.fees_total(record_request=record_request),
         "fees_settled": selectors.fees_settled(record_request=record_request),
+        "payments_enabled": services.payments_enabled(),
+        "online_paid": selectors.online_paid(record_request=record_request),
+        "amount_due_online": services.amount_due_online(record_request=record_request),
         "released": released,
         "downloads": downloads,
         "has_released_documents": bool(record_request.released_documents),
@@ -149,14 +155,58 @@ def _track_context(record_request, token: str, **extra) -> dict:
     return context
 
 
+def _checkout_form(view):
+    """The tracking page's "Pay online" form is answered with a redirect to the provider's
+    checkout page: the browser checks that address against the page's form-action, so the
+    page allows that one origin (read per response, as tests point it at a stand-in)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response._csp_update = {"form-action": [settings.STRIPE_CHECKOUT_ORIGIN]}
+        return response
+
+    return wrapped
+
+
 @never_cache
+@_checkout_form
 def track(request, token: str):
     record_request = _from_token(token)
-    return render(
-        request,
-        "records/track.html",
-        _track_context(record_request, token, new=request.GET.get("new") == "1"),
+    context = _track_context(
+        record_request,
+        token,
+        new=request.GET.get("new") == "1",
+        paid=request.GET.get("paid") == "1",
     )
+    return render(request, "records/track.html", context)
+
+
+@never_cache
+@_checkout_form
+@require_POST
+def track_pay(request, token: str):
+    """Send the requester to the provider's checkout page for what is due."""
+    record_request = _from_token(token)
+    try:
+        payment = services.payment_checkout_start(record_request=record_request)
+    except ValidationError as error:
+        context = _track_context(record_request, token, payment_error=error.messages[0])
+        return render(request, "records/track.html", context, status=409)
+    return redirect(payment.checkout_url)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's events about our Checkout Sessions, signed (Stripe-Signature)."""
+    try:
+        services.payment_webhook_receive(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except ValidationError:
+        return HttpResponseBadRequest("bad signature")
+    return HttpResponse(status=200)
 
 
 @never_cache

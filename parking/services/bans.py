@@ -5,7 +5,7 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parking import nights as n
 from parking import tasks
@@ -98,11 +98,12 @@ def ban_apply(*, ban_id: int) -> int:
                 permit_id__in=ids, night__in=nights, status=PermitNight.Status.ACTIVE
             ).update(status=PermitNight.Status.BANNED)
             for permit in permits:
-                lost = [
-                    n.night_label(night.night)
-                    for night in permit.nights.all()
-                    if night.night in nights
-                ]
+                with translation.override(permit.language):  # "24 de noviembre" in Spanish
+                    lost = [
+                        n.night_label(night.night)
+                        for night in permit.nights.all()
+                        if night.night in nights
+                    ]
                 if not permit.nights.filter(status=PermitNight.Status.ACTIVE).exists():
                     permit.status = Permit.Status.CANCELLED
                     permit.status_reason = "parking ban"

@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from portal.models import Notification
+from portal.sms.services import sms_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +186,7 @@ def _send(notification: Notification) -> None:
             message.attach(attachment["filename"], content, attachment["mimetype"])
         message.send(fail_silently=False)
     elif notification.channel == Notification.Channel.SMS:
-        backend = import_string(settings.SMS_BACKEND)()
-        backend.send(to=notification.recipient, body=notification.body)
+        sms_deliver(notification)  # opt-outs, the provider's id, status and cost (portal/sms/)
     else:  # pragma: no cover - guarded by the field's choices
         raise ValueError(f"unknown channel {notification.channel}")
 
@@ -209,7 +209,10 @@ def notification_deliver(*, notification_id) -> DeliveryResult:
         except Exception as exc:  # noqa: BLE001 - any delivery failure is retried
             notification.attempts += 1
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            # An error marked permanent (a refused number, an opted-out recipient) would fail
+            # the same way again: the message fails now.
+            permanent = getattr(exc, "permanent", False)
+            if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
                 notification.save(update_fields=["attempts", "last_error", "status"])
                 logger.error("Notification %s failed for good", notification.pk)

@@ -10,7 +10,8 @@ Rules (department policy for community events):
   or guardian's name, contact and consent.
 - Those confirmed are reminded 24 hours before (a moved or cancelled event tells everyone
   registered: programs/services/events.py). All messages go through the outbox, with dedupe
-  keys where a job may repeat.
+  keys where a job may repeat. The reminder and news of a moved or cancelled event go by text
+  message to those who chose that (and gave a mobile number); the rest by e-mail.
 - Links in e-mails carry a signed token; anyone holding it may cancel that one sign-up.
 - A new sign-up with a place free *holds* it: the place is confirmed only when the person
   presses the button on the page the e-mail links to (proof that the address is theirs; the
@@ -30,10 +31,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.contact import ContactChannel, resident_notify
 from portal.errors import DomainError
 from portal.links import SignedLink, absolute_url
 from portal.localtime import department_zone
 from portal.models import Notification
+from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
 from programs.models import Event, Registration
@@ -44,6 +47,8 @@ OFFER_HOURS = 24
 HOLD_HOURS = 24
 SIGN_UP_LIMIT = 10  # sign-ups an hour per e-mail address, all events together
 REMINDER_HOURS = 24
+# Sent the way the person chose (e-mail or text message); the rest always by e-mail.
+BY_CHOSEN_CHANNEL = {"reminder", "event_cancelled", "event_rescheduled"}
 # The link in every sign-up e-mail: whoever holds it may see, claim or cancel that one sign-up.
 # The salt is part of every link already sent.
 REGISTRATION_LINK = SignedLink(salt="programs.registration")
@@ -83,7 +88,9 @@ def _link(name: str, registration: Registration) -> str:
 def registration_notify(
     registration: Registration, kind: str, subject, dedupe: str | None = None
 ) -> None:
-    """Queue one e-mail about `registration`, written in the language they signed up in."""
+    """Queue one message about `registration`, written in the language they signed up in: an
+    e-mail, or for the reminder and a moved or cancelled event, a text message if they chose
+    that."""
     with translation.override(registration.language):
         event = registration.event
         body = render_to_string(
@@ -101,10 +108,34 @@ def registration_notify(
                 "tz": department_zone(),
             },
         )
+        subject = f"{subject}: {event.title}"
+        if kind in BY_CHOSEN_CHANNEL:
+            # The reminder and news of a moved or cancelled event go the way they chose.
+            text = render_to_string(
+                "programs/sms/registration.txt",
+                {
+                    "kind": kind,
+                    "event": event,
+                    "department": department_get().name,
+                    "cancel_url": _link("programs:registration-cancel", registration),
+                    "tz": department_zone(),
+                },
+            ).strip()
+            resident_notify(
+                channel=registration.contact_channel,
+                email=registration.email,
+                phone=registration.phone,
+                subject=subject,
+                body=body,
+                text=text,
+                language=registration.language,
+                dedupe_key=dedupe,
+            )
+            return
         notification_enqueue(
             channel=Notification.Channel.EMAIL,
             recipient=registration.email,
-            subject=f"{subject}: {event.title}",
+            subject=subject,
             body=body,
             language=registration.language,
             dedupe_key=dedupe,
@@ -130,8 +161,13 @@ def registration_create(
     youth_age: int | None = None,
     consent: bool = False,
     language: str = "en",
+    contact_channel: str = ContactChannel.EMAIL,
 ) -> Registration:
     """Sign someone up: a place if one is left, otherwise a place on the waiting list."""
+    if contact_channel == ContactChannel.SMS and not phone.strip():
+        raise DomainError(
+            _("Give a mobile number for the text messages."), code="phone_required", field="phone"
+        )
     event = event_lock(event_id)
     now = timezone.now()
     if not event.takes_registration or not event.is_published:
@@ -187,6 +223,7 @@ def registration_create(
         name=name.strip(),
         email=email.strip(),
         phone=phone.strip(),
+        contact_channel=contact_channel,
         youth_name=youth_name.strip(),
         youth_age=youth_age,
         consent=consent,

@@ -36,6 +36,7 @@ from records.admin.inlines import (
     TimelineInline,
 )
 from records.admin.packets import PacketViewsMixin
+from records.admin.payments import PaymentColumnsMixin
 from records.admin.personnel import PersonnelViewsMixin
 from records.admin.redaction import DocumentViewsMixin
 from records.forms import FORMS, FingerprintingForm
@@ -52,6 +53,7 @@ def _requests_updated(count: int) -> str:
 class RecordRequestAdmin(
     DocumentViewsMixin,
     PacketViewsMixin,
+    PaymentColumnsMixin,
     PersonnelViewsMixin,
     FormActionMixin,
     AuditedModelAdmin,
@@ -64,6 +66,7 @@ class RecordRequestAdmin(
         "due_date",
         "deadline",
         "assigned_to",
+        "payment_state",
         "received_at",
     ]
     list_filter = [DueFilter, AssigneeFilter, "kind", "status"]
@@ -100,6 +103,7 @@ class RecordRequestAdmin(
         "fees_paid_at",
         "payment_method",
         "payment_reference",
+        "payments_panel",
         "slot",
         "workflow",
         "packet_panel",
@@ -149,6 +153,7 @@ class RecordRequestAdmin(
                     "fees_paid_at",
                     "payment_method",
                     "payment_reference",
+                    "payments_panel",
                 ]
             },
         ),

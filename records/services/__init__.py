@@ -6,6 +6,7 @@
 - `links`: the signed tracking and download links;
 - `messages`: between the requester and the clerks;
 - `fees`: the fee schedule (capped by §1-212), charges, waivers, payment;
+- `payments`: paying online (Stripe Checkout and its signed webhooks);
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;
 - `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
@@ -53,6 +54,12 @@ from records.services.links import (
     tracking_token_read,
 )
 from records.services.messages import message_from_clerk, message_from_requester
+from records.services.payments import (
+    amount_due_online,
+    payment_checkout_start,
+    payment_webhook_receive,
+    payments_enabled,
+)
 from records.services.personnel import (
     employee_notice_send,
     employee_objection_record,
@@ -84,6 +91,7 @@ __all__ = [
     "Action",
     "Upload",
     "allowed_actions",
+    "amount_due_online",
     "appointment_cancel",
     "appointment_reschedule",
     "document_approve",
@@ -112,7 +120,10 @@ __all__ = [
     "packet_prepare",
     "packet_steps",
     "packets_requeue",
+    "payment_checkout_start",
     "payment_record",
+    "payment_webhook_receive",
+    "payments_enabled",
     "personnel_release_check",
     "redaction_add",
     "redaction_for_term",

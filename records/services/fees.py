@@ -8,8 +8,11 @@ Rules and where they come from:
   schedule refuses more, and charging checks again.
 - Fees may be waived, with a reason (§1-212(d)).
 - A new charge reopens a paid invoice.
+- Paying online is records/services/payments.py, through a PaymentProvider.
 """
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -130,14 +133,39 @@ def fee_waive(*, fee: Fee, actor, reason: str) -> Fee:
     return fee
 
 
+class PaymentUnavailable(Exception):
+    """The provider could not open a payment just now (down, refused, misconfigured)."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    session_id: str
+    url: str
+
+
 class PaymentProvider:
-    """Where an online payment provider plugs in: a subclass's `charge` takes the amount due
-    and returns the provider's reference, or raises; `payment_online` then records it. No
-    provider is wired to the public pages yet: residents pay at the window or by mail."""
+    """Where an online payment provider plugs in. The provider hosts the payment page (no card
+    data reaches our server): `checkout` opens a session for `amount` and returns its id and the
+    address to send the payer to, or raises PaymentUnavailable; `verify` checks a webhook's
+    signature and returns its event, or raises ValueError. records/services/payments.py holds
+    the rules around both and records the payment (`payment_record`) once.
+    The provider in use: records.services.payments.StripeCheckout."""
 
     method = "online"
 
-    def charge(self, *, record_request: RecordRequest, amount: Decimal) -> str:
+    def checkout(
+        self,
+        *,
+        record_request: RecordRequest,
+        amount: Decimal,
+        success_url: str,
+        cancel_url: str,
+        idempotency_key: str,
+        expires_at: datetime.datetime,
+    ) -> Checkout:
+        raise NotImplementedError
+
+    def verify(self, *, payload: bytes, signature: str):
         raise NotImplementedError
 
 
@@ -176,16 +204,6 @@ def payment_record(
             ),
         )
     return record_request
-
-
-def payment_online(*, record_request: RecordRequest, provider: PaymentProvider) -> RecordRequest:
-    """Charge through a provider, then record the payment. The charge happens outside any
-    transaction: if recording fails, the provider's reference is logged for a clerk."""
-    amount = fees_total(record_request=record_request)
-    reference = provider.charge(record_request=record_request, amount=amount)
-    return payment_record(
-        record_request=record_request, method=provider.method, reference=reference
-    )
 
 
 @transaction.atomic

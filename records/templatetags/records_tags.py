@@ -22,6 +22,9 @@ TIMELINE_LABELS = {
     "fee": _("Fee added"),
     "fee_waived": _("Fee waived"),
     "paid": _("Payment received"),
+    "partial_payment": _("Part of the fees paid online"),
+    "refund": _("Payment refunded"),
+    "payment_reopened": _("Fees due again after a refund"),
     "deemed_denied": _("Deadline passed without an answer"),
     "release": _("Documents released"),
 }

@@ -65,11 +65,11 @@ def test_resident_finds_an_event_signs_up_a_child_and_cancels_by_keyboard(demo, 
     page.get_by_label("Young person's full name").fill("Sam Lee")
     page.get_by_label("Young person's age").fill("17")
     page.get_by_label("Parent or guardian's full name").fill("Ana Lee")
-    page.get_by_label("E-mail").fill("ana@example.org")
+    page.get_by_role("textbox", name="E-mail").fill("ana@example.org")
     page.get_by_label("I am this young person's parent or guardian").focus()
     page.keyboard.press("Space")  # the USWDS checkbox, ticked from the keyboard
     with page.expect_navigation():
-        page.get_by_label("E-mail").press("Enter")
+        page.get_by_role("textbox", name="E-mail").press("Enter")
     assert page.get_by_role("alert").is_visible()
     expect(page.locator("body")).to_contain_text("This activity is for ages 10 to 14.")
     assert page.get_by_label("Young person's full name").input_value() == "Sam Lee"

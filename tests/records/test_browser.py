@@ -146,3 +146,41 @@ def test_figures_and_letter_check_pages_have_no_accessibility_violations(
         page.goto(base + path)
         assert page.locator("h1").count() == 1
         assert axe_violations(page) == [], path
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_requester_pays_online_by_keyboard_and_reaches_the_checkout_page(
+    live_server, page, settings, language
+):
+    """The Pay button is reached and pressed by keyboard, the page has no axe violations, and
+    the browser follows the redirect to the provider's page (the page's CSP allows it)."""
+    from decimal import Decimal
+
+    from records.models import Fee
+    from tests.support.stripe import SECRET_KEY, WEBHOOK_SECRET, StripeStandIn
+
+    with StripeStandIn() as stripe:
+        stripe.checkout_base = stripe.url
+        settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = SECRET_KEY, WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = settings.STRIPE_CHECKOUT_ORIGIN = stripe.url
+        record_request = RecordRequestFactory(status=Status.READY, language=language)
+        Fee.objects.create(
+            request=record_request,
+            description="Copies",
+            quantity=6,
+            unit_price=Decimal("0.50"),
+            amount=Decimal("3.00"),
+        )
+        token = tracking_token(record_request=record_request)
+        page.goto(f"{live_server.url}{_prefix(language)}/records/track/{token}/")
+        assert axe_violations(page) == []
+        button = page.locator("form[action$='/pay/'] button")
+        for _ in range(60):  # Tab until the Pay button has the focus
+            page.keyboard.press("Tab")
+            if button.evaluate("b => b === document.activeElement"):
+                break
+        else:
+            pytest.fail("the Pay button cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r".*/c/pay/cs_test_.*"))
+        expect(page.locator("h1")).to_have_text("Pay 3.00 USD")

@@ -1,0 +1,92 @@
+"""Online payments of a request's fees (records/services/payments.py): each Checkout Session
+we opened, and each provider event we applied, once."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Payment(models.Model):
+    """One attempt to pay online: a Checkout Session for `amount_expected`. What the provider
+    then reports is kept as it reports it: the amount it took, what it refunded."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("waiting for the payer")
+        PAID = "paid", _("paid")
+        PARTLY_REFUNDED = "partly_refunded", _("partly refunded")
+        REFUNDED = "refunded", _("refunded")
+        EXPIRED = "expired", _("expired unpaid")
+        FAILED = "failed", _("failed")
+
+    request = models.ForeignKey(
+        "records.RecordRequest", on_delete=models.CASCADE, related_name="payments"
+    )
+    provider = models.CharField(_("provider"), max_length=20, default="stripe")
+    session_id = models.CharField(_("checkout session"), max_length=255, unique=True)
+    checkout_url = models.URLField(_("checkout address"), max_length=1000, blank=True)
+    payment_intent = models.CharField(_("payment intent"), max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default="open")
+    currency = models.CharField(_("currency"), max_length=3, default="usd")
+    amount_expected = models.DecimalField(_("amount asked"), max_digits=10, decimal_places=2)
+    amount_received = models.DecimalField(
+        _("amount received"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    mismatch = models.BooleanField(
+        _("amount differs"),
+        default=False,
+        help_text=_("The provider took another amount or currency than we asked: check it."),
+    )
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")
+        indexes = [models.Index(fields=["payment_intent"], name="records_payment_intent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_refunded__lte=models.F("amount_received")),
+                name="records_payment_refund_within_received",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} ({self.get_state_display()})"
+
+    @property
+    def net(self) -> Decimal:
+        return self.amount_received - self.amount_refunded
+
+
+class PaymentEvent(models.Model):
+    """A provider's webhook event, stored by its id before it is applied: the same event
+    delivered again (a retry, a replay) is found here and applied no second time. A refund
+    that arrives before the payment it refunds waits here (`payment_intent`, `amount`) until
+    that payment is known."""
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    payment_intent = models.CharField(_("payment intent"), max_length=255, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    created = models.DateTimeField(_("created at the provider"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        indexes = [models.Index(fields=["payment_intent"], name="records_paymentevent_intent")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,373 @@
+"""Paying a request's fees online, through Stripe Checkout.
+
+Rules:
+- No card data touches our server: the requester is sent to a Checkout Session (Stripe's own
+  page) and comes back to the tracking page. We learn of a payment from Stripe's signed webhook
+  only, never from the return address, which anyone can open.
+- The amount asked is what is due now: the unwaived fees less what was already paid online
+  and not refunded. With nothing due, no session is opened. An open session for the same amount
+  is reused, so a double click opens one.
+- Each webhook event is applied once, by its id (PaymentEvent); its signature is checked with
+  STRIPE_WEBHOOK_SECRET and Stripe's five-minute tolerance on the signed timestamp refuses an
+  old event captured and sent again.
+- Events may come in any order. Amounts are set from the provider's running totals (a
+  session's amount_total, a charge's amount_refunded), never added, so a late or repeated event
+  cannot count twice; a refund that comes before the payment it refunds waits for it; an
+  "expired" after "completed" does not undo the payment.
+- The invoice is marked paid (`payment_record`: timeline, audit, the requester's e-mail) once,
+  when the net amount received online covers what is due; released documents unlock then
+  (`selectors.documents_released`).
+- Less than what is due is a partial payment: recorded, the invoice stays open, the rest is
+  asked next time (online or at the window).
+- An amount or currency other than the one asked is recorded, counted for what it is, and
+  flagged for the clerk (`records.payment.mismatched`).
+- A refund that takes the net below what is due reopens an invoice that was paid online.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.errors import DomainError
+from portal.services.audit import audit_record
+from records.models import Payment, PaymentEvent, RecordRequest
+from records.selectors import fees_total, online_paid
+from records.services.common import timeline_add
+from records.services.fees import Checkout, PaymentProvider, PaymentUnavailable, payment_record
+from records.services.links import tracking_url
+
+logger = logging.getLogger(__name__)
+
+METHOD = "online"
+SESSION_MINUTES = 60  # Stripe accepts 30 minutes to 24 hours
+CENT = Decimal("0.01")
+
+
+def payments_enabled() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
+
+
+def _cents(amount: Decimal) -> int:
+    return int((amount / CENT).to_integral_value())
+
+
+def _amount(cents) -> Decimal:
+    return (Decimal(int(cents or 0)) * CENT).quantize(CENT)
+
+
+def stripe_client() -> stripe.StripeClient:
+    """A client for the configured account; STRIPE_API_BASE points it at a stand-in."""
+    base = {"api": settings.STRIPE_API_BASE.rstrip("/")} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses=base,
+        max_network_retries=1,
+        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+    )
+
+
+class StripeCheckout(PaymentProvider):
+    """Stripe Checkout: a hosted payment page, signed webhooks (Stripe-Signature)."""
+
+    def checkout(
+        self,
+        *,
+        record_request: RecordRequest,
+        amount: Decimal,
+        success_url: str,
+        cancel_url: str,
+        idempotency_key: str,
+        expires_at: datetime.datetime,
+    ) -> Checkout:
+        reference = str(record_request.public_id)
+        try:
+            session = stripe_client().v1.checkout.sessions.create(
+                params={
+                    "mode": "payment",
+                    "line_items": [
+                        {
+                            "quantity": 1,
+                            "price_data": {
+                                "currency": "usd",
+                                "unit_amount": _cents(amount),
+                                "product_data": {
+                                    "name": _("Records request %(number)s")
+                                    % {"number": record_request.tracking_number}
+                                },
+                            },
+                        }
+                    ],
+                    "client_reference_id": reference,
+                    "metadata": {"record_request": reference},
+                    "payment_intent_data": {"metadata": {"record_request": reference}},
+                    "customer_email": record_request.requester_email,
+                    "locale": "es" if record_request.language == "es" else "en",
+                    "success_url": success_url,
+                    "cancel_url": cancel_url,
+                    "expires_at": int(expires_at.timestamp()),
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise PaymentUnavailable(str(exc)) from exc
+        return Checkout(session_id=session.id, url=session.url or "")
+
+    def verify(self, *, payload: bytes, signature: str):
+        secret = settings.STRIPE_WEBHOOK_SECRET
+        if not secret:
+            raise ValueError("STRIPE_WEBHOOK_SECRET is not set")
+        try:
+            return stripe.Webhook.construct_event(payload, signature or "", secret)
+        except stripe.SignatureVerificationError as exc:
+            raise ValueError(str(exc)) from exc
+
+
+def provider() -> PaymentProvider:
+    return StripeCheckout()
+
+
+def amount_due_online(*, record_request: RecordRequest) -> Decimal:
+    """What the requester would pay if they paid online now."""
+    if record_request.fees_paid_at is not None:
+        return Decimal("0.00")
+    due = fees_total(record_request=record_request) - online_paid(record_request=record_request)
+    return max(due, Decimal("0.00"))
+
+
+def payment_checkout_start(*, record_request: RecordRequest) -> Payment:
+    """Open (or reuse) a Checkout Session for what is due; the caller sends the requester to
+    `payment.checkout_url`. Stripe is asked outside any transaction."""
+    if not payments_enabled():
+        raise DomainError(
+            _("Online payment is not offered. Pay at the Records window or by mail."),
+            code="payments_off",
+        )
+    due = amount_due_online(record_request=record_request)
+    if due <= 0:
+        raise DomainError(_("Nothing is due on this request."), code="nothing_due", conflict=True)
+    now = timezone.now()
+    reusable = (
+        Payment.objects.filter(
+            request=record_request,
+            state=Payment.State.OPEN,
+            amount_expected=due,
+            expires_at__gt=now + datetime.timedelta(minutes=10),
+        )
+        .exclude(checkout_url="")
+        .first()
+    )
+    if reusable is not None:
+        return reusable
+    back = tracking_url(record_request=record_request)
+    opened = Payment.objects.filter(request=record_request).count()
+    expires_at = now + datetime.timedelta(minutes=SESSION_MINUTES)
+    try:
+        checkout = provider().checkout(
+            record_request=record_request,
+            amount=due,
+            success_url=back + "?paid=1",
+            cancel_url=back,
+            # Two clicks at once ask for the same session. Stripe keeps a key's first answer,
+            # an error included, for a day: the minute in the key lets a later try start anew.
+            idempotency_key=(
+                f"records-{record_request.public_id}-{opened}-{_cents(due)}-{now:%Y%m%d%H%M}"
+            ),
+            expires_at=expires_at,
+        )
+    except PaymentUnavailable as exc:
+        logger.warning("The payment provider refused a checkout: %s", exc)
+        raise DomainError(
+            _(
+                "Online payment is not available just now. Try again in a few minutes, or pay "
+                "at the Records window."
+            ),
+            code="payment_unavailable",
+        ) from exc
+    with transaction.atomic():
+        payment, _created = Payment.objects.get_or_create(
+            session_id=checkout.session_id,
+            defaults={
+                "request": record_request,
+                "checkout_url": checkout.url,
+                "amount_expected": due,
+                "currency": "usd",
+                "expires_at": expires_at,
+            },
+        )
+    return payment
+
+
+# --- Webhook events ------------------------------------------------------------------------------
+
+
+def _get(obj, key, default=None):
+    try:
+        value = obj[key]
+    except (KeyError, TypeError):
+        return default
+    return default if value is None else value
+
+
+def _payment_locked(**lookup) -> Payment | None:
+    return Payment.objects.select_for_update().filter(**lookup).first()
+
+
+def _refund_set(payment: Payment, refunded: Decimal) -> None:
+    refunded = min(refunded, payment.amount_received)
+    if refunded <= payment.amount_refunded:
+        return  # a late or repeated report of a smaller running total
+    payment.amount_refunded = refunded
+    payment.state = (
+        Payment.State.REFUNDED
+        if refunded >= payment.amount_received
+        else Payment.State.PARTLY_REFUNDED
+    )
+    payment.save(update_fields=["amount_refunded", "state"])
+    timeline_add(record_request=payment.request, action="refund", note=f"${refunded}")
+    audit_record(
+        actor=None,
+        actor_label="payment provider",
+        action="records.payment.refunded",
+        target=payment.request,
+        detail={"session": payment.session_id, "refunded": str(refunded)},
+    )
+
+
+def _settle(record_request: RecordRequest, *, new_payment: Payment | None = None) -> None:
+    """Mark the invoice paid once what was paid online covers it; reopen one paid online
+    that a refund left short."""
+    record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
+    total = fees_total(record_request=record_request)
+    paid = online_paid(record_request=record_request)
+    if record_request.fees_paid_at is None:
+        if total > 0 and paid >= total:
+            reference = new_payment.payment_intent if new_payment else ""
+            payment_record(record_request=record_request, method=METHOD, reference=reference)
+        elif new_payment is not None and new_payment.net > 0:
+            timeline_add(
+                record_request=record_request,
+                action="partial_payment",
+                note=_("$%(paid)s of $%(total)s") % {"paid": paid, "total": total},
+            )
+    elif record_request.payment_method == METHOD and paid < total:
+        record_request.fees_paid_at = None
+        record_request.save(update_fields=["fees_paid_at", "updated_at"])
+        timeline_add(record_request=record_request, action="payment_reopened")
+
+
+def _session_paid(event: PaymentEvent, session) -> None:
+    payment = _payment_locked(session_id=_get(session, "id", ""))
+    if payment is None:
+        logger.info("Stripe session %s is not one of ours", _get(session, "id"))
+        return
+    event.payment = payment
+    event.save(update_fields=["payment"])
+    payment.payment_intent = _get(session, "payment_intent", "") or payment.payment_intent
+    if _get(session, "payment_status") != "paid":
+        payment.save(update_fields=["payment_intent"])
+        return  # completed, but the money is still on its way (async_payment_succeeded)
+    if payment.paid_at is not None:
+        return  # paid already: a second "completed" or "succeeded" for the same session
+    received = _amount(_get(session, "amount_total", 0))
+    currency = str(_get(session, "currency", "")).lower()
+    payment.amount_received = received
+    payment.paid_at = timezone.now()
+    payment.state = Payment.State.PAID
+    payment.mismatch = received != payment.amount_expected or currency != payment.currency
+    if currency != payment.currency:
+        payment.amount_received = Decimal("0.00")  # not dollars: counted by a clerk, by hand
+    payment.save(
+        update_fields=["payment_intent", "amount_received", "paid_at", "state", "mismatch"]
+    )
+    if payment.mismatch:
+        logger.warning("Stripe session %s paid another amount than asked", payment.session_id)
+        audit_record(
+            actor=None,
+            actor_label="payment provider",
+            action="records.payment.mismatched",
+            target=payment.request,
+            detail={
+                "session": payment.session_id,
+                "asked": str(payment.amount_expected),
+                "received": str(received),
+                "currency": currency,
+            },
+        )
+    # A refund that came first waits in its event: apply the largest running total seen.
+    earlier = PaymentEvent.objects.filter(
+        type="charge.refunded", payment_intent=payment.payment_intent, amount__isnull=False
+    ).exclude(payment_intent="")
+    largest = max((e.amount for e in earlier), default=Decimal("0.00"))
+    if largest:
+        _refund_set(payment, largest)
+    _settle(payment.request, new_payment=payment)
+
+
+def _session_closed(state: str):
+    def apply(event: PaymentEvent, session) -> None:
+        payment = _payment_locked(session_id=_get(session, "id", ""))
+        if payment is None:
+            return
+        event.payment = payment
+        event.save(update_fields=["payment"])
+        if payment.state == Payment.State.OPEN:  # never undoes a payment that came first
+            payment.state = state
+            payment.save(update_fields=["state"])
+
+    return apply
+
+
+def _charge_refunded(event: PaymentEvent, charge) -> None:
+    intent = _get(charge, "payment_intent", "")
+    event.payment_intent = intent
+    event.amount = _amount(_get(charge, "amount_refunded", 0))
+    payment = _payment_locked(payment_intent=intent) if intent else None
+    event.payment = payment
+    event.save(update_fields=["payment_intent", "amount", "payment"])
+    if payment is None:
+        return  # before its payment (or not ours): _session_paid applies it
+    _refund_set(payment, event.amount)
+    _settle(payment.request)
+
+
+HANDLERS = {
+    "checkout.session.completed": _session_paid,
+    "checkout.session.async_payment_succeeded": _session_paid,
+    "checkout.session.expired": _session_closed(Payment.State.EXPIRED),
+    "checkout.session.async_payment_failed": _session_closed(Payment.State.FAILED),
+    "charge.refunded": _charge_refunded,
+}
+
+
+@transaction.atomic
+def payment_event_apply(*, event) -> bool:
+    """Apply one verified webhook event (a stripe.Event, or its dict). False when this event
+    was applied before (a retry or a replay) or is of a kind we do not use."""
+    created_at = datetime.datetime.fromtimestamp(int(_get(event, "created", 0)), tz=datetime.UTC)
+    row, created = PaymentEvent.objects.get_or_create(
+        event_id=str(_get(event, "id", ""))[:255],
+        defaults={"type": str(_get(event, "type", ""))[:100], "created": created_at},
+    )
+    if not created:
+        return False
+    handler = HANDLERS.get(row.type)
+    if handler is None:
+        return False
+    handler(row, _get(_get(event, "data", {}), "object", {}))
+    return True
+
+
+def payment_webhook_receive(*, payload: bytes, signature: str) -> bool:
+    """Verify a webhook's signature and apply its event. Raises DomainError `bad_signature`
+    for anything not signed with STRIPE_WEBHOOK_SECRET in the last five minutes."""
+    try:
+        event = provider().verify(payload=payload, signature=signature)
+    except ValueError as exc:
+        raise DomainError("The webhook's signature is not valid.", code="bad_signature") from exc
+    return payment_event_apply(event=event)
