@@ -70,6 +70,12 @@ class PortalConfig(AppConfig):
             "portal.view_staffinvitation",
             "portal.add_stafftoken",
             "portal.view_stafftoken",
+            # Retention periods and legal holds (portal/retention_admin.py).
+            "portal.view_retentionpolicy",
+            "portal.change_retentionpolicy",
+            "portal.view_legalhold",
+            "portal.add_legalhold",
+            "portal.change_legalhold",
         )
         roles.grant(
             roles.COMMUNITY_OFFICERS,
@@ -83,6 +89,14 @@ class PortalConfig(AppConfig):
         roles.grant(roles.TIP_INVESTIGATORS, "portal.view_neighborhood")
 
         post_migrate.connect(_sync_roles, dispatch_uid="portal.roles_sync")
+        _register_retention()
+
+
+def _register_retention() -> None:
+    """The kernel's own kinds of record (each feature app registers its own)."""
+    from portal import retention  # noqa: PLC0415 - imports models
+
+    retention.register()
 
 
 def _sync_roles(sender, apps=None, **kwargs) -> None:
@@ -93,3 +107,6 @@ def _sync_roles(sender, apps=None, **kwargs) -> None:
         from portal.roles import roles_sync  # noqa: PLC0415 - roles imports models
 
         roles_sync()
+        from portal.services.retention import retention_policies_sync  # noqa: PLC0415 - models
+
+        retention_policies_sync()

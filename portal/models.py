@@ -304,5 +304,7 @@ class AuditEntry(models.Model):
         raise ValidationError(_("Audit log entries cannot be deleted."), code="append_only")
 
 
-# Staff invitations and device tokens live in their own module (portal/staff_models.py).
+# Staff invitations and device tokens live in their own module (portal/staff_models.py), and so
+# do retention periods, legal holds and the files a purge owes (portal/retention_models.py).
+from portal.retention_models import LegalHold, PurgeFile, RetentionPolicy  # noqa: E402, F401
 from portal.staff_models import StaffInvitation, StaffToken  # noqa: E402, F401

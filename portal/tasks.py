@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from portal.services import notifications
+from portal.services import notifications, retention
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -21,3 +21,9 @@ def notification_sweep() -> int:
 @shared_task(ignore_result=True)
 def notification_bodies_purge() -> int:
     return notifications.notification_bodies_purge()
+
+
+@shared_task(ignore_result=True)
+def retention_purge() -> int:
+    """Purge what the retention periods say is due (portal/services/retention.py)."""
+    return retention.retention_purge().total
