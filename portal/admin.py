@@ -288,5 +288,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# Staff accounts, groups, invitations and device tokens (portal/staff_admin.py).
-from portal import staff_admin  # noqa: E402, F401
+# Staff accounts, groups, invitations and device tokens (portal/staff_admin.py); retention
+# periods and legal holds (portal/retention_admin.py).
+from portal import retention_admin, staff_admin  # noqa: E402, F401

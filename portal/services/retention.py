@@ -337,7 +337,8 @@ def _storage_for(label: str):
 def _purge_batch(
     kind: registry.RetentionKind, policy: RetentionPolicy, today: datetime.date, batch: int
 ) -> tuple[int, list[int]]:
-    """One bounded transaction; returns (rows purged, ids of the files now owed)."""
+    """One bounded transaction; returns (rows purged, ids of the files now owed, which are
+    removed from storage once it commits)."""
     model = kind_model(kind)
     with transaction.atomic():
         _lock()
@@ -383,7 +384,11 @@ def _purge_batch(
                 "due_on": today.isoformat(),
             },
         )
-        return count, [file.pk for file in owed]
+        owed_ids = [file.pk for file in owed]
+        if owed_ids:
+            # From storage only once the deletion is durable: a rolled-back batch keeps its files.
+            transaction.on_commit(lambda: purge_files_delete(owed_ids))
+        return count, owed_ids
 
 
 def purge_files_delete(ids: list[int] | None = None) -> int:
@@ -420,7 +425,7 @@ def retention_purge(
         while max_batches is None or batches < max_batches:
             count, owed = _purge_batch(kind, policy, today, batch)
             batches += 1
-            files += purge_files_delete(owed)  # after the commit: the rows are gone for good
+            files += len(owed)
             done += count
             if count == 0:
                 break
