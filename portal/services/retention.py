@@ -19,10 +19,12 @@ Rules:
   files are removed from storage only after the transaction commits; a file whose removal was
   interrupted is removed by the next run. A run that dies midway leaves whole batches done and
   the rest due, so the next run carries on.
-- The audit log is append-only (migration 0003). Its only way out is this purge: the batch sets
-  `portal.audit_purge_before` for its own transaction, and the database trigger (migration
-  0009_ret_retention) lets a DELETE through only for entries older than that and older than
-  the audit log's period (one year at least), never an UPDATE.
+- The audit log is append-only (migration 0003). Its only way out is this purge, through the
+  database function `portal_audit_purge` (migration 0009_ret_retention): it sets
+  `portal.audit_purge_before` for its own statement, and the trigger lets a DELETE through
+  only for entries older than that and older than the audit log's period (one year at least,
+  by the database's clock), never an UPDATE. The application's role has no DELETE on the
+  table; the function runs as its owner.
 """
 
 import datetime
@@ -72,7 +74,10 @@ def kind_model(kind: registry.RetentionKind) -> type[models.Model]:
 
 
 def retention_policies_sync() -> None:
-    """Give every registered kind its policy row, with the default period (run after migrate)."""
+    """Give every registered kind its policy row, with the default period (run after migrate;
+    nothing to do while the table is not there, migrated back past it)."""
+    if RetentionPolicy._meta.db_table not in connection.introspection.table_names():
+        return
     existing = set(RetentionPolicy.objects.values_list("key", flat=True))
     RetentionPolicy.objects.bulk_create(
         [
@@ -342,12 +347,14 @@ def _purge_batch(
     model = kind_model(kind)
     with transaction.atomic():
         _lock()
-        ids = list(
-            due_queryset(kind, days=policy.days, on=today)
-            .order_by()
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", flat=True)[:batch]
-        )
+        due = due_queryset(kind, days=policy.days, on=today).order_by()
+        if kind.key != AUDIT_KIND:
+            # Rows a running transaction holds locked (a clerk's change, a new message on the
+            # case) are left for the next run. Audit entries are never locked (nothing updates
+            # them, and the application's role may not lock them); the advisory lock serialises
+            # the batches that delete them.
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        ids = list(due.values_list("pk", flat=True)[:batch])
         if not ids:
             return 0, []
         rows = model._base_manager.filter(pk__in=ids)
@@ -360,14 +367,9 @@ def _purge_batch(
             ):
                 owed.append(PurgeFile(field=label, name=name))
         owed = PurgeFile.objects.bulk_create(owed)
-        if kind.key == AUDIT_KIND:
-            cutoff = cutoff_for(days=policy.days, on=today)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('portal.audit_purge_before', %s, true)",
-                    [cutoff.isoformat()],
-                )
-        if kind.purge is not None:
+        if kind.key == AUDIT_KIND and connection.vendor == "postgresql":
+            count = _audit_purge(cutoff_for(days=policy.days, on=today), ids)
+        elif kind.purge is not None:
             count = kind.purge(rows)
         else:
             rows.delete()
@@ -389,6 +391,14 @@ def _purge_batch(
             # From storage only once the deletion is durable: a rolled-back batch keeps its files.
             transaction.on_commit(lambda: purge_files_delete(owed_ids))
         return count, owed_ids
+
+
+def _audit_purge(cutoff: datetime.datetime, ids: list[int]) -> int:
+    """Through the database's one door for it (migration 0009_ret_retention): the trigger lets
+    an entry go only if it is older than `cutoff` and than the audit log's period."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT portal_audit_purge(%s, %s::bigint[])", [cutoff, ids])
+        return cursor.fetchone()[0]
 
 
 def purge_files_delete(ids: list[int] | None = None) -> int:

@@ -259,12 +259,16 @@ def test_the_due_page_costs_the_same_queries_with_more_records(
     url = reverse("admin:portal_retentionpolicy_changelist")
     with time_machine.travel(_at(2026, 1, 10, 12), tick=False):
         _message()
-    with time_machine.travel(_at(2026, 4, 5, 12), tick=False):
-        with CaptureQueriesContext(connection) as few:
-            client.get(url)
+    with (
+        time_machine.travel(_at(2026, 4, 5, 12), tick=False),
+        CaptureQueriesContext(connection) as few,
+    ):
+        client.get(url)
     with time_machine.travel(_at(2026, 1, 11, 12), tick=False):
         for n in range(30):
             _message(recipient=f"more{n}@example.org")
-    with time_machine.travel(_at(2026, 4, 5, 12), tick=False):
-        with django_assert_max_num_queries(len(few.captured_queries)):
-            client.get(url)
+    with (
+        time_machine.travel(_at(2026, 4, 5, 12), tick=False),
+        django_assert_max_num_queries(len(few.captured_queries)),
+    ):
+        client.get(url)
