@@ -33,6 +33,7 @@ from portal.links import SignedLink, absolute_url
 from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
+from portal.services.retention import not_held
 
 Status = InternshipApplication.Status
 
@@ -271,9 +272,10 @@ def applications_purge(*, now=None) -> int:
     the decision has passed. Idempotent; returns how many were deleted."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.CAREERS_RETENTION_DAYS)
     deleted = 0
+    # A legal hold on the application keeps it (portal/services/retention.py).
     ids = list(
-        InternshipApplication.objects.filter(
-            status=Status.NOT_SELECTED, decided_at__lt=cutoff
+        not_held(
+            InternshipApplication.objects.filter(status=Status.NOT_SELECTED, decided_at__lt=cutoff)
         ).values_list("pk", flat=True)
     )
     for pk in ids:

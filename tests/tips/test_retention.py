@@ -20,6 +20,7 @@ from tests.factories import UserFactory
 from tests.support.otp import verified_login
 from tests.tips.factories import TipFactory
 from tips.models import Tip, TipAttachment, TipMessage
+from tips.originals import attachment_originals_purge
 
 ZONE = zoneinfo.ZoneInfo("America/New_York")
 CLOSED = datetime.datetime(2026, 1, 10, 15, 0, tzinfo=ZONE)
@@ -301,3 +302,19 @@ def test_a_hold_waits_for_a_running_batch_and_then_finds_the_case_purged(on_post
     worker.join(10)
     assert outcome == {"refused": "no_such_case"}
     assert not LegalHold.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_hold_on_the_tip_keeps_its_original_files_past_their_own_limit(settings, site_admin):
+    tip = _closed_tip()
+    TipAttachment.objects.filter(tip=tip).update(created_at=CLOSED)
+    attachment = tip.attachments.get()
+    later = CLOSED + datetime.timedelta(days=settings.TIPS_ORIGINAL_RETENTION_DAYS + 30)
+    hold = retention.legal_hold_place(
+        actor=site_admin, kind_key="tips.tip", case=tip.number, reason="Evidence in case 26-9"
+    )
+    assert attachment_originals_purge(now=later) == 0
+    attachment.refresh_from_db()
+    assert attachment.original and attachment.original_purged_on is None
+    retention.legal_hold_lift(actor=site_admin, hold=hold, reason="Case closed")
+    assert attachment_originals_purge(now=later) == 1
