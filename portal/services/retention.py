@@ -96,6 +96,12 @@ def policy_for(kind: registry.RetentionKind) -> RetentionPolicy:
     return policy
 
 
+def retention_days(key: str) -> int:
+    """The department's period for a kind, for an app that tells residents about it or runs an
+    early job of its own on the same records."""
+    return policy_for(kind_get(key)).days
+
+
 @transaction.atomic
 def retention_policy_update(
     *, actor: AbstractBaseUser, policy: RetentionPolicy, days: int, enabled: bool
