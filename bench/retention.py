@@ -147,9 +147,8 @@ def main() -> int:
         f"purge: {rows:,} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s), "
         f"{batches} batches, longest batch {longest * 1000:.0f} ms"
     )
-    print(
-        f"load average after: {os.getloadavg()[0]:.2f}; {datetime.datetime.now(datetime.UTC):%H:%M} UTC"
-    )
+    now = datetime.datetime.now(datetime.UTC)
+    print(f"load average after: {os.getloadavg()[0]:.2f}; {now:%H:%M} UTC")
     ok = same_queries and figures[large][0] < 1.0 and longest < 1.0
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
