@@ -12,10 +12,11 @@ def register() -> None:
             label=_("Custody visit requests"),
             model="custody.VisitRequest",
             date_field="slot__date",
-            default_days=90,
+            default_days=30,
             schedule=_(
-                "CSL municipal schedule M8 (law enforcement), lock-up visitor logs: 90 days "
-                "after the visit here; the records officer confirms the item."
+                "CSL municipal schedule M8 (law enforcement), lock-up visitor logs: 30 days "
+                "after the visit here, as the custody settings' period; the records officer "
+                "confirms the item."
             ),
             case_field="public_id",
             order=50,

@@ -26,6 +26,9 @@ class PortalConfig(AppConfig):
         # Production refuses to run while a feature's encryption keys or required secrets are
         # missing or malformed (every keyring and secret the apps register).
         checks.register(check_encryption_config, checks.Tags.security)
+        from portal.services.retention import check_retention_kinds  # noqa: PLC0415 - models
+
+        checks.register(check_retention_kinds)
         audit.register()
 
         registry.services.register(

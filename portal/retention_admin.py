@@ -134,7 +134,7 @@ class ActiveFilter(admin.SimpleListFilter):
 @admin.register(LegalHold)
 class LegalHoldAdmin(FormActionMixin, admin.ModelAdmin):
     list_display = ["target_label", "placed_at", "placed_by", "in_force", "lifted_at"]
-    list_filter = [ActiveFilter, "content_type"]
+    list_filter = [ActiveFilter]
     search_fields = ["target_label", "object_id"]
     list_select_related = ["placed_by"]
     readonly_fields = [

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
@@ -236,7 +237,14 @@ def retention_due_list(*, today: datetime.date | None = None) -> list[DueRow]:
 
 
 def holdable_kinds() -> list[registry.RetentionKind]:
-    return [kind for kind in registry.retention_kinds.all() if "" in kind.hold_paths]
+    """The kinds a hold can be placed on, one per model (a permit is one case, whichever of
+    its kinds names it)."""
+    seen, kinds = set(), []
+    for kind in registry.retention_kinds.all():
+        if "" in kind.hold_paths and kind.model not in seen:
+            seen.add(kind.model)
+            kinds.append(kind)
+    return kinds
 
 
 def _lock() -> None:
@@ -464,8 +472,16 @@ def retention_kinds_check() -> list[str]:
                 _held_model(model, path)
             if kind.case_field != "pk":
                 model._meta.get_field(kind.case_field)
-        except (LookupError, models.FieldDoesNotExist, AttributeError) as error:
+        except (LookupError, FieldDoesNotExist, AttributeError) as error:
             problems.append(f"{kind.key}: {error}")
         if kind.default_days < kind.minimum_days:
             problems.append(f"{kind.key}: default shorter than its minimum")
     return problems
+
+
+def check_retention_kinds(app_configs=None, **kwargs) -> list[checks.Error]:
+    """System check: every registered kind names a real model, date, file and hold path."""
+    return [
+        checks.Error(problem, hint="Fix the kind in its app's retention.py.", id="portal.E301")
+        for problem in retention_kinds_check()
+    ]

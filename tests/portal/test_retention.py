@@ -272,3 +272,22 @@ def test_the_due_page_costs_the_same_queries_with_more_records(
         django_assert_max_num_queries(len(few.captured_queries)),
     ):
         client.get(url)
+
+
+def test_a_kind_naming_a_field_that_does_not_exist_fails_the_system_check():
+    kind = registry.retention_kinds.register(
+        registry.RetentionKind(
+            key="tests.misspelt",
+            label="Misspelt",
+            model="portal.Notification",
+            date_field="sent_on",
+            default_days=30,
+            schedule="-",
+        )
+    )
+    try:
+        errors = retention.check_retention_kinds()
+    finally:
+        registry.retention_kinds.unregister(kind.key)
+    assert [error.id for error in errors] == ["portal.E301"]
+    assert "tests.misspelt" in errors[0].msg
