@@ -6,7 +6,28 @@ records officer confirms each against the current edition (docs/operations.md)."
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import RetentionKind, retention_kinds
+from portal.registry import DemoLoader, RetentionKind, demo_loaders, retention_kinds
+
+
+def load_demo() -> None:
+    """One legal hold in the demo, on the first case of the first kind that has one (a tip,
+    when the tips app is installed), so the holds list and the "kept by a legal hold" column
+    show something. Idempotent."""
+    from portal.models import LegalHold  # noqa: PLC0415 - models load after the registry
+    from portal.services import retention  # noqa: PLC0415 - as above
+
+    if LegalHold.objects.exists():
+        return
+    for kind in retention.holdable_kinds():
+        case = retention.kind_model(kind)._base_manager.order_by("pk").first()
+        if case is not None:
+            retention.legal_hold_place(
+                actor=None,
+                kind_key=kind.key,
+                case=str(getattr(case, kind.case_field)),
+                reason="Demo: the town attorney asked that this case be kept (claim 26-031).",
+            )
+            return
 
 
 def register() -> None:
@@ -101,3 +122,4 @@ def register() -> None:
         ),
     ]:
         retention_kinds.register(kind)
+    demo_loaders.register(DemoLoader(key="retention", load=load_demo, order=1000))

@@ -47,6 +47,7 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("placed by"),
         null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

@@ -172,6 +172,7 @@ class Migration(migrations.Migration):
                 (
                     "placed_by",
                     models.ForeignKey(
+                        blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",

@@ -255,7 +255,7 @@ def _lock() -> None:
 
 @transaction.atomic
 def legal_hold_place(
-    *, actor: AbstractBaseUser, kind_key: str, case: str, reason: str
+    *, actor: AbstractBaseUser | None, kind_key: str, case: str, reason: str
 ) -> LegalHold:
     """Put a case under legal hold. `case` is what staff know it by (the kind's `case_field`:
     a tip's number, a permit's code, a request's id)."""

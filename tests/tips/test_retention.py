@@ -13,12 +13,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from portal import registry, roles
+from portal import retention as portal_retention
 from portal.errors import DomainError
 from portal.models import AuditEntry, LegalHold, PurgeFile
 from portal.services import retention
 from tests.factories import UserFactory
 from tests.support.otp import verified_login
 from tests.tips.factories import TipFactory
+from tips import demo as tips_demo
 from tips.models import Tip, TipAttachment, TipMessage
 from tips.originals import attachment_originals_purge
 
@@ -318,3 +320,14 @@ def test_a_hold_on_the_tip_keeps_its_original_files_past_their_own_limit(setting
     assert attachment.original and attachment.original_purged_on is None
     retention.legal_hold_lift(actor=site_admin, hold=hold, reason="Case closed")
     assert attachment_originals_purge(now=later) == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_puts_one_tip_under_legal_hold(settings):
+    settings.DEBUG = True
+    tips_demo.load_demo()
+    portal_retention.load_demo()
+    portal_retention.load_demo()  # idempotent
+    hold = LegalHold.objects.get()
+    assert hold.active and hold.content_type.model == "tip"
+    assert AuditEntry.objects.filter(action="portal.legal_hold.placed").count() == 1
