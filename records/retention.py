@@ -18,7 +18,7 @@ def register() -> None:
                 "2 years after the request is closed, longer while an appeal is pending (place "
                 "a legal hold)."
             ),
-            eligible=lambda rows: rows.filter(closed_at__isnull=False),
+            eligible=lambda rows: rows.filter(status="closed"),
             files=("documents__file",),
             case_field="tracking_number",
             order=30,
