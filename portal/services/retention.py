@@ -51,8 +51,6 @@ from portal.services.audit import audit_record
 logger = logging.getLogger(__name__)
 
 AUDIT_KIND = "portal.auditentry"
-# The trigger's own floor: no setting lets an audit entry younger than this be deleted.
-AUDIT_MINIMUM_DAYS = 365
 # One key for the advisory lock shared by hold placement and purge batches ("RETN").
 LOCK_KEY = 0x5245544E
 BATCH = 500
@@ -271,12 +269,17 @@ def legal_hold_place(
     model = kind_model(kind)
     case = (case or "").strip()
     try:
-        target = model._base_manager.select_for_update().filter(**{kind.case_field: case}).first()
+        target = (
+            model._base_manager.select_for_update()
+            .filter(**{kind.case_field: case})
+            .order_by("pk")
+            .first()
+        )
     except (ValueError, TypeError, ValidationError):  # not a well-formed id for the field
         target = None
     if target is None:
         raise DomainError(
-            _("There is no %(kind)s %(case)s (it may have been purged already)."),
+            _("No case %(case)s was found among %(kind)s (it may have been purged already)."),
             code="no_such_case",
             field="case",
             params={"kind": kind.label, "case": case},

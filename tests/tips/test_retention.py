@@ -168,7 +168,7 @@ def test_a_hold_is_placed_and_lifted_in_admin_with_a_reason(client, site_admin):
     refused = client.post(add, {"kind": "tips.tip", "case": tip.number, "reason": ""})
     assert refused.status_code == 200 and not LegalHold.objects.exists()
     unknown = client.post(add, {"kind": "tips.tip", "case": "T-0000", "reason": "Claim"})
-    assert "There is no" in unknown.content.decode() and not LegalHold.objects.exists()
+    assert "No case T-0000 was found" in unknown.content.decode() and not LegalHold.objects.exists()
     response = client.post(add, {"kind": "tips.tip", "case": tip.number, "reason": "Claim 7"})
     assert response.status_code == 302
     hold = LegalHold.objects.get()
