@@ -43,7 +43,7 @@ bench: install-dev assets  ## load figures for the home page beside a bare view 
 
 # The feature apps' benchmarks (bench/<app>.py), one target each; bench-all runs them all in turn,
 # after `make bench`, and stops at the first that fails (make -k bench-all goes on).
-BENCH_APPS := tips parking records programs
+BENCH_APPS := tips parking records programs retention
 $(addprefix bench-,$(BENCH_APPS)): bench-%: install-dev assets
 	$(BIN)/python bench/$*.py
 

@@ -42,3 +42,6 @@ class CareersConfig(AppConfig):
             ],
         )
         registry.demo_loaders.register(registry.DemoLoader(key="careers", load=load_demo))
+        from careers import retention  # noqa: PLC0415 - registry not ready
+
+        retention.register()

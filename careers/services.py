@@ -10,7 +10,8 @@
   door (admin form, admin shortlist action): it locks the row, checks the move, writes the
   audit entry and e-mails the applicant in their language on every change of status.
 - Department policy: an unsuccessful application (not selected) and its CV are deleted
-  CAREERS_RETENTION_DAYS (180 by default) after the decision, by a beat task.
+  the department's retention period for "careers.application" (set in admin; default
+  CAREERS_RETENTION_DAYS, 180) after the decision, by a beat task.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from portal.links import SignedLink, absolute_url
 from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
+from portal.services.retention import not_held, retention_days
 
 Status = InternshipApplication.Status
 
@@ -71,8 +73,14 @@ STATUS_EXPLAINED = {
 }
 
 
+# The period is the department's, set in admin (portal retention policies); the setting
+# CAREERS_RETENTION_DAYS is its default.
+RETENTION_KIND = "careers.application"
+
+
 def status_explained(status: str) -> str:
-    return str(STATUS_EXPLAINED[status]) % {"days": settings.CAREERS_RETENTION_DAYS}
+    days = retention_days(RETENTION_KIND) if status == Status.NOT_SELECTED else 0
+    return str(STATUS_EXPLAINED[status]) % {"days": days}
 
 
 def status_token(*, application: InternshipApplication) -> str:
@@ -269,11 +277,12 @@ def application_update(
 def applications_purge(*, now=None) -> int:
     """Delete unsuccessful applications, and their CV files, once the retention period after
     the decision has passed. Idempotent; returns how many were deleted."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.CAREERS_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days(RETENTION_KIND))
     deleted = 0
+    # A legal hold on the application keeps it (portal/services/retention.py).
     ids = list(
-        InternshipApplication.objects.filter(
-            status=Status.NOT_SELECTED, decided_at__lt=cutoff
+        not_held(
+            InternshipApplication.objects.filter(status=Status.NOT_SELECTED, decided_at__lt=cutoff)
         ).values_list("pk", flat=True)
     )
     for pk in ids:

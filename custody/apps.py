@@ -43,3 +43,6 @@ class CustodyConfig(AppConfig):
             "custody.view_visitrequest",
             "custody.change_visitrequest",
         )
+        from custody import retention  # noqa: PLC0415 - registry not ready
+
+        retention.register()

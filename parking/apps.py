@@ -72,3 +72,6 @@ class ParkingConfig(AppConfig):
             "parking.view_parkingrules",
             "parking.change_parkingrules",
         )
+        from parking import retention  # noqa: PLC0415 - registry not ready
+
+        retention.register()

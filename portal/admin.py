@@ -292,8 +292,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# Staff accounts, groups, invitations and device tokens (portal/staff_admin.py).
-from portal import accountability_admin, staff_admin  # noqa: E402, F401
+# Staff accounts, groups, invitations and device tokens (portal/staff_admin.py); retention
+# periods and legal holds (portal/retention_admin.py); accountability reports.
+from portal import accountability_admin, retention_admin, staff_admin  # noqa: E402, F401
 
 
 @admin.register(SmsOptOut)

@@ -26,6 +26,9 @@ class PortalConfig(AppConfig):
         # Production refuses to run while a feature's encryption keys or required secrets are
         # missing or malformed (every keyring and secret the apps register).
         checks.register(check_encryption_config, checks.Tags.security)
+        from portal.services.retention import check_retention_kinds  # noqa: PLC0415 - models
+
+        checks.register(check_retention_kinds)
         audit.register()
 
         registry.services.register(
@@ -72,6 +75,12 @@ class PortalConfig(AppConfig):
             "portal.view_staffinvitation",
             "portal.add_stafftoken",
             "portal.view_stafftoken",
+            # Retention periods and legal holds (portal/retention_admin.py).
+            "portal.view_retentionpolicy",
+            "portal.change_retentionpolicy",
+            "portal.view_legalhold",
+            "portal.add_legalhold",
+            "portal.change_legalhold",
         )
         # The department's transparency page (portal/accountability.py), in every footer.
         registry.footer_links.register(
@@ -99,6 +108,14 @@ class PortalConfig(AppConfig):
         roles.grant(roles.TIP_INVESTIGATORS, "portal.view_neighborhood")
 
         post_migrate.connect(_sync_roles, dispatch_uid="portal.roles_sync")
+        _register_retention()
+
+
+def _register_retention() -> None:
+    """The kernel's own kinds of record (each feature app registers its own)."""
+    from portal import retention  # noqa: PLC0415 - imports models
+
+    retention.register()
 
 
 def _sync_roles(sender, apps=None, **kwargs) -> None:
@@ -109,3 +126,6 @@ def _sync_roles(sender, apps=None, **kwargs) -> None:
         from portal.roles import roles_sync  # noqa: PLC0415 - roles imports models
 
         roles_sync()
+        from portal.services.retention import retention_policies_sync  # noqa: PLC0415 - models
+
+        retention_policies_sync()

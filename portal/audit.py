@@ -19,5 +19,9 @@ def register() -> None:
         ("auth.user.permissions_changed", _("Staff member's permissions changed")),
         ("auth.group.permissions_changed", _("Group's permissions changed")),
         ("portal.accountabilityreport.requested", _("Accountability report asked for")),
+        ("portal.retention.purged", _("Records purged under the retention schedule")),
+        ("portal.retentionpolicy.changed", _("Retention period changed")),
+        ("portal.legal_hold.placed", _("Legal hold placed")),
+        ("portal.legal_hold.lifted", _("Legal hold lifted")),
     ]:
         audit_actions.register(AuditAction(key=key, label=label))

@@ -384,7 +384,9 @@ class SmsKeyword(models.Model):
         return f"{self.keyword} from {self.number}"
 
 
-# Staff invitations and device tokens live in their own module (portal/staff_models.py).
-# The board's accountability reports (portal/accountability_models.py).
+# Staff invitations and device tokens live in their own module (portal/staff_models.py), and so
+# do retention periods, legal holds and the files a purge owes (portal/retention_models.py) and
+# the board's accountability reports (portal/accountability_models.py).
 from portal.accountability_models import AccountabilityReport  # noqa: E402, F401
+from portal.retention_models import LegalHold, PurgeFile, RetentionPolicy  # noqa: E402, F401
 from portal.staff_models import StaffInvitation, StaffToken  # noqa: E402, F401

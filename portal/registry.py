@@ -221,3 +221,50 @@ class FigureSet:
 
 
 figure_sets: Registry[FigureSet] = Registry("figure sets")
+
+
+# --- Retention: what the purge job may delete, and when ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionKind:
+    """A kind of record the retention job purges once the department's period has passed
+    (portal/services/retention.py; docs/conventions.md says how an app registers one).
+
+    - `key`: "<app>.<thing>" ("tips.tip"); also the key of its policy row in admin.
+    - `model`: "app_label.ModelName" of the rows purged.
+    - `date_field`: ORM path to the date or time the period runs from ("closed_at",
+      "tip__closed_at"); a row whose date is empty is never due. A row is due on the
+      department's local day `date + days`.
+    - `default_days`, `schedule`: the default period and the Connecticut State Library schedule
+      item it comes from (shown as the policy's help text).
+    - `minimum_days`: the department cannot set a shorter period than this.
+    - `eligible`: narrows the rows that may ever be purged (closed tips only, say).
+    - `files`: ORM paths to the FileFields whose files go with the rows ("packet",
+      "attachments__original"); deleted from storage only after the rows' deletion commits.
+    - `hold_paths`: where a legal hold is looked for: "" the row itself (a hold can be placed on
+      rows of this kind), "tip" the tip a message belongs to. () for records no hold can reach.
+    - `hold_generic`: ("content type field", "id field") of a row that names its case generically
+      (an audit entry's target): a hold on that case keeps the row too.
+    - `case_field`: the field staff type to name a case when placing a hold (a tip's number).
+    - `purge`: what is done to a due batch (a queryset); by default the rows are deleted. A kind
+      that only clears some fields (contact details) passes a function and an `eligible` that
+      leaves out rows already cleared. Returns how many rows it purged."""
+
+    key: str
+    label: str | Promise
+    model: str
+    date_field: str
+    default_days: int
+    schedule: str | Promise
+    minimum_days: int = 1
+    eligible: Callable[[Any], Any] | None = None
+    files: tuple[str, ...] = ()
+    hold_paths: tuple[str, ...] = ("",)
+    hold_generic: tuple[str, str] = ()
+    case_field: str = "pk"
+    purge: Callable[[Any], int] | None = None
+    order: int = 100
+
+
+retention_kinds: Registry[RetentionKind] = Registry("retention kinds")

@@ -216,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sms_cost_sweep",
         "schedule": 3600.0,
     },
+    # Retention (portal/services/retention.py): hourly, so a day's due records go early that
+    # day; each run does only what is due and carries on where a dead run stopped.
+    "retention-purge": {
+        "task": "portal.tasks.retention_purge",
+        "schedule": env.float("RETENTION_PURGE_SECONDS", default=3600.0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

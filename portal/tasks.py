@@ -6,7 +6,7 @@ from celery import shared_task
 
 from portal import figures
 from portal.handoff import dispatch
-from portal.services import accountability, notifications
+from portal.services import accountability, notifications, retention
 from portal.sms import services as sms
 
 
@@ -53,6 +53,7 @@ def figures_refresh(set_key: str, language: str, start: str, end: str) -> bool:
     )
 
 
+@shared_task(ignore_result=True)
 def sms_cost_fetch(notification_id: str) -> bool:
     return sms.sms_cost_fetch(notification_id=notification_id)
 
@@ -61,3 +62,9 @@ def sms_cost_fetch(notification_id: str) -> bool:
 def sms_cost_sweep() -> int:
     """Beat: ask for the price of final text messages whose callback carried none."""
     return sum(1 for pk in sms.sms_costs_owed() if dispatch(sms_cost_fetch, str(pk)))
+
+
+@shared_task(ignore_result=True)
+def retention_purge() -> int:
+    """Purge what the retention periods say is due (portal/services/retention.py)."""
+    return retention.retention_purge().total

@@ -138,3 +138,6 @@ class ProgramsConfig(AppConfig):
             "programs.view_subscription",
             "programs.delete_subscription",
         )
+        from programs import retention  # noqa: PLC0415 - registry not ready
+
+        retention.register()

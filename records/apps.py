@@ -53,3 +53,6 @@ class RecordsConfig(AppConfig):
             "records.change_recordssettings",
         )
         registry.demo_loaders.register(registry.DemoLoader(key="records", load=load_demo))
+        from records import retention  # noqa: PLC0415 - registry not ready
+
+        retention.register()

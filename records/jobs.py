@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from portal.localtime import to_local
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
+from portal.services.retention import not_held
 from records.businessdays import add_business_days
 from records.models import (
     Document,
@@ -231,12 +232,16 @@ def id_documents_purge(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     days = RecordsSettings.get_solo().id_retention_days
     cutoff = now - timedelta(days=days)
+    # A legal hold on the request keeps its documents (portal/services/retention.py).
     pks = list(
-        Document.objects.filter(
-            kind=Document.Kind.ID_DOCUMENT,
-            purged_at__isnull=True,
-            request__status=Status.CLOSED,
-            request__closed_at__lt=cutoff,
+        not_held(
+            Document.objects.filter(
+                kind=Document.Kind.ID_DOCUMENT,
+                purged_at__isnull=True,
+                request__status=Status.CLOSED,
+                request__closed_at__lt=cutoff,
+            ),
+            hold_paths=("request",),
         ).values_list("pk", flat=True)[:BATCH]
     )
     purged = 0

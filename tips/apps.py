@@ -60,3 +60,6 @@ class TipsConfig(AppConfig):
             "tips.add_tipcategory",
             "tips.change_tipcategory",
         )
+        from tips import retention  # noqa: PLC0415 - registry not ready
+
+        retention.register()

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.errors import DomainError
 from portal.localtime import local_today
 from portal.services.audit import audit_record
+from portal.services.retention import not_held
 from tips import crypto
 from tips.models import TipAttachment
 
@@ -86,9 +87,13 @@ def attachment_originals_purge(*, now: datetime.datetime | None = None, batch: i
     """Delete the originals kept past the retention period whose clean copy exists. Idempotent:
     a purged attachment is not selected again. Returns how many were purged."""
     cutoff = _retention_cutoff(now)
+    # An original is evidence: a legal hold on its tip keeps it (portal/services/retention.py).
     due = (
-        TipAttachment.objects.filter(
-            status=TipAttachment.Status.CLEAN, created_at__lt=cutoff, original_purged_on=None
+        not_held(
+            TipAttachment.objects.filter(
+                status=TipAttachment.Status.CLEAN, created_at__lt=cutoff, original_purged_on=None
+            ),
+            hold_paths=("tip",),
         )
         .exclude(original="")
         .values_list("pk", flat=True)[:batch]

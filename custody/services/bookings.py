@@ -30,6 +30,7 @@ from custody.models import BookingSystem, CustodyRecord, CustodySettings, VisitR
 from portal.errors import DomainError
 from portal.localtime import to_local
 from portal.services.audit import audit_record
+from portal.services.retention import not_held
 from portal.staff_models import key_hash
 
 JUVENILE_AGE = 18
@@ -162,7 +163,10 @@ def records_purge(*, now: datetime.datetime | None = None) -> int:
     days = CustodySettings.get_solo().retention_days
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     count, _deleted = CustodyRecord.objects.filter(released_at__lt=cutoff).delete()
-    visits, _deleted = VisitRequest.objects.filter(slot__date__lt=to_local(cutoff).date()).delete()
+    # A visit request under legal hold is kept (portal/services/retention.py).
+    visits, _deleted = not_held(
+        VisitRequest.objects.filter(slot__date__lt=to_local(cutoff).date())
+    ).delete()
     if count or visits:
         audit_record(
             actor=None,

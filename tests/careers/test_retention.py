@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from careers import services, tasks
 from careers.models import InternshipApplication, private_storage
-from portal.models import AuditEntry
+from portal.models import AuditEntry, RetentionPolicy
 from tests.careers.factories import cv_pdf
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +86,8 @@ def test_the_purge_is_idempotent(reviewer):
         assert services.applications_purge() == 0
 
 
-def test_the_retention_period_is_a_setting(reviewer, settings):
-    settings.CAREERS_RETENTION_DAYS = 10
+def test_the_retention_period_is_the_departments_policy(reviewer, settings):
+    RetentionPolicy.objects.update_or_create(key="careers.application", defaults={"days": 10})
     rejected = _application()
     _decide(rejected, reviewer, Status.NOT_SELECTED)
     with time_machine.travel(timezone.now() + timedelta(days=11)):
