@@ -124,6 +124,71 @@ def notification_enqueue(
     `attachments` (e-mail only) are made when the message is sent, on every attempt.
     `private`: about an anonymous report (see the module's rules). `bulk`: one of many alike
     (a neighborhood notice), sent from the bulk queue behind urgent messages."""
+    notification = _build(
+        channel=channel,
+        recipient=recipient,
+        body=body,
+        subject=subject,
+        language=language,
+        dedupe_key=dedupe_key,
+        headers=headers,
+        attachments=attachments,
+        private=private,
+        bulk=bulk,
+    )
+    if dedupe_key:
+        # INSERT ... ON CONFLICT DO NOTHING: a key already taken (now or by a concurrent
+        # transaction) leaves no error behind, so the caller's transaction stays usable without
+        # a savepoint; then whichever message holds the key is the one.
+        Notification.objects.bulk_create([notification], ignore_conflicts=True)
+        kept = Notification.objects.filter(dedupe_key=dedupe_key).values_list("pk", flat=True)
+        if kept.first() != notification.pk:
+            return Notification.objects.get(dedupe_key=dedupe_key)
+    else:
+        notification.save(force_insert=True)
+    if private:
+        # `created_at` is set on insert; the exact value never outlives this transaction.
+        notification.created_at = notification.next_attempt_at
+        Notification.objects.filter(pk=notification.pk).update(created_at=notification.created_at)
+    _batch_for_commit(bulk=bulk).append(notification.pk)
+    return notification
+
+
+def notification_enqueue_many(messages: list[dict[str, Any]]) -> list[Notification]:
+    """notification_enqueue for many messages at once (a snow emergency's cancellations), each
+    a dict of its keyword arguments, under the same rules: one INSERT for them all and one
+    SELECT to learn which de-duplication keys were free, instead of two or three statements a
+    message. Returns the messages queued now (those whose key was taken are left out). Private
+    messages go through notification_enqueue, one at a time."""
+    if any(message.get("private") for message in messages):
+        raise ValidationError("Queue private messages one at a time.", code="private")
+    built = [_build(**message) for message in messages]
+    if not built:
+        return []
+    Notification.objects.bulk_create(built, ignore_conflicts=True)
+    inserted = set(
+        Notification.objects.filter(pk__in=[n.pk for n in built]).values_list("pk", flat=True)
+    )
+    queued = [n for n in built if n.pk in inserted]
+    for notification in queued:
+        _batch_for_commit(bulk=notification.bulk).append(notification.pk)
+    return queued
+
+
+def _build(
+    *,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    language: str | None = None,
+    dedupe_key: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: list[Attachment] | None = None,
+    private: bool = False,
+    bulk: bool = False,
+) -> Notification:
+    """A validated, unsaved message."""
     if attachments and channel != Notification.Channel.EMAIL:
         raise ValidationError("Only e-mails carry attachments.", code="attachments")
     for attachment in attachments or ():
@@ -144,21 +209,6 @@ def notification_enqueue(
     # Uniqueness is left to the database: the id is new, and the dedupe_key's unique index
     # decides which of two messages with the same key exists.
     notification.full_clean(validate_unique=False)
-    if dedupe_key:
-        # INSERT ... ON CONFLICT DO NOTHING: a key already taken (now or by a concurrent
-        # transaction) leaves no error behind, so the caller's transaction stays usable without
-        # a savepoint; then whichever message holds the key is the one.
-        Notification.objects.bulk_create([notification], ignore_conflicts=True)
-        kept = Notification.objects.filter(dedupe_key=dedupe_key).values_list("pk", flat=True)
-        if kept.first() != notification.pk:
-            return Notification.objects.get(dedupe_key=dedupe_key)
-    else:
-        notification.save(force_insert=True)
-    if private:
-        # `created_at` is set on insert; the exact value never outlives this transaction.
-        notification.created_at = notification.next_attempt_at
-        Notification.objects.filter(pk=notification.pk).update(created_at=notification.created_at)
-    _batch_for_commit(bulk=bulk).append(notification.pk)
     return notification
 
 

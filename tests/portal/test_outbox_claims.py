@@ -140,3 +140,28 @@ def test_a_batch_whose_savepoint_rolled_back_does_not_swallow_later_messages(
             raise RuntimeError("rolled back")
         kept = _email(2)
     assert handed == [kept.pk]
+
+
+def test_many_messages_queue_in_two_statements_and_keys_still_dedupe(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    _email(0, dedupe_key="ban1:holder0")  # told already, by an earlier run
+    messages = [
+        {
+            "channel": "email",
+            "recipient": f"holder{n}@example.org",
+            "body": "Cancelled.",
+            "dedupe_key": f"ban1:holder{n}",
+        }
+        for n in range(50)
+    ]
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        transaction.atomic(),
+        django_assert_max_num_queries(2),
+    ):
+        queued = notifications.notification_enqueue_many(messages)
+    assert len(queued) == 49
+    assert Notification.objects.filter(dedupe_key__startswith="ban1:").count() == 50
+    with pytest.raises(Exception, match="one at a time"):
+        notifications.notification_enqueue_many([{**messages[0], "private": True}])
