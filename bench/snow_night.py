@@ -26,6 +26,7 @@ within 2x idle.
 
 Settings: --scale (permits and subscribers; residents and officers stay), --idle SECONDS (the
 idle phase, default 30), --workers N (urgent worker processes, default 2: one per core),
+--pool threads (N threads in one urgent worker process instead),
 --timeout SECONDS (give up on the storm, default 600). Results go to bench/results/snow.json.
 """
 
@@ -422,6 +423,13 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--idle", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pool",
+        default="prefork",
+        choices=["prefork", "threads"],
+        help="the urgent worker's pool: prefork (processes) or threads (--workers threads in "
+        "one process, for sends that spend their time waiting)",
+    )
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600.0)
@@ -465,7 +473,12 @@ def main() -> int:
         port = stack.free_port()
         web = stack.gunicorn(env, work / "gunicorn.log", port=port, workers=args.web_workers)
         urgent = stack.celery_worker(
-            env, work / "urgent.log", name="urgent", queues="celery", concurrency=args.workers
+            env,
+            work / "urgent.log",
+            name="urgent",
+            queues="celery",
+            concurrency=args.workers,
+            pool=args.pool,
         )
         bulk = stack.celery_worker(
             env, work / "bulk.log", name="bulk", queues="bulk", concurrency=1, beat=True
@@ -588,6 +601,7 @@ def main() -> int:
             "residents": RESIDENTS,
             "officers": OFFICERS,
             "urgent_worker_processes": args.workers,
+            "urgent_worker_pool": args.pool,
             "web_workers": args.web_workers,
             "batch": args.batch,
             "cancellations": {
@@ -638,8 +652,8 @@ def report(r: dict) -> None:
     print(
         f"Snow night: {r['permits']:,} permits, {r['subscribers']:,} subscribers, "
         f"{r['residents']} residents, {r['officers']} officers "
-        f"(urgent worker processes {r['urgent_worker_processes']}, gunicorn workers "
-        f"{r['web_workers']}, batch {r['batch']}, commit {r['commit']})"
+        f"(urgent worker {r['urgent_worker_pool']} x {r['urgent_worker_processes']}, "
+        f"gunicorn workers {r['web_workers']}, batch {r['batch']}, commit {r['commit']})"
     )
     print(
         f"  cancellations: all accepted at T0 + {c['all_accepted_after_s']} s "
