@@ -7,8 +7,8 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
 .PHONY: run test test-browser lint format bench bench-all bench-tips bench-parking bench-records \
-	bench-programs assets messages deploy-check install install-dev clean smoke smoke-local \
-	base-images
+	bench-programs bench-snow assets messages deploy-check install install-dev clean smoke \
+	smoke-local base-images
 
 # Links in the demo's e-mails (printed to the console) point at the port the portal runs on.
 run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -48,6 +48,11 @@ $(addprefix bench-,$(BENCH_APPS)): bench-%: install-dev assets
 	$(BIN)/python bench/$*.py
 
 bench-all: bench $(addprefix bench-,$(BENCH_APPS))
+
+# The snow emergency evening end to end, on a stack of its own (bench/snow_night.py). A short run:
+# make bench-snow SNOW_ARGS="--scale 0.05 --idle 15"
+bench-snow: install-dev assets
+	$(BIN)/python bench/snow_night.py $(SNOW_ARGS)
 
 # Production mode with throwaway values for everything it requires: SECRET_KEY, ALLOWED_HOSTS, each
 # feature's encryption keys and the tip line's passphrase pepper (portal/services/encryption.py).

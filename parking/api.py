@@ -4,13 +4,15 @@ parking.lookup_plate permission, every lookup audit-logged."""
 import time
 
 import django_filters
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -183,3 +185,27 @@ def permit_night_data(night: PermitNight) -> dict:
         "vehicle_type": permit.vehicle_type,
         "status": night.status,
     }
+
+
+class PlateFloor(_OfficerAPI, APIView):
+    """The floor the plate check is measured against (bench/snow_night.py): the same token
+    authentication and role check, one read through the plate index, and nothing else (no
+    department settings, no audit entry). It answers nothing about the plate, so an officer's
+    handheld learns nothing from it that escapes the audit log. Off (404) unless
+    PARKING_FLOOR_ENDPOINT=1, which only the benchmark sets."""
+
+    renderer_classes = [JSONRenderer]
+    schema = None
+
+    def get(self, request):
+        if not settings.PARKING_FLOOR_ENDPOINT:
+            raise NotFound
+        plate = n.normalise_plate(request.query_params.get("plate", ""))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM parking_permitnight WHERE plate = %s AND night = CURRENT_DATE "
+                "LIMIT 1",
+                [plate],
+            )
+            cursor.fetchone()
+        return Response({})

@@ -8,4 +8,5 @@ app_name = "parking-api"
 urlpatterns = [
     path("nights/", api.PermitNightList.as_view(), name="nights"),
     path("check/", api.PlateCheck.as_view(), name="check"),
+    path("floor/", api.PlateFloor.as_view(), name="floor"),
 ]

@@ -22,10 +22,15 @@
 import hashlib
 import hmac
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+from portal.cache import UNREACHABLE
+
+logger = logging.getLogger(__name__)
 
 ROTATION_SECONDS = 3600
 _MAX_ADDRESS = 64
@@ -98,7 +103,15 @@ def counter_add(key: str, lifetime: int) -> int:
     redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
     if redis_client is not None:  # django's RedisCache: one round trip instead of add + incr
         full_key = cache.make_and_validate_key(key)
-        return int(redis_client(full_key, write=True).eval(_COUNT_SCRIPT, 1, full_key, lifetime))
+        try:
+            return int(
+                redis_client(full_key, write=True).eval(_COUNT_SCRIPT, 1, full_key, lifetime)
+            )
+        except UNREACHABLE:
+            # Redis restarting: count nothing rather than refuse every resident; the limits
+            # hold again as soon as it answers (portal/cache.py).
+            logger.warning("Redis unreachable: counter %s not counted", key.split(":")[0])
+            return 0
     cache.add(key, 0, timeout=lifetime)
     try:
         return cache.incr(key)

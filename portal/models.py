@@ -216,6 +216,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -259,6 +260,20 @@ class Notification(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
+    bulk = models.BooleanField(
+        _("bulk"),
+        default=False,
+        help_text=_(
+            "Sent from the bulk queue (newsletters, neighborhood notices), behind the urgent "
+            "messages of the same moment."
+        ),
+    )
+    claimed_at = models.DateTimeField(
+        _("claimed"),
+        null=True,
+        blank=True,
+        help_text=_("When a worker took the message to send it; empty when no one holds it."),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
     last_error = models.TextField(_("last error"), blank=True)
@@ -291,6 +306,11 @@ class Notification(models.Model):
                 fields=["provider_id"],
                 name="notification_provider_id",
                 condition=~models.Q(provider_id=""),
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                name="notification_sending_claimed",
+                condition=models.Q(status="sending"),
             ),
         ]
 

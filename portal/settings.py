@@ -153,6 +153,12 @@ if REDIS_URL:
                 "CACHE_KEY_PREFIX",
                 default=f"portal:{DATABASES['default']['NAME']}".replace(" ", "_"),
             ),
+            # A Redis that hangs costs a request this long; one that is down, a refused connect
+            # (portal/cache.py: reads miss, the page comes from the database).
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_CACHE_TIMEOUT", default=0.5),
+            },
         }
     }
 else:
@@ -250,6 +256,15 @@ NOTIFICATION_BODY_RETENTION_DAYS = env.int("NOTIFICATION_BODY_RETENTION_DAYS", d
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
 # A message not delivered this long after it was queued is picked up by the periodic sweep.
 NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", default=60)
+# A message a worker claimed and did not finish within this is sent again by the sweep (the
+# worker died). It must be longer than any send can take: EMAIL_TIMEOUT bounds each exchange.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", default=30)
+NOTIFICATION_SENDING_LEASE_SECONDS = env.int("NOTIFICATION_SENDING_LEASE_SECONDS", default=300)
+# Messages queued in one transaction go to Celery in batches this large, each sent over one
+# connection to the mail server; urgent and bulk messages on queues of their own.
+NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=50)
+NOTIFICATION_URGENT_QUEUE = "celery"
+NOTIFICATION_BULK_QUEUE = "bulk"
 
 # --- Auth, staff security -----------------------------------------------------------------------
 
@@ -534,6 +549,8 @@ CELERY_BEAT_SCHEDULE["parking-nightly-list"] = {
     "task": "parking.tasks.nightly_list_send",
     "schedule": env.float("PARKING_LIST_CHECK_SECONDS", default=300.0),
 }
+# /api/v1/parking/floor/: the plate check's floor for bench/snow_night.py; never in production.
+PARKING_FLOOR_ENDPOINT = env.bool("PARKING_FLOOR_ENDPOINT", default=False)
 CELERY_BEAT_SCHEDULE["parking-ban-sweep"] = {
     "task": "parking.tasks.ban_sweep",
     "schedule": env.float("PARKING_BAN_SWEEP_SECONDS", default=60.0),

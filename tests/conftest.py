@@ -41,6 +41,11 @@ def _missing(item) -> str | None:
             return "needs REDIS_URL (a real Redis for the broker)"
         if not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
             return "needs DATABASE_URL on PostgreSQL (a worker process shares the test database)"
+    if item.get_closest_marker("faults"):
+        from tests.support.stack import PG_BIN
+
+        if not (PG_BIN / "initdb").exists() or not shutil.which("redis-server"):
+            return "needs PostgreSQL's server programs (initdb) and redis-server"
     if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
     return None

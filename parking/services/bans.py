@@ -19,6 +19,7 @@ from parking.services.common import BAN_BATCH, _notify, _subject_cancelled, rule
 from portal.handoff import after_commit, dispatch
 from portal.localtime import department_zone
 from portal.services.audit import audit_record
+from portal.services.notifications import notification_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,18 @@ def ban_apply(*, ban_id: int) -> int:
             PermitNight.objects.filter(
                 permit_id__in=ids, night__in=nights, status=PermitNight.Status.ACTIVE
             ).update(status=PermitNight.Status.BANNED)
+            # A batch is a handful of statements, not a few per permit: on the evening it is
+            # needed the database is shared with every resident and officer (bench/snow_night.py).
+            still_active = set(
+                PermitNight.objects.filter(permit_id__in=ids, status=PermitNight.Status.ACTIVE)
+                .values_list("permit_id", flat=True)
+                .distinct()
+            )
+            cancelled = [permit.pk for permit in permits if permit.pk not in still_active]
+            Permit.objects.filter(pk__in=cancelled).update(
+                status=Permit.Status.CANCELLED, status_reason="parking ban"
+            )
+            messages = []
             for permit in permits:
                 with translation.override(permit.language):  # "24 de noviembre" in Spanish
                     lost = [
@@ -104,17 +117,18 @@ def ban_apply(*, ban_id: int) -> int:
                         for night in permit.nights.all()
                         if night.night in nights
                     ]
-                if not permit.nights.filter(status=PermitNight.Status.ACTIVE).exists():
+                if permit.pk not in still_active:
                     permit.status = Permit.Status.CANCELLED
                     permit.status_reason = "parking ban"
-                    permit.save(update_fields=["status", "status_reason"])
                 _notify(
                     permit,
                     "parking/messages/banned.txt",
                     _subject_cancelled,
                     key=f"ban{ban.pk}",
                     extra={"lost": lost, "ban": ban},
+                    into=messages,
                 )
+            notification_enqueue_many(messages)
             affected += len(permits)
     with transaction.atomic():
         ban = SnowEmergency.objects.select_for_update().get(pk=ban_id)

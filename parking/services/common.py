@@ -80,9 +80,13 @@ def _subject_cancelled() -> str:
     return _("Overnight parking permit cancelled")
 
 
-def _notify(permit: Permit, template: str, subject, *, key: str, extra=None, nights=None) -> None:
+def _notify(
+    permit: Permit, template: str, subject, *, key: str, extra=None, nights=None, into=None
+) -> None:
     """The holder's message, in their language, by e-mail and/or text, through the outbox.
-    `nights`: the permit's active nights, when the caller has them at hand."""
+    `nights`: the permit's active nights, when the caller has them at hand. `into`: a list to
+    add the messages to, for the caller to queue many at once (notification_enqueue_many)."""
+    enqueue = into.append if into is not None else lambda message: notification_enqueue(**message)
     if nights is None:
         nights = [
             night.night
@@ -97,22 +101,30 @@ def _notify(permit: Permit, template: str, subject, *, key: str, extra=None, nig
             **(extra or {}),
         }
         body = render_to_string(template, context).strip()
-        sms = render_to_string(template.replace(".txt", "_sms.txt"), context).strip()
+        sms = (
+            render_to_string(template.replace(".txt", "_sms.txt"), context).strip()
+            if permit.mobile
+            else ""
+        )
         subject_text = subject()
     if permit.email:
-        notification_enqueue(
-            channel="email",
-            recipient=permit.email,
-            subject=subject_text,
-            body=body,
-            language=permit.language,
-            dedupe_key=f"parking:{permit.pk}:{key}:email",
+        enqueue(
+            {
+                "channel": "email",
+                "recipient": permit.email,
+                "subject": subject_text,
+                "body": body,
+                "language": permit.language,
+                "dedupe_key": f"parking:{permit.pk}:{key}:email",
+            }
         )
     if permit.mobile:
-        notification_enqueue(
-            channel="sms",
-            recipient=permit.mobile,
-            body=sms,
-            language=permit.language,
-            dedupe_key=f"parking:{permit.pk}:{key}:sms",
+        enqueue(
+            {
+                "channel": "sms",
+                "recipient": permit.mobile,
+                "body": sms,
+                "language": permit.language,
+                "dedupe_key": f"parking:{permit.pk}:{key}:sms",
+            }
         )

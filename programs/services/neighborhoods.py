@@ -60,6 +60,8 @@ def _url(name: str, token: str, language: str) -> str:
 
 
 def _send(subscription: Subscription, kind: str, subject: str, context: dict, dedupe: str | None):
+    # Notices to every subscriber go on the bulk queue, behind urgent mail; a confirmation
+    # link someone is waiting for does not.
     with translation.override(subscription.language):
         unsubscribe_url = _url(
             "programs:unsubscribe",
@@ -89,6 +91,7 @@ def _send(subscription: Subscription, kind: str, subject: str, context: dict, de
             body=body,
             language=subscription.language,
             dedupe_key=dedupe,
+            bulk=kind != "confirm",
             # RFC 2369 and RFC 8058: mail clients offer their own one-click unsubscribe.
             headers={
                 "List-Unsubscribe": f"<{unsubscribe_url}>",

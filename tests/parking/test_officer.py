@@ -268,3 +268,44 @@ def test_api_lookup_needs_no_query_for_the_token_once_it_is_known(client, token,
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "authtoken_token" not in sql
     assert "auth_permission" not in sql
+
+
+# --- The floor the check is measured against (bench/snow_night.py) -----------------------------
+
+
+def test_the_floor_endpoint_is_off_unless_the_benchmark_turns_it_on(client, token, permitted):
+    response = client.get(
+        "/api/v1/parking/floor/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {token}"
+    )
+    assert response.status_code == 404
+
+
+def test_the_floor_endpoint_is_one_query_and_tells_nothing_about_the_plate(
+    client, token, settings, permitted
+):
+    settings.PARKING_FLOOR_ENDPOINT = True
+    client.get("/api/v1/parking/floor/", {"plate": "X"}, HTTP_AUTHORIZATION=f"Token {token}")
+    answers = []
+    with CaptureQueriesContext(connection) as queries:
+        for plate in ("ABC123", "NONE1"):
+            answers.append(
+                client.get(
+                    "/api/v1/parking/floor/", {"plate": plate}, HTTP_AUTHORIZATION=f"Token {token}"
+                )
+            )
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].content == answers[1].content == b"{}"
+    assert len(queries) == 2  # the token and the role are cached: the one indexed read each
+    assert "parking_permitnight" in queries[0]["sql"]
+
+
+def test_the_floor_endpoint_has_the_checks_authentication(client, settings, permitted):
+    settings.PARKING_FLOOR_ENDPOINT = True
+    assert client.get("/api/v1/parking/floor/", {"plate": "ABC123"}).status_code in (401, 403)
+    clerk = staff.staff_token_issue(
+        user=UserFactory(roles=[roles.RECORDS_CLERKS]), name="Handheld", actor=None
+    )[1]
+    response = client.get(
+        "/api/v1/parking/floor/", {"plate": "ABC123"}, HTTP_AUTHORIZATION=f"Token {clerk}"
+    )
+    assert response.status_code == 403

@@ -58,9 +58,9 @@ class WorkerProcess:
             "tests.support.celery_worker_app",
             "worker",
             "--beat",
-            # The default queue and the tip line's file cleaning (CELERY_TASK_ROUTES).
+            # The default queue, bulk mail and the tip line's file cleaning (CELERY_TASK_ROUTES).
             "-Q",
-            "celery,scrub",
+            "celery,bulk,scrub",
             "--schedule",
             str(self.workdir / "beat-schedule"),
             "--pool=threads",
