@@ -13,6 +13,9 @@ class ComplaintsConfig(AppConfig):
         from portal import registry, roles  # noqa: PLC0415 - needs the app registry
 
         audit.register()
+        from complaints import retention  # noqa: PLC0415 - the registry is ready now
+
+        retention.register()
         # The transparency page's complaints figures (complaints/figures.py, acc).
         from complaints import figures  # noqa: PLC0415 - imports models
 

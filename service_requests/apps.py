@@ -15,12 +15,16 @@ class ServiceRequestsConfig(AppConfig):
             crypto,
             open311,
             panels,
+            retention,
         )
         from service_requests.demo import load_demo  # noqa: PLC0415 - imports models
+        from service_requests.figures import FIGURE_SET  # noqa: PLC0415 - imports models
         from service_requests.models import Service, ServiceGroup, ServiceRequest  # noqa: PLC0415
 
         audit.register()
         open311.ready()
+        registry.figure_sets.register(FIGURE_SET)
+        retention.register()
         # Five photos of up to 10 MB each, and the form around them.
         registry.body_limits.register(
             registry.BodyLimit(
