@@ -294,7 +294,7 @@ def test_a_hold_waits_for_a_running_batch_and_then_finds_the_case_purged(on_post
             connection.close()
 
     with time_machine.travel(_local(DUE, 12), tick=False), transaction.atomic():
-        retention._lock()  # the batch's lock, as _purge_batch takes it
+        retention.lock()  # the batch's lock, as purge_batch takes it
         worker = threading.Thread(target=place_hold)
         worker.start()
         assert started.wait(10)
