@@ -104,17 +104,18 @@ def time_due_list(runs: int) -> tuple[float, int]:
 
 def time_purge() -> tuple[int, float, int, float]:
     from portal import registry
+    from portal.localtime import local_today
     from portal.services import retention
 
     kind = next(k for k in registry.retention_kinds.all() if k.key == "portal.notification")
     policy = retention.policy_for(kind)
-    today = retention.local_today()
+    today = local_today()
     rows = batches = 0
     longest = 0.0
     start = time.perf_counter()
     while True:
         batch_start = time.perf_counter()
-        count, _owed = retention._purge_batch(kind, policy, today, retention.BATCH)
+        count, _owed = retention.purge_batch(kind, policy, today, retention.BATCH)
         longest = max(longest, time.perf_counter() - batch_start)
         if not count:
             break

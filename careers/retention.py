@@ -1,4 +1,4 @@
-"""Careers' kinds of record for the retention purge (portal/services/retention.py)."""
+"""Careers' kinds of record for the retention purge (portal/services/retention/)."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _

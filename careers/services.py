@@ -279,7 +279,7 @@ def applications_purge(*, now=None) -> int:
     the decision has passed. Idempotent; returns how many were deleted."""
     cutoff = (now or timezone.now()) - timedelta(days=retention_days(RETENTION_KIND))
     deleted = 0
-    # A legal hold on the application keeps it (portal/services/retention.py).
+    # A legal hold on the application keeps it (portal/services/retention/).
     ids = list(
         not_held(
             InternshipApplication.objects.filter(status=Status.NOT_SELECTED, decided_at__lt=cutoff)

@@ -1,4 +1,4 @@
-"""Parking's kinds of record for the retention purge (portal/services/retention.py)."""
+"""Parking's kinds of record for the retention purge (portal/services/retention/)."""
 
 from django.utils.translation import gettext_lazy as _
 

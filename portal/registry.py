@@ -229,7 +229,7 @@ figure_sets: Registry[FigureSet] = Registry("figure sets")
 @dataclass(frozen=True)
 class RetentionKind:
     """A kind of record the retention job purges once the department's period has passed
-    (portal/services/retention.py; docs/conventions.md says how an app registers one).
+    (portal/services/retention/; docs/conventions.md says how an app registers one).
 
     - `key`: "<app>.<thing>" ("tips.tip"); also the key of its policy row in admin.
     - `model`: "app_label.ModelName" of the rows purged.

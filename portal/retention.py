@@ -1,4 +1,4 @@
-"""The kernel's kinds of record for the retention purge (portal/services/retention.py).
+"""The kernel's kinds of record for the retention purge (portal/services/retention/).
 
 Each default comes from the Connecticut State Library's municipal records retention schedules;
 the schedule item is named in the help text the department sees in admin. The department's

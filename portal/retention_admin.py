@@ -1,5 +1,5 @@
 """The back office for retention: each kind's period with what is due in the next week, and legal
-holds (placed and lifted with a reason). Every change goes through portal/services/retention.py,
+holds (placed and lifted with a reason). Every change goes through portal/services/retention/,
 which writes the audit entry."""
 
 from django import forms

@@ -1,5 +1,5 @@
 """Retention: the department's period for each kind of record, legal holds, and the files a purge
-still owes to storage. Rules in portal/services/retention.py."""
+still owes to storage. Rules in portal/services/retention/."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType

@@ -222,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sms_cost_sweep",
         "schedule": 3600.0,
     },
-    # Retention (portal/services/retention.py): hourly, so a day's due records go early that
+    # Retention (portal/services/retention/): hourly, so a day's due records go early that
     # day; each run does only what is due and carries on where a dead run stopped.
     "retention-purge": {
         "task": "portal.tasks.retention_purge",

@@ -81,5 +81,5 @@ def sms_cost_sweep() -> int:
 
 @shared_task(ignore_result=True)
 def retention_purge() -> int:
-    """Purge what the retention periods say is due (portal/services/retention.py)."""
+    """Purge what the retention periods say is due (portal/services/retention/)."""
     return retention.retention_purge().total

@@ -1,4 +1,4 @@
-"""Programs' kinds of record for the retention purge (portal/services/retention.py)."""
+"""Programs' kinds of record for the retention purge (portal/services/retention/)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -232,7 +232,7 @@ def id_documents_purge(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     days = RecordsSettings.get_solo().id_retention_days
     cutoff = now - timedelta(days=days)
-    # A legal hold on the request keeps its documents (portal/services/retention.py).
+    # A legal hold on the request keeps its documents (portal/services/retention/).
     pks = list(
         not_held(
             Document.objects.filter(

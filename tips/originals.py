@@ -87,7 +87,7 @@ def attachment_originals_purge(*, now: datetime.datetime | None = None, batch: i
     """Delete the originals kept past the retention period whose clean copy exists. Idempotent:
     a purged attachment is not selected again. Returns how many were purged."""
     cutoff = _retention_cutoff(now)
-    # An original is evidence: a legal hold on its tip keeps it (portal/services/retention.py).
+    # An original is evidence: a legal hold on its tip keeps it (portal/services/retention/).
     due = (
         not_held(
             TipAttachment.objects.filter(

@@ -1,4 +1,4 @@
-"""Tips' kinds of record for the retention purge (portal/services/retention.py)."""
+"""Tips' kinds of record for the retention purge (portal/services/retention/)."""
 
 from django.utils.translation import gettext_lazy as _
 

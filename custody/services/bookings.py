@@ -163,7 +163,7 @@ def records_purge(*, now: datetime.datetime | None = None) -> int:
     days = CustodySettings.get_solo().retention_days
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     count, _deleted = CustodyRecord.objects.filter(released_at__lt=cutoff).delete()
-    # A visit request under legal hold is kept (portal/services/retention.py).
+    # A visit request under legal hold is kept (portal/services/retention/).
     visits, _deleted = not_held(
         VisitRequest.objects.filter(slot__date__lt=to_local(cutoff).date())
     ).delete()

@@ -294,7 +294,7 @@ def test_a_hold_waits_for_a_running_batch_and_then_finds_the_case_purged(on_post
             connection.close()
 
     with time_machine.travel(_local(DUE, 12), tick=False), transaction.atomic():
-        retention._lock()  # the batch's lock, as _purge_batch takes it
+        retention.lock()  # the batch's lock, as purge_batch takes it
         worker = threading.Thread(target=place_hold)
         worker.start()
         assert started.wait(10)
@@ -331,3 +331,18 @@ def test_the_demo_puts_one_tip_under_legal_hold(settings):
     hold = LegalHold.objects.get()
     assert hold.active and hold.content_type.model == "tip"
     assert AuditEntry.objects.filter(action="portal.legal_hold.placed").count() == 1
+
+
+@pytest.mark.django_db
+def test_holds_are_listed_and_shown_but_never_deleted_in_admin(client, site_admin):
+    tip = _closed_tip()
+    hold = retention.legal_hold_place(
+        actor=site_admin, kind_key="tips.tip", case=tip.number, reason="Claim 12"
+    )
+    listing = client.get(reverse("admin:portal_legalhold_changelist") + "?state=active")
+    assert listing.status_code == 200 and tip.number in listing.content.decode()
+    page = client.get(reverse("admin:portal_legalhold_change", args=[hold.pk]))
+    assert page.status_code == 200 and "Claim 12" in page.content.decode()
+    delete = client.post(reverse("admin:portal_legalhold_delete", args=[hold.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert LegalHold.objects.filter(pk=hold.pk).exists()
