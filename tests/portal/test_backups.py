@@ -21,6 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from parking.services.common import permit_from_token, permit_token
+from portal import passphrases
 from records import crypto as records_crypto
 from records.models import Document, RecordRequest, RequestKind
 from records.services import request_submit
@@ -29,7 +30,6 @@ from tests.parking.factories import PermitFactory
 from tests.support.files import jpeg_bytes
 from tests.tips.factories import TipCategoryFactory
 from tips import crypto as tips_crypto
-from tips import passphrases
 from tips.models import Tip
 from tips.services import tip_submit
 
