@@ -102,7 +102,7 @@ def exception_handler(exc, context):
         code, descriptions = 403, [exc.detail]
     elif isinstance(exc, exceptions.Throttled):
         code = 429
-        descriptions = [_("Too many requests from this api_key: wait and try again.")]
+        descriptions = [_("Too many requests: wait a moment and try again.")]
         if exc.wait is not None:
             headers["Retry-After"] = str(int(exc.wait) + 1)
     elif isinstance(exc, exceptions.APIException):

@@ -179,6 +179,12 @@ def test_discovery_names_the_endpoint_and_its_formats(client, jurisdiction):
     assert endpoint["url"].endswith("/open311/v2")
     assert endpoint["type"] == "production"
     assert endpoint["formats"] == ["text/xml", "application/json"]
+    root = xml_root(client.get("/open311/discovery.xml").content)
+    assert root.tag == "discovery"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == [
+        "text/xml",
+        "application/json",
+    ]
 
 
 # --- Jurisdiction -------------------------------------------------------------------------------
