@@ -9,14 +9,11 @@ class ServiceRequestsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, once the app registry is ready: panels and the demo import models.
         from portal import registry, roles  # noqa: PLC0415 - needs the app registry
-        from service_requests import (  # noqa: F401, PLC0415 - crypto: keyring
-            audit,
-            crypto,
-            open311,
-        )
+        from service_requests import audit, crypto  # noqa: F401, PLC0415 - crypto: keyring
+        from service_requests.open311 import ready as open311_ready  # noqa: PLC0415 - idem
 
         audit.register()
-        open311.ready()
+        open311_ready()
         registry.services.register(
             registry.Service(
                 key="service_requests",
