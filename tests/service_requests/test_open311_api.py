@@ -741,3 +741,11 @@ def test_the_suffix_chooses_the_format_whatever_accept_says(client, stray, juris
     assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
     spanish = client.get(f"{BASE}/services.json", {"locale": "es"})
     assert spanish.json()[0]["service_name"] == "Animal suelto o herido"
+
+
+def test_a_control_character_in_a_description_does_not_break_the_xml(client, stray, jurisdiction):
+    submit(description="Dog by the gate\x0b\x01 again")
+    response = client.get(f"{BASE}/requests.xml")
+    root = xml_root(response.content)
+    assert root.findtext("request/description") == "Dog by the gate again"
+    assert "\x0b" in client.get(f"{BASE}/requests.json").json()[0]["description"]
