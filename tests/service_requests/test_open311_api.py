@@ -749,3 +749,18 @@ def test_a_control_character_in_a_description_does_not_break_the_xml(client, str
     root = xml_root(response.content)
     assert root.findtext("request/description") == "Dog by the gate again"
     assert "\x0b" in client.get(f"{BASE}/requests.json").json()[0]["description"]
+
+
+def test_post_with_a_point_and_an_address_keeps_both_and_takes_one_key_as_a_list(
+    client, stray, api_key
+):
+    response = post(
+        client,
+        **valid(api_key, address_string="120 Chapel Street", **{"attribute[signs]": "loose"}),
+    )
+    assert response.status_code == 200, response.content
+    request = ServiceRequest.objects.get()
+    assert request.address == "120 Chapel Street" and request.lat is not None
+    assert request.attributes["signs"] == ["loose"]
+    item = client.get(f"{BASE}/requests/{request.public_id}.json").json()[0]
+    assert item["address"] == "100 block of Chapel Street"
