@@ -13,16 +13,16 @@ class ServiceRequestsConfig(AppConfig):
         from service_requests import (  # noqa: F401, PLC0415 - crypto: keyring
             audit,
             crypto,
-            open311,
             panels,
             retention,
         )
         from service_requests.demo import load_demo  # noqa: PLC0415 - imports models
         from service_requests.figures import FIGURE_SET  # noqa: PLC0415 - imports models
         from service_requests.models import Service, ServiceGroup, ServiceRequest  # noqa: PLC0415
+        from service_requests.open311 import ready as open311_ready  # noqa: PLC0415 - idem
 
         audit.register()
-        open311.ready()
+        open311_ready()
         registry.figure_sets.register(FIGURE_SET)
         retention.register()
         # Five photos of up to 10 MB each, and the form around them.

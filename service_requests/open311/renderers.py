@@ -8,6 +8,7 @@ for booleans and an empty element for a null. The JSON is its Spark-convention m
 of objects, the same field names.
 """
 
+import re
 from decimal import Decimal
 from io import StringIO
 from xml.sax.saxutils import XMLGenerator
@@ -33,12 +34,17 @@ class Open311JSONRenderer(JSONRenderer):
     format = "json"
 
 
+# Characters XML 1.0 cannot carry at all, even escaped (most control characters): a resident's
+# text pasted with one would otherwise make the whole list unreadable to every XML client.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal | float):
         return format(value, "f") if isinstance(value, Decimal) else repr(value)
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _write(xml: XMLGenerator, name: str, value) -> None:

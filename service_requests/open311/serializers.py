@@ -118,6 +118,32 @@ class RequestSerializer(serializers.Serializer):
             del fields["extended_attributes"]  # not computed at all: it reads the questions
         return fields
 
+    def to_representation(self, service_request):
+        """The same fields as declared, built directly: a list has up to 1,000 rows, and
+        DRF's per-field machinery tripled the time of one."""
+        data = {
+            "service_request_id": str(service_request.public_id),
+            "status": self.get_status(service_request),
+            "status_notes": self.get_status_notes(service_request),
+            "service_name": str(service_request.service.name),
+            "service_code": service_request.service.code,
+            "description": self.get_description(service_request),
+            "agency_responsible": str(service_request.division.name),
+            "service_notice": self.get_service_notice(service_request),
+            "requested_datetime": self.get_requested_datetime(service_request),
+            "updated_datetime": self.get_updated_datetime(service_request),
+            "expected_datetime": self.get_expected_datetime(service_request),
+            "address": self.get_address(service_request),
+            "address_id": None,
+            "zipcode": None,
+            "lat": self.get_lat(service_request),
+            "long": self.get_long(service_request),
+            "media_url": None,
+        }
+        if self.context.get("extensions"):
+            data["extended_attributes"] = self.get_extended_attributes(service_request)
+        return data
+
     def _w3c(self, moment) -> str | None:
         # The department's zone, read once per list rather than once per date.
         if not hasattr(self, "_zone"):
@@ -140,7 +166,12 @@ class RequestSerializer(serializers.Serializer):
         return service_request.description or None
 
     def get_service_notice(self, service_request) -> str:
-        return service_notice(service_request.service)
+        # One notice per service (and language) in a list, not one per row.
+        notices = self.__dict__.setdefault("_notices", {})
+        service = service_request.service
+        if service.pk not in notices:
+            notices[service.pk] = service_notice(service)
+        return notices[service.pk]
 
     def get_requested_datetime(self, service_request) -> str:
         return self._w3c(service_request.requested_at)

@@ -102,7 +102,7 @@ def exception_handler(exc, context):
         code, descriptions = 403, [exc.detail]
     elif isinstance(exc, exceptions.Throttled):
         code = 429
-        descriptions = [_("Too many requests from this api_key: wait and try again.")]
+        descriptions = [_("Too many requests: wait a moment and try again.")]
         if exc.wait is not None:
             headers["Retry-After"] = str(int(exc.wait) + 1)
     elif isinstance(exc, exceptions.APIException):
@@ -336,7 +336,23 @@ def _comma_list(params, name: str) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+# Columns the Open311 output never reads, left in the database: the resident's contact (no
+# decryption per row), the tracking code, the exact place, and each row's neighborhood boundary.
+PRIVATE = (
+    "contact",
+    "short_code",
+    "address",
+    "street",
+    "lat",
+    "long",
+    "notify_email",
+    "notify_sms",
+    "neighborhood__boundary",
+)
+
+
 def _with_extensions(queryset, extensions: bool):
+    queryset = queryset.defer(*PRIVATE)
     if extensions:
         return queryset.select_related("merged_into").prefetch_related(
             Prefetch("service__attributes", queryset=ServiceAttribute.objects.order_by("order"))

@@ -179,6 +179,12 @@ def test_discovery_names_the_endpoint_and_its_formats(client, jurisdiction):
     assert endpoint["url"].endswith("/open311/v2")
     assert endpoint["type"] == "production"
     assert endpoint["formats"] == ["text/xml", "application/json"]
+    root = xml_root(client.get("/open311/discovery.xml").content)
+    assert root.tag == "discovery"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == [
+        "text/xml",
+        "application/json",
+    ]
 
 
 # --- Jurisdiction -------------------------------------------------------------------------------
@@ -735,3 +741,26 @@ def test_the_suffix_chooses_the_format_whatever_accept_says(client, stray, juris
     assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
     spanish = client.get(f"{BASE}/services.json", {"locale": "es"})
     assert spanish.json()[0]["service_name"] == "Animal suelto o herido"
+
+
+def test_a_control_character_in_a_description_does_not_break_the_xml(client, stray, jurisdiction):
+    submit(description="Dog by the gate\x0b\x01 again")
+    response = client.get(f"{BASE}/requests.xml")
+    root = xml_root(response.content)
+    assert root.findtext("request/description") == "Dog by the gate again"
+    assert "\x0b" in client.get(f"{BASE}/requests.json").json()[0]["description"]
+
+
+def test_post_with_a_point_and_an_address_keeps_both_and_takes_one_key_as_a_list(
+    client, stray, api_key
+):
+    response = post(
+        client,
+        **valid(api_key, address_string="120 Chapel Street", **{"attribute[signs]": "loose"}),
+    )
+    assert response.status_code == 200, response.content
+    request = ServiceRequest.objects.get()
+    assert request.address == "120 Chapel Street" and request.lat is not None
+    assert request.attributes["signs"] == ["loose"]
+    item = client.get(f"{BASE}/requests/{request.public_id}.json").json()[0]
+    assert item["address"] == "100 block of Chapel Street"
