@@ -35,7 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 # 32x24 JPEG with an EXIF GPS block (latitude/longitude): what the scrubber must remove.
@@ -265,7 +265,8 @@ class Smoke:
             "requester_name": "Smoke Check",
             "requester_email": email,
             "case_number": f"SMOKE-{self.run_id}",
-            "incident_date": date.today().isoformat(),
+            # A week back: today here may be tomorrow in the department's time zone.
+            "incident_date": (date.today() - timedelta(days=7)).isoformat(),
             "location": "Main Street",
             "relation": next(v for v in values["relation"] if v),
         }
