@@ -237,14 +237,19 @@ class Smoke:
             body += (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
             ).encode()
-        body += (
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
-                f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
-            ).encode()
-            + PHOTO
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
+        for filename, content_type, data in (
+            ("photo.jpg", "image/jpeg", PHOTO),
+            ("clip.mp4", "video/mp4", VIDEO),
+        ):
+            body += (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
+                    f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+                ).encode()
+                + data
+                + b"\r\n"
+            )
+        body += f"--{boundary}--\r\n".encode()
         status, _, page = self.request(
             "/tips/", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
         )
