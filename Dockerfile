@@ -44,8 +44,8 @@ RUN groupadd --system --gid 10001 portal \
 
 # ffmpeg strips metadata from tip-line videos (tips/scrub.py): without it every video is "could
 # not be cleaned". postgresql-client gives pg_dump and pg_restore to `manage.py portal_backup` and
-# `portal_restore` (Debian bookworm's: PostgreSQL 15, the version docker-compose.yml runs). From
-# Debian's packages, whichever base.
+# `portal_restore` (15 on bookworm, newer on the official image: at least the PostgreSQL 15 that
+# docker-compose.yml runs). From Debian's packages, whichever base.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg postgresql-client \
  && rm -rf /var/lib/apt/lists/* \

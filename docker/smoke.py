@@ -10,11 +10,12 @@ starts the stack with docker/compose.smoke.yml) or against processes started by 
 1. Waits for /healthz/ready.
 2. With --manage (a command that runs manage.py inside the stack): makes a throw-away tip
    investigator (no password, so no one can sign in as it) on duty for one category.
-3. Sends a tip in that category with a JPEG that carries GPS coordinates, through the public form.
+3. Sends a tip in that category with a JPEG that carries GPS coordinates and an MP4 with a location
+   tag, through the public form (the web process probes the video with ffprobe).
 4. Sends a records request (a copy of a police report) through the public form, with its CSRF token.
 5. Waits for the requester's "We received your request" e-mail at the sink; with --manage also for
-   the investigators' "New tip" notice, and checks through manage.py that the worker cleaned the
-   photo (a clean copy exists, and it has no GPS block).
+   the investigators' "New tip" notice, and checks through manage.py that the scrubber cleaned both
+   files (a clean copy of each, with no GPS block and no location tag: ffmpeg did the video).
 6. With --manage, removes the throw-away investigator. Exits 0 when everything was found.
 """
 
@@ -34,7 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 # 32x24 JPEG with an EXIF GPS block (latitude/longitude): what the scrubber must remove.
@@ -55,6 +56,41 @@ SlNUVVZXWFlaY2RlZmdoaWpzdHV2d3h5eoKDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5
 """
 )
 
+# One second of 64x48 H.264 in MP4 with a location tag (ISO 6709, as phones write it): the
+# scrubber re-muxes it with ffmpeg and must drop the tag. ffprobe checks it at the form already.
+VIDEO = base64.b64decode(
+    """
+AAAAIGZ0eXBpc29tAAACAGlzb21pc28yYXZjMW1wNDEAAAOZbW9vdgAAAGxtdmhkAAAAAAAAAAAAAAAAAAAD6AAAA+gAAQAA
+AQAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+AAAAAgAAAqB0cmFrAAAAXHRraGQAAAADAAAAAAAAAAAAAAABAAAAAAAAA+gAAAAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAA
+AAAAAAABAAAAAAAAAAAAAAAAAABAAAAAAEAAAAAwAAAAAAAkZWR0cwAAABxlbHN0AAAAAAAAAAEAAAPoAAAQAAABAAAAAAIY
+bWRpYQAAACBtZGhkAAAAAAAAAAAAAAAAAAAoAAAAKABVxAAAAAAALWhkbHIAAAAAAAAAAHZpZGUAAAAAAAAAAAAAAABWaWRl
+b0hhbmRsZXIAAAABw21pbmYAAAAUdm1oZAAAAAEAAAAAAAAAAAAAACRkaW5mAAAAHGRyZWYAAAAAAAAAAQAAAAx1cmwgAAAA
+AQAAAYNzdGJsAAAAv3N0c2QAAAAAAAAAAQAAAK9hdmMxAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAEAAMABIAAAASAAAAAAA
+AAABFUxhdmM1OS4zNy4xMDAgbGlieDI2NAAAAAAAAAAAAAAAGP//AAAANWF2Y0MBZAAK/+EAGGdkAAqs2UR7ARAAAAMAEAAA
+AwCg8SJZYAEABmjr4E0si/34+AAAAAAQcGFzcAAAAAEAAAABAAAAFGJ0cnQAAAAAAAAgAAAAIAAAAAAYc3R0cwAAAAAAAAAB
+AAAABQAACAAAAAAUc3RzcwAAAAAAAAABAAAAAQAAADhjdHRzAAAAAAAAAAUAAAABAAAQAAAAAAEAACgAAAAAAQAAEAAAAAAB
+AAAAAAAAAAEAAAgAAAAAHHN0c2MAAAAAAAAAAQAAAAEAAAAFAAAAAQAAAChzdHN6AAAAAAAAAAAAAAAFAAADpgAAADYAAAAM
+AAAADAAAAAwAAAAUc3RjbwAAAAAAAAABAAADyQAAAIV1ZHRhAAAAWm1ldGEAAAAAAAAAIWhkbHIAAAAAAAAAAG1kaXJhcHBs
+AAAAAAAAAAAAAAAALWlsc3QAAAAlqXRvbwAAAB1kYXRhAAAAAQAAAABMYXZmNTkuMjcuMTAwAAAAI2xvY2kAAAAAAAAAAP+3
+WV8AKY7mAAAAAGVhcnRoAAAAAAAIZnJlZQAABAhtZGF0AAACrQYF//+p3EXpvebZSLeWLNgg2SPu73gyNjQgLSBjb3JlIDE2
+NCByMzA5NSBiYWVlNDAwIC0gSC4yNjQvTVBFRy00IEFWQyBjb2RlYyAtIENvcHlsZWZ0IDIwMDMtMjAyMiAtIGh0dHA6Ly93
+d3cudmlkZW9sYW4ub3JnL3gyNjQuaHRtbCAtIG9wdGlvbnM6IGNhYmFjPTEgcmVmPTMgZGVibG9jaz0xOjA6MCBhbmFseXNl
+PTB4MzoweDExMyBtZT1oZXggc3VibWU9NyBwc3k9MSBwc3lfcmQ9MS4wMDowLjAwIG1peGVkX3JlZj0xIG1lX3JhbmdlPTE2
+IGNocm9tYV9tZT0xIHRyZWxsaXM9MSA4eDhkY3Q9MSBjcW09MCBkZWFkem9uZT0yMSwxMSBmYXN0X3Bza2lwPTEgY2hyb21h
+X3FwX29mZnNldD0tMiB0aHJlYWRzPTEgbG9va2FoZWFkX3RocmVhZHM9MSBzbGljZWRfdGhyZWFkcz0wIG5yPTAgZGVjaW1h
+dGU9MSBpbnRlcmxhY2VkPTAgYmx1cmF5X2NvbXBhdD0wIGNvbnN0cmFpbmVkX2ludHJhPTAgYmZyYW1lcz0zIGJfcHlyYW1p
+ZD0yIGJfYWRhcHQ9MSBiX2JpYXM9MCBkaXJlY3Q9MSB3ZWlnaHRiPTEgb3Blbl9nb3A9MCB3ZWlnaHRwPTIga2V5aW50PTI1
+MCBrZXlpbnRfbWluPTUgc2NlbmVjdXQ9NDAgaW50cmFfcmVmcmVzaD0wIHJjX2xvb2thaGVhZD00MCByYz1jcmYgbWJ0cmVl
+PTEgY3JmPTQ1LjAgcWNvbXA9MC42MCBxcG1pbj0wIHFwbWF4PTY5IHFwc3RlcD00IGlwX3JhdGlvPTEuNDAgYXE9MToxLjAw
+AIAAAADxZYiEAJ/OEV8JdDdl6J63yJem6w2D7J9l+nMLrG28hzaX9Usjvuf3oA11psZ/pQbhXvEzlvWuu+p2RtFjjmvyAQw1
+uE6pxFjYOOTn0seWky8krFTisoSaNKxQdif9weO3ETUZMpUAIdLfqk5++E/M7pwPDzn+RcTHiEtBktqIMLKzQzxvNw3/D1AT
+tcNKm/c7zyldLdx6XZxaPoSkb/y6JHDd5hztgjFeSEazn8ePQ7zAoEuzvY5GRTbuwWpQRRiwhoMjRxoxZPA2pN6Qgj9qUVe8
+IyCk//zUlaCamsVt/10GEunBpbpz6iUjQ/VnykxozQAAADJBmiRsRn+hu10461ysnZLxZKngma5PVZcHsmtKOibRi74m5KFB
+CaANBMJHP4Tm7BCJwAAAAAhBnkJ4iP+3gQAAAAgBnmF0Rn+7gAAAAAgBnmNqRn+7gQ==
+"""
+)
+
 SETUP = """
 import json
 from django.contrib.auth import get_user_model
@@ -72,19 +108,30 @@ category.on_duty.add(user)
 print("SMOKE" + json.dumps({"category": category.pk}))
 """
 
-CHECK_PHOTO = """
-import io, json
+CHECK_FILES = """
+import io, json, subprocess
 from PIL import Image
 from tips import crypto
 from tips.models import Tip
 tip = Tip.objects.get(number=%(number)r)
 found = []
-for attachment in tip.attachments.all():
-    gps = None
+for attachment in tip.attachments.order_by("pk"):
+    located = None
     if attachment.clean:
-        image = Image.open(io.BytesIO(crypto.KEYRING.decrypt_file(attachment.clean)))
-        gps = bool(image.getexif().get_ifd(0x8825))
-    found.append({"status": attachment.status, "clean": bool(attachment.clean), "gps": gps})
+        data = crypto.KEYRING.decrypt_file(attachment.clean)
+        if attachment.kind == "video":
+            probe = subprocess.run(
+                ["ffprobe", "-v", "quiet", "-print_format", "json", "-show_format", "-"],
+                input=data, capture_output=True, check=True,
+            )
+            tags = json.loads(probe.stdout)["format"].get("tags", {})
+            located = any(key.startswith("location") for key in tags)
+        else:
+            located = bool(Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825))
+    found.append({
+        "kind": attachment.kind, "status": attachment.status,
+        "clean": bool(attachment.clean), "located": located,
+    })
 print("SMOKE" + json.dumps(found))
 """
 
@@ -190,14 +237,19 @@ class Smoke:
             body += (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
             ).encode()
-        body += (
-            (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
-                f'filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
-            ).encode()
-            + PHOTO
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
+        for filename, content_type, data in (
+            ("photo.jpg", "image/jpeg", PHOTO),
+            ("clip.mp4", "video/mp4", VIDEO),
+        ):
+            body += (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
+                    f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+                ).encode()
+                + data
+                + b"\r\n"
+            )
+        body += f"--{boundary}--\r\n".encode()
         status, _, page = self.request(
             "/tips/", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
         )
@@ -206,7 +258,7 @@ class Smoke:
             errors = re.findall(r'class="usa-error-message"[^>]*>(.*?)<', page, re.S)
             raise SystemExit(f"the tip was not taken (HTTP {status}): {errors or page[:500]}")
         number = html.unescape(found.group(1))
-        self.say(f"tip sent with a photo: number {number}")
+        self.say(f"tip sent with a photo and a video: number {number}")
         return number
 
     def send_records_request(self, email: str) -> None:
@@ -218,7 +270,8 @@ class Smoke:
             "requester_name": "Smoke Check",
             "requester_email": email,
             "case_number": f"SMOKE-{self.run_id}",
-            "incident_date": date.today().isoformat(),
+            # A week back: today here may be tomorrow in the department's time zone.
+            "incident_date": (date.today() - timedelta(days=7)).isoformat(),
             "location": "Main Street",
             "relation": next(v for v in values["relation"] if v),
         }
@@ -264,15 +317,20 @@ class Smoke:
                 self.say(f"mail at the sink: {mail['subject']!r} to the investigator")
                 deadline = time.monotonic() + self.timeout
                 while True:
-                    photos = self.manage_py(CHECK_PHOTO % {"number": number})
-                    if photos and all(p["status"] != "pending" for p in photos):
+                    files = self.manage_py(CHECK_FILES % {"number": number})
+                    if files and all(f["status"] != "pending" for f in files):
                         break
                     if time.monotonic() > deadline:
-                        raise SystemExit(f"the photo was not processed: {photos}")
+                        raise SystemExit(f"the tip's files were not processed: {files}")
                     time.sleep(2)
-                if not (photos and all(p["clean"] and p["gps"] is False for p in photos)):
-                    raise SystemExit(f"the photo was not cleaned: {photos}")
-                self.say(f"the worker cleaned the photo: {photos}")
+                kinds = sorted(f["kind"] for f in files)
+                if kinds != ["image", "video"] or not all(
+                    f["clean"] and f["located"] is False for f in files
+                ):
+                    raise SystemExit(f"the tip's files were not cleaned: {files}")
+                self.say(
+                    f"the scrubber cleaned the photo and the video (no location left): {files}"
+                )
         finally:
             if self.manage:
                 self.manage_py(TEARDOWN % {"username": username})

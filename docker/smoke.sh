@@ -83,3 +83,13 @@ python3 docker/smoke.py \
   --mail-url "http://127.0.0.1:$SMOKE_MAIL_PORT" \
   --manage "${compose[*]} exec -T web python manage.py" \
   --timeout "${SMOKE_TIMEOUT:-300}"
+
+# Redis keeps nothing on disk: no snapshots, no append-only file (the throttles' keys are hashes
+# of tipsters' addresses and must expire with their window).
+save="$("${compose[@]}" exec -T redis redis-cli config get save 2>/dev/null | sed -n 2p | tr -d '\r')"
+appendonly="$("${compose[@]}" exec -T redis redis-cli config get appendonly 2>/dev/null | sed -n 2p | tr -d '\r')"
+if [ -n "$save" ] || [ "$appendonly" != no ]; then
+  echo "smoke: FAILED: Redis persists (save '$save', appendonly '$appendonly')" >&2
+  exit 1
+fi
+echo "[smoke] Redis persists nothing (save '', appendonly no)"

@@ -330,6 +330,11 @@ def _unpack_archive(source: BinaryIO, work: Path) -> dict:
             raise BackupError(f"The backup is incomplete: {name} is missing.")
         if _sha256(path) != digest:
             raise BackupError(f"The backup is damaged: {name} does not match its checksum.")
+    # Every store's entries too, before anything is written anywhere (a checksum only proves the
+    # archive is the one the manifest describes, not who made it).
+    for store in manifest["file_stores"]:
+        with tarfile.open(work / store["file"]) as tar:
+            _safe_members(tar, work / "check" / store["name"])
     return manifest
 
 

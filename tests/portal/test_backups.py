@@ -3,9 +3,11 @@ operator runs, in its own process) into an empty database and empty file stores,
 tip with its photo, a records request's identity document and a parking permit, readable with
 the keys, and with nothing else. PostgreSQL only (pg_dump, pg_restore)."""
 
+import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -261,3 +263,41 @@ def test_restore_refuses_a_database_that_has_tables_and_a_damaged_archive(stores
     (tmp_path / "empty" / "RECORDS_FILE_ROOT" / "stray.bin").write_bytes(b"x")
     with pytest.raises(CommandError, match=r"RECORDS_FILE_ROOT .* is not empty"):
         call_command("portal_restore", str(archive))
+
+
+def test_restore_refuses_a_store_entry_that_would_land_outside_its_store(stores, tmp_path):
+    """A tampered archive (its manifest's checksums made to match) with `../` in a store: refused
+    before the database or any store is touched."""
+    _make_data()
+    archive = tmp_path / "portal.backup.tar"
+    call_command("portal_backup", str(archive), stderr=io.StringIO())
+
+    evil_store = io.BytesIO()
+    with tarfile.open(fileobj=evil_store, mode="w") as store:
+        payload = b"planted"
+        info = tarfile.TarInfo("../../planted.txt")
+        info.size = len(payload)
+        store.addfile(info, io.BytesIO(payload))
+    evil_bytes = evil_store.getvalue()
+
+    tampered = tmp_path / "tampered.tar"
+    with tarfile.open(archive) as source, tarfile.open(tampered, "w") as out:
+        members = {m.name: source.extractfile(m).read() for m in source.getmembers()}
+        manifest = json.loads(members["manifest.json"])
+        for entry in manifest["file_stores"]:
+            if entry["name"] == "media":
+                entry["sha256"] = hashlib.sha256(evil_bytes).hexdigest()
+        members["files/media.tar"] = evil_bytes
+        members["manifest.json"] = json.dumps(manifest).encode()
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+
+    target = tmp_path / "new" / "stores"
+    for root in ("MEDIA_ROOT", "RECORDS_FILE_ROOT", "CAREERS_FILE_ROOT"):
+        setattr(stores, root, target / root)
+    with pytest.raises(CommandError, match=re.escape("unsafe entry: '../../planted.txt'")):
+        call_command("portal_restore", str(tampered))
+    assert not (tmp_path / "new").exists()
+    assert not list(tmp_path.rglob("planted.txt"))
