@@ -5,6 +5,8 @@ from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from portal.sms.checks import check_sms_config
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django admin, served by our site class (second factor, department header)."""
@@ -26,6 +28,7 @@ class PortalConfig(AppConfig):
         # Production refuses to run while a feature's encryption keys or required secrets are
         # missing or malformed (every keyring and secret the apps register).
         checks.register(check_encryption_config, checks.Tags.security)
+        checks.register(check_sms_config)
         audit.register()
 
         registry.services.register(

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from records.checks import check_payment_config
 
 
 class RecordsConfig(AppConfig):
@@ -13,6 +16,7 @@ class RecordsConfig(AppConfig):
         from records.demo import load_demo  # noqa: PLC0415 - imports models
 
         audit.register()
+        checks.register(check_payment_config)
 
         registry.services.register(
             registry.Service(
