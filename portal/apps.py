@@ -5,6 +5,8 @@ from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from portal.sms.checks import check_sms_config
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django admin, served by our site class (second factor, department header)."""
@@ -29,6 +31,7 @@ class PortalConfig(AppConfig):
         from portal.services.retention import check_retention_kinds  # noqa: PLC0415 - models
 
         checks.register(check_retention_kinds)
+        checks.register(check_sms_config)
         audit.register()
 
         registry.services.register(

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from records.checks import check_payment_config
 
 
 class RecordsConfig(AppConfig):
@@ -17,6 +20,7 @@ class RecordsConfig(AppConfig):
         from records.figures import FIGURE_SET  # noqa: PLC0415 - imports models
 
         registry.figure_sets.register(FIGURE_SET)
+        checks.register(check_payment_config)
 
         registry.services.register(
             registry.Service(

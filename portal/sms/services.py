@@ -1,6 +1,7 @@
 """Text messages: delivery from the outbox, the provider's status reports, opt-out keywords.
 
 Rules:
+- HELP, INFO or AYUDA is answered with who we are and how to stop (CTIA), and changes nothing.
 - A number that replied an opt-out keyword (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, and
   PARAR in Spanish) gets no further text message until it replies START, UNSTOP or YES; the
   CTIA messaging principles and the TCPA require honouring it. A message queued for it is
@@ -38,7 +39,8 @@ logger = logging.getLogger(__name__)
 
 OPT_OUT_KEYWORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "PARAR"}
 OPT_IN_KEYWORDS = {"START", "UNSTOP", "YES"}
-SPANISH_KEYWORDS = {"PARAR"}
+HELP_KEYWORDS = {"HELP", "INFO", "AYUDA"}  # answered, not stored
+SPANISH_KEYWORDS = {"PARAR", "AYUDA"}
 
 # How far along a message is. A report never moves it back; at the last rank the first word
 # stands (a "failed" replayed after "delivered" does not change it).
@@ -91,7 +93,7 @@ def keyword_of(body: str) -> str:
     """The keyword a reply is, or "" (a keyword is the whole message, any case, spaces
     around it ignored, as carriers match them)."""
     word = (body or "").strip().strip(".!").upper()
-    return word if word in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS else ""
+    return word if word in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS else ""
 
 
 @transaction.atomic
@@ -99,6 +101,8 @@ def sms_keyword_receive(*, message_id: str, number: str, body: str) -> str | Non
     """An inbound message. Returns "out", "in", or None (not a keyword, or a replay)."""
     keyword = keyword_of(body)
     number = number_normalize(number)
+    if keyword in HELP_KEYWORDS:
+        return None
     if not keyword or not number or not message_id:
         return None
     _, created = SmsKeyword.objects.get_or_create(

@@ -67,20 +67,29 @@ def twilio_inbound(request):
         body=body,
     )
     reply = MessagingResponse()
-    language = "es" if services.keyword_of(body) in services.SPANISH_KEYWORDS else "en"
+    keyword = services.keyword_of(body)
+    language = "es" if keyword in services.SPANISH_KEYWORDS else "en"
     with translation.override(language):
-        department = department_get().name
-        if change == "out":
+        department = department_get()
+        if keyword in services.HELP_KEYWORDS:
+            reply.message(
+                _(
+                    "%(department)s: notices about your permits, requests and events. Reply "
+                    "STOP to stop them. Non-emergency line: %(phone)s. Emergencies: 911."
+                )
+                % {"department": department.name, "phone": department.phone_non_emergency}
+            )
+        elif change == "out":
             reply.message(
                 _(
                     "%(department)s: you will get no more text messages from us. "
                     "Reply START to get them again."
                 )
-                % {"department": department}
+                % {"department": department.name}
             )
         elif change == "in":
             reply.message(
                 _("%(department)s: you will get our text messages again. Reply STOP to stop.")
-                % {"department": department}
+                % {"department": department.name}
             )
     return HttpResponse(str(reply), content_type="application/xml")

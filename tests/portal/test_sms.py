@@ -401,3 +401,12 @@ def test_resident_notify_dedupes_each_channel():
             channel="email", email="a@example.org", dedupe_key="case:1:closed", **common
         )
     assert Notification.objects.count() == 2
+
+
+@pytest.mark.parametrize("keyword,expected", [("HELP", "Reply STOP"), ("ayuda", "Responda PARAR")])
+def test_help_is_answered_and_changes_nothing(twilio, client, keyword, expected):
+    response = _inbound(client, keyword)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert not SmsOptOut.objects.exists()
+    assert not SmsKeyword.objects.exists()
