@@ -74,6 +74,7 @@ def production(settings):
     settings.FIELD_ENCRYPTION_KEY_FILE = ""
     settings.RECORDS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     settings.CAREERS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    settings.COMPLAINTS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     settings.TIPS_PASSPHRASE_PEPPER = "a pepper"
     return settings
 
