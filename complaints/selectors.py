@@ -2,7 +2,7 @@
 queue, an officer's record, and what the resident sees. Access is decided in
 complaints/access.py; these only fetch."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from complaints import access
 from complaints.models import (
@@ -37,7 +37,7 @@ def staff_queue(*, user, stage: str = "", kind: str = "") -> QuerySet:
         queryset = queryset.filter(stage=stage)
     if kind in Complaint.Kind.values:
         queryset = queryset.filter(kind=kind)
-    return _not_named(queryset, user).order_by("stage", "received_at", "id")
+    return _not_named(queryset, user).order_by("received_at", "id")
 
 
 def case_get(*, pk: int) -> Complaint | None:
@@ -134,9 +134,3 @@ def stage_steps(*, complaint: Complaint) -> list[dict]:
         }
         for i, stage in enumerate(stages)
     ]
-
-
-def open_cases_with_officer(*, officer) -> QuerySet:
-    return Complaint.objects.filter(officers__officer=officer).exclude(
-        Q(stage=Complaint.Stage.CLOSED)
-    )
