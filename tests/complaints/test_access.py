@@ -173,3 +173,11 @@ def test_the_officers_record_counts_commendations_for_staff_only(officer, ia, si
     assert page.status_code == 200
     assert '<dd data-testid="commendations">1</dd>' in page.content.decode()
     assert staff(site_admin).get(f"/staff/complaints/officers/{officer.pk}/").status_code == 403
+
+
+def test_a_case_page_sent_back_with_an_error_is_a_reading_too(filed, ia):
+    before = AuditEntry.objects.filter(action="complaints.complainant.viewed").count()
+    response = staff(ia).post(f"/staff/complaints/{filed.pk}/", {"action": "submit_findings"})
+    assert response.status_code == 400 and NAME in response.content.decode()
+    after = AuditEntry.objects.filter(action="complaints.complainant.viewed").count()
+    assert after == before + 1
