@@ -60,7 +60,8 @@ FERNET_KEY := $(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encod
 deploy-check: install  ## what production mode says about itself
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	FIELD_ENCRYPTION_KEYS=$$($(FERNET_KEY)) RECORDS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
-	CAREERS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) SERVICE_REQUESTS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
+	CAREERS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) COMPLAINTS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
+	SERVICE_REQUESTS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
 	TIPS_PASSPHRASE_PEPPER=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
 

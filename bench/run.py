@@ -143,6 +143,9 @@ def bench_secrets() -> dict[str, str]:
         "SECRET_KEY": lambda: secrets.token_urlsafe(64),
         "FIELD_ENCRYPTION_KEYS": fernet_key,
         "RECORDS_ENCRYPTION_KEYS": fernet_key,
+        "CAREERS_ENCRYPTION_KEYS": fernet_key,
+        "COMPLAINTS_ENCRYPTION_KEYS": fernet_key,
+        "SERVICE_REQUESTS_ENCRYPTION_KEYS": fernet_key,
         "TIPS_PASSPHRASE_PEPPER": lambda: secrets.token_urlsafe(32),
     }
     path = Path(__file__).resolve().parent / "results" / "secrets.json"

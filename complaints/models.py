@@ -120,7 +120,7 @@ class Complaint(models.Model):
     where = EncryptedTextField(_("where"), blank=True)
     when = EncryptedTextField(_("when"), blank=True)
 
-    # Anonymous cases only: the way back in (portal.passphrases), a peppered Argon2id hash.
+    # The way back in for the resident (portal.passphrases): a peppered Argon2id hash.
     passphrase_hash = models.CharField(max_length=200, blank=True, editable=False)
 
     # --- dates (to the hour; the month and the day count for the public figures) --------------

@@ -2,7 +2,8 @@
 queue, an officer's record, and what the resident sees. Access is decided in
 complaints/access.py; these only fetch."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from complaints import access
 from complaints.models import (
@@ -16,6 +17,19 @@ from complaints.models import (
 STAGE_ORDER = [value for value, _label in Complaint.Stage.choices]
 
 
+def _allegation_count():
+    """Counted per row shown (a correlated subquery run after LIMIT), not by grouping every
+    case in the table first."""
+    counted = (
+        Allegation.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _not_named(queryset: QuerySet, user) -> QuerySet:
     named = ComplaintOfficer.objects.filter(complaint=OuterRef("pk"), officer__user=user)
     return queryset.exclude(Exists(named))
@@ -24,9 +38,7 @@ def _not_named(queryset: QuerySet, user) -> QuerySet:
 def staff_queue(*, user, stage: str = "", kind: str = "") -> QuerySet:
     """The cases `user` works on: all of them for internal affairs, those assigned to them for a
     supervisor; never a case they are named in."""
-    queryset = Complaint.objects.select_related("neighborhood", "assigned_to").annotate(
-        allegation_count=Count("allegations")
-    )
+    queryset = Complaint.objects.select_related("neighborhood", "assigned_to")
     if access.is_internal_affairs(user):
         pass
     elif access.is_supervisor(user):
@@ -37,7 +49,7 @@ def staff_queue(*, user, stage: str = "", kind: str = "") -> QuerySet:
         queryset = queryset.filter(stage=stage)
     if kind in Complaint.Kind.values:
         queryset = queryset.filter(kind=kind)
-    return _not_named(queryset, user).order_by("stage", "received_at", "id")
+    return _not_named(queryset, user).order_by("received_at", "id")
 
 
 def case_get(*, pk: int) -> Complaint | None:
@@ -65,7 +77,7 @@ def board_queue(*, user) -> QuerySet:
         Complaint.objects.filter(kind=Complaint.Kind.COMPLAINT, stage=Complaint.Stage.CLOSED)
         .exclude(Exists(reviewed))
         .select_related("neighborhood")
-        .annotate(allegation_count=Count("allegations"))
+        .annotate(allegation_count=_allegation_count())
         .order_by("closed_on", "id")
     )
     return _not_named(queryset, user)
@@ -134,9 +146,3 @@ def stage_steps(*, complaint: Complaint) -> list[dict]:
         }
         for i, stage in enumerate(stages)
     ]
-
-
-def open_cases_with_officer(*, officer) -> QuerySet:
-    return Complaint.objects.filter(officers__officer=officer).exclude(
-        Q(stage=Complaint.Stage.CLOSED)
-    )

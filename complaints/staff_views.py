@@ -245,8 +245,8 @@ def case(request, pk: int):
                 messages.error(request, " ".join(str(m) for m in error.messages))
         status = 400
         complaint = _case_or_404(pk)
-    else:
-        services.complaint_open(actor=request.user, complaint=complaint)
+    # Every showing of the case is a reading, the form sent back with an error included.
+    services.complaint_open(actor=request.user, complaint=complaint)
     return render(
         request,
         "complaints/staff/case.html",
@@ -367,8 +367,7 @@ def board_case(request, pk: int):
                 messages.success(request, _("The board's review is recorded."))
                 return redirect("complaints_staff:board")
         status = 400
-    else:
-        services.complaint_open(actor=request.user, complaint=complaint)
+    services.complaint_open(actor=request.user, complaint=complaint)
     review = (
         getattr(complaint, "board_review", None) if hasattr(complaint, "board_review") else None
     )

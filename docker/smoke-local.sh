@@ -17,6 +17,7 @@ fernet() { "$BIN/python" -c 'import base64, os; print(base64.urlsafe_b64encode(o
 token() { "$BIN/python" -c "import secrets; print(secrets.token_urlsafe($1))"; }
 export DEBUG=0 SECRET_KEY="$(token 64)" TIPS_PASSPHRASE_PEPPER="$(token 32)"
 export FIELD_ENCRYPTION_KEYS="$(fernet)" RECORDS_ENCRYPTION_KEYS="$(fernet)" CAREERS_ENCRYPTION_KEYS="$(fernet)"
+export COMPLAINTS_ENCRYPTION_KEYS="$(fernet)" SERVICE_REQUESTS_ENCRYPTION_KEYS="$(fernet)"
 export ALLOWED_HOSTS=127.0.0.1,localhost PORTAL_BASE_URL="http://127.0.0.1:$port"
 export SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 BEHIND_TLS_PROXY=0
 export EMAIL_URL="smtp://127.0.0.1:$smtp_port" MEDIA_ROOT="$work/media"

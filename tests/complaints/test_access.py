@@ -3,12 +3,14 @@ Only internal affairs sees who complained; the named officer sees nothing of the
 administrators and superusers outside the roles see nothing at all; every reading is audited."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 
 from complaints import services
+from portal import roles
 from portal.models import AuditEntry
-from tests.complaints.conftest import advance
+from tests.complaints.conftest import advance, file_complaint
 from tests.support.otp import verified_login
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +125,7 @@ def test_the_api_shows_internal_affairs_who_complained_and_audits_it(filed, ia):
 
 
 def test_files_are_opened_by_internal_affairs_only_and_audited(officer, ia, supervisor_user):
-    from tests.complaints.conftest import file_complaint, jpeg_bytes
+    from tests.complaints.conftest import jpeg_bytes
 
     complaint = file_complaint(files=[jpeg_bytes()]).complaint
     attachment = complaint.attachments.get()
@@ -155,3 +157,27 @@ def test_signing_in_without_the_second_factor_opens_nothing(filed, ia, settings)
     assert response.status_code == 302
     assert NAME not in response.content.decode()
     assert client.get(f"/api/v1/complaints/cases/{filed.pk}/").status_code in (401, 403)
+
+
+def test_the_three_roles_are_sensitive_so_only_a_superuser_grants_them(db):
+    sensitive = set(roles.sensitive_groups().values_list("name", flat=True))
+    assert {roles.INTERNAL_AFFAIRS, roles.SUPERVISORS, roles.REVIEW_BOARD} <= sensitive
+    custom = Group.objects.create(name="Front desk")
+    custom.permissions.add(*Permission.objects.filter(codename="enter_complaint"))
+    assert roles.sensitive_groups().filter(pk=custom.pk).exists()
+
+
+def test_the_officers_record_counts_commendations_for_staff_only(officer, ia, site_admin):
+    services.commendation_deliver(actor=ia, complaint=file_complaint(kind="commendation").complaint)
+    page = staff(ia).get(f"/staff/complaints/officers/{officer.pk}/")
+    assert page.status_code == 200
+    assert '<dd data-testid="commendations">1</dd>' in page.content.decode()
+    assert staff(site_admin).get(f"/staff/complaints/officers/{officer.pk}/").status_code == 403
+
+
+def test_a_case_page_sent_back_with_an_error_is_a_reading_too(filed, ia):
+    before = AuditEntry.objects.filter(action="complaints.complainant.viewed").count()
+    response = staff(ia).post(f"/staff/complaints/{filed.pk}/", {"action": "submit_findings"})
+    assert response.status_code == 400 and NAME in response.content.decode()
+    after = AuditEntry.objects.filter(action="complaints.complainant.viewed").count()
+    assert after == before + 1

@@ -26,6 +26,7 @@ def test_the_queue_holds_closed_complaints_not_yet_reviewed(officer, ia, board_m
     commendation = file_complaint(kind="commendation").complaint
     services.commendation_deliver(actor=ia, complaint=commendation)
     assert list(selectors.board_queue(user=board_member)) == [closed]
+    assert selectors.board_queue(user=board_member)[0].allegation_count == 1
     page = staff(board_member).get("/staff/complaints/board/").content.decode()
     assert closed.tracking_code in page
     assert open_case.tracking_code not in page and commendation.tracking_code not in page

@@ -6,6 +6,7 @@ from django.test import Client
 
 from complaints import services
 from complaints.models import Complaint, ComplaintAttachment, ComplaintOfficer, Witness
+from portal.localtime import department_zone
 from portal.models import AuditEntry
 from tests.complaints.conftest import file_complaint, jpeg_bytes
 from tests.support.otp import verified_login
@@ -48,7 +49,8 @@ def test_a_named_complaint_gets_a_tracking_code_and_a_passphrase(officer):
     assert complaint.officers.get().officer == officer  # the badge number matched
     assert complaint.witnesses.get().name == "Kim Park"
     assert complaint.received_at.minute == 0 and complaint.received_at.second == 0
-    assert complaint.received_month == complaint.received_at.date().replace(day=1)
+    local_day = complaint.received_at.astimezone(department_zone()).date()
+    assert complaint.received_month == local_day.replace(day=1)
 
 
 def test_an_anonymous_commendation_keeps_nothing_about_who_sent_it(officer):

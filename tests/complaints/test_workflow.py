@@ -9,6 +9,7 @@ from django.test import Client
 from complaints import selectors, services
 from complaints.models import InvestigationStep
 from portal.errors import DomainError
+from portal.localtime import department_zone
 from portal.models import AuditEntry, Notification
 from tests.complaints.conftest import advance, file_complaint
 from tests.support.otp import verified_login
@@ -110,7 +111,7 @@ def test_a_minor_one_goes_to_the_officers_own_supervisor(filed, ia, user_in_role
         )
     filed.refresh_from_db()
     assert filed.stage == "investigation" and filed.assigned_to == supervisor
-    received = filed.received_at.date()
+    received = filed.received_at.astimezone(department_zone()).date()
     assert filed.investigation_due_on == received + dt.timedelta(days=30)
 
 

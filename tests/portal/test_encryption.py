@@ -75,6 +75,7 @@ def production(settings):
     settings.RECORDS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     settings.CAREERS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     settings.SERVICE_REQUESTS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    settings.COMPLAINTS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     settings.TIPS_PASSPHRASE_PEPPER = "a pepper"
     return settings
 

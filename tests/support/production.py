@@ -17,6 +17,7 @@ PRODUCTION_SECRETS = (
     "RECORDS_ENCRYPTION_KEYS",
     "CAREERS_ENCRYPTION_KEYS",
     "SERVICE_REQUESTS_ENCRYPTION_KEYS",
+    "COMPLAINTS_ENCRYPTION_KEYS",
     "TIPS_PASSPHRASE_PEPPER",
 )
 # What the test run's own environment may set that a production start must not inherit.
@@ -38,6 +39,7 @@ def production_env(**overrides) -> dict[str, str]:
         "RECORDS_ENCRYPTION_KEYS": fernet_key(),
         "CAREERS_ENCRYPTION_KEYS": fernet_key(),
         "SERVICE_REQUESTS_ENCRYPTION_KEYS": fernet_key(),
+        "COMPLAINTS_ENCRYPTION_KEYS": fernet_key(),
         "TIPS_PASSPHRASE_PEPPER": secrets.token_urlsafe(32),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
         **overrides,
