@@ -13,8 +13,8 @@ from complaints.figures import month_label, quarter_label
 from complaints.figures_demo import generate
 from portal.accountability_pdf import report_pdf
 from portal.figures import page_period
-from portal.selectors import department_get
 from portal.localtime import local_today
+from portal.selectors import department_get
 from portal.services.accountability import quarter_of
 from tests.accountability.conftest import SECRET_WORDS, pdf_text
 
