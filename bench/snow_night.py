@@ -401,7 +401,7 @@ class Tally:
         self.offset += len(complete.encode())
         for line in complete.splitlines():
             at, message_id, to = line.split(" ")
-            prefix = re.match(r"[a-z]+", to).group(0)
+            prefix = re.match(r"[a-z]*", to).group(0)
             ids = self.per_id.setdefault(prefix, Counter())
             if message_id not in ids:
                 self.last[prefix] = float(at)

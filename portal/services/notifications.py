@@ -427,6 +427,17 @@ def _mark_failed(notification: Notification, exc: Exception) -> int | None:
     return delay
 
 
+# The server answered (refused this message) and the connection is still good for the next.
+_ANSWERED = (PermanentFailure, smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a connection the server already dropped
+        logger.info("Mail connection already closed")
+
+
 def _deliver_claimed(notifications: list[Notification], connection=None) -> dict:
     retry_in = {}
     sent = 0
@@ -437,8 +448,8 @@ def _deliver_claimed(notifications: list[Notification], connection=None) -> dict
             delay = _mark_failed(notification, exc)
             if delay is not None:
                 retry_in[notification.pk] = delay
-            if connection is not None and isinstance(exc, smtplib.SMTPServerDisconnected):
-                connection.close()  # opened again for the next message
+            if connection is not None and not isinstance(exc, _ANSWERED):
+                _close_quietly(connection)  # a broken connection: opened again for the next
             continue
         _mark_sent(notification)
         sent += 1
@@ -476,10 +487,7 @@ def notification_deliver_batch(*, ids: list) -> BatchResult:
         outcome = _deliver_claimed(claimed, connection=mail)
     finally:
         if mail is not None:
-            try:
-                mail.close()
-            except Exception:  # noqa: BLE001 - a connection the server already dropped
-                logger.info("Mail connection already closed")
+            _close_quietly(mail)
     return BatchResult(sent=outcome["sent"], retry=outcome["retry_in"])
 
 
