@@ -15,7 +15,8 @@ Rules:
   message leaves it claimed; once the claim is older than NOTIFICATION_SENDING_LEASE_SECONDS
   (longer than any send can take, EMAIL_TIMEOUT included) the sweep hands it over again. Only a
   death between the server's acceptance and the commit of "sent" (the server's reply, one
-  UPDATE) makes that second send a duplicate; it carries the same Message-ID
+  UPDATE) makes that second send a duplicate, and so does a reply to the end of the data that
+  does not come within EMAIL_TIMEOUT (the message is retried); it carries the same Message-ID
   (`<id@domain>`), so a receiving server or mailbox that drops repeated Message-IDs drops it,
   and the row says in `last_error` that it was sent again after a lost worker.
 - Failures are retried with exponential back-off up to NOTIFICATION_MAX_ATTEMPTS, then the

@@ -161,6 +161,10 @@ def test_the_window_a_death_before_acceptance_sends_once_after_it_twice_and_says
     accepting it and another after accepting it (before its reply), and the worker is killed
     while both are held. Each is then sent again after the lease."""
     sink.set(hold_before={"before-0@example.org": 90}, hold_after={"after-0@example.org": 90})
+    # The worker waits for the held replies (a reply that never comes within EMAIL_TIMEOUT is
+    # in the window too: the message is sent again, see docs/operations.md). Both pool processes
+    # are held, so no sweep runs before the kill to hand the claims over (lease 4 s).
+    env = {**env, "EMAIL_TIMEOUT": "300"}
     worker = _worker(env, tmp_path, processes)
     _script(env, "enqueue", "--count", "1", "--prefix", "before")
     _script(env, "enqueue", "--count", "1", "--prefix", "after")  # a task of its own
