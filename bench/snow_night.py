@@ -381,19 +381,40 @@ def queue_neighborhood_notice() -> int:
     return count
 
 
-def delivery(sink: stack.SmtpSink, prefix: str) -> tuple[dict, Counter, float | None]:
-    """For recipients starting with `prefix`: accepted Message-IDs (counted) and the time the
-    last new one was accepted."""
-    per_id: Counter = Counter()
-    recipients = set()
-    last = None
-    for at, message_id, to in sink.lines():
-        if to.startswith(prefix):
-            if message_id not in per_id:
-                last = at
-            per_id[message_id] += 1
-            recipients.add(to)
-    return {"distinct": len(per_id), "recipients": len(recipients)}, per_id, last
+class Tally:
+    """Reads the sink's log as it grows (only the new lines each time), per recipient prefix:
+    accepted Message-IDs (counted), recipients, and when the last new Message-ID came."""
+
+    def __init__(self, sink: stack.SmtpSink):
+        self.path, self.offset = sink.accepted, 0
+        self.per_id: dict[str, Counter] = {}
+        self.recipients: dict[str, set] = {}
+        self.last: dict[str, float] = {}
+
+    def read(self) -> None:
+        if not self.path.exists():
+            return
+        with self.path.open() as f:
+            f.seek(self.offset)
+            chunk = f.read()
+        complete = chunk[: chunk.rfind("\n") + 1]
+        self.offset += len(complete.encode())
+        for line in complete.splitlines():
+            at, message_id, to = line.split(" ")
+            prefix = re.match(r"[a-z]*", to).group(0)
+            ids = self.per_id.setdefault(prefix, Counter())
+            if message_id not in ids:
+                self.last[prefix] = float(at)
+            ids[message_id] += 1
+            self.recipients.setdefault(prefix, set()).add(to)
+
+    def state(self, prefix: str) -> tuple[dict, Counter, float | None]:
+        ids = self.per_id.get(prefix, Counter())
+        return (
+            {"distinct": len(ids), "recipients": len(self.recipients.get(prefix, ()))},
+            ids,
+            self.last.get(prefix),
+        )
 
 
 def window(sink: stack.SmtpSink) -> dict:
@@ -553,10 +574,12 @@ def main() -> int:
 
         deadline = t0 + args.timeout
         urgent_done = bulk_done = None
+        tally = Tally(sink)
         while time.perf_counter() < deadline:
             time.sleep(0.5)
-            urgent_state, _ids, urgent_last = delivery(sink, "holder")
-            bulk_state, _bids, bulk_last = delivery(sink, "neighbor")
+            tally.read()
+            urgent_state, _ids, urgent_last = tally.state("holder")
+            bulk_state, _bids, bulk_last = tally.state("neighbor")
             if urgent_done is None and urgent_state["recipients"] >= permits:
                 urgent_done = urgent_last - t0_wall
                 print(f"  every cancellation accepted at T0 + {urgent_done:.1f} s")
@@ -588,8 +611,9 @@ def main() -> int:
         last_queued = Notification.objects.filter(recipient__startswith="holder").aggregate(
             Max("created_at")
         )["created_at__max"]
-        urgent_state, urgent_ids, _ = delivery(sink, "holder")
-        bulk_state, bulk_ids, _ = delivery(sink, "neighbor")
+        tally.read()
+        urgent_state, urgent_ids, _ = tally.state("holder")
+        bulk_state, bulk_ids, _ = tally.state("neighbor")
         rows = Counter(Notification.objects.values_list("status", flat=True))
         idle = recorder.summary(idle_start, t0)
         storm = recorder.summary(t0, storm_end)

@@ -15,7 +15,8 @@ Rules:
   message leaves it claimed; once the claim is older than NOTIFICATION_SENDING_LEASE_SECONDS
   (longer than any send can take, EMAIL_TIMEOUT included) the sweep hands it over again. Only a
   death between the server's acceptance and the commit of "sent" (the server's reply, one
-  UPDATE) makes that second send a duplicate; it carries the same Message-ID
+  UPDATE) makes that second send a duplicate, and so does a reply to the end of the data that
+  does not come within EMAIL_TIMEOUT (the message is retried); it carries the same Message-ID
   (`<id@domain>`), so a receiving server or mailbox that drops repeated Message-IDs drops it,
   and the row says in `last_error` that it was sent again after a lost worker.
 - Failures are retried with exponential back-off up to NOTIFICATION_MAX_ATTEMPTS, then the
@@ -428,6 +429,17 @@ def _mark_failed(notification: Notification, exc: Exception) -> int | None:
     return delay
 
 
+# The server answered (refused this message) and the connection is still good for the next.
+_ANSWERED = (PermanentFailure, smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a connection the server already dropped
+        logger.info("Mail connection already closed")
+
+
 def _deliver_claimed(notifications: list[Notification], connection=None) -> dict:
     retry_in = {}
     sent = 0
@@ -438,8 +450,8 @@ def _deliver_claimed(notifications: list[Notification], connection=None) -> dict
             delay = _mark_failed(notification, exc)
             if delay is not None:
                 retry_in[notification.pk] = delay
-            if connection is not None and isinstance(exc, smtplib.SMTPServerDisconnected):
-                connection.close()  # opened again for the next message
+            if connection is not None and not isinstance(exc, _ANSWERED):
+                _close_quietly(connection)  # a broken connection: opened again for the next
             continue
         _mark_sent(notification)
         sent += 1
@@ -477,10 +489,7 @@ def notification_deliver_batch(*, ids: list) -> BatchResult:
         outcome = _deliver_claimed(claimed, connection=mail)
     finally:
         if mail is not None:
-            try:
-                mail.close()
-            except Exception:  # noqa: BLE001 - a connection the server already dropped
-                logger.info("Mail connection already closed")
+            _close_quietly(mail)
     return BatchResult(sent=outcome["sent"], retry=outcome["retry_in"])
 
 

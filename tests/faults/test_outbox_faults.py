@@ -154,6 +154,43 @@ def test_a_worker_killed_mid_storm_loses_nothing_and_repeats_only_in_the_window(
     assert max(accepted.values()) <= 2
 
 
+def test_the_window_a_death_before_acceptance_sends_once_after_it_twice_and_says_so(
+    env, sink, tmp_path, processes
+):
+    """The boundary of the remaining window, made certain: the server holds one message before
+    accepting it and another after accepting it (before its reply), and the worker is killed
+    while both are held. Each is then sent again after the lease."""
+    sink.set(hold_before={"before-0@example.org": 90}, hold_after={"after-0@example.org": 90})
+    # The worker waits for the held replies (a reply that never comes within EMAIL_TIMEOUT is
+    # in the window too: the message is sent again, see docs/operations.md). Both pool processes
+    # are held, so no sweep runs before the kill to hand the claims over (lease 4 s).
+    env = {**env, "EMAIL_TIMEOUT": "300"}
+    worker = _worker(env, tmp_path, processes)
+    _script(env, "enqueue", "--count", "1", "--prefix", "before")
+    _script(env, "enqueue", "--count", "1", "--prefix", "after")  # a task of its own
+    stack.wait_until(
+        lambda: (
+            _status(env, "before")["status"] == {"sending": 1}
+            and _status(env, "after")["status"] == {"sending": 1}
+            and len(sink.lines()) == 1
+        ),  # after-0 accepted, its reply held
+        FAULT_TIMEOUT,
+        "both held by the server",
+    )
+    worker.kill()
+    sink.set()  # the server answers at once from now on
+    _worker(env, tmp_path, processes, name="w2")
+
+    before = stack.wait_until(lambda: _settled(env, "before", 1), FAULT_TIMEOUT, "sent")
+    after = stack.wait_until(lambda: _settled(env, "after", 1), FAULT_TIMEOUT, "sent")
+    # Killed before the server accepted it: accepted once, by the second worker.
+    assert list(_accepted(sink, before).values()) == [1]
+    # Killed after the server accepted it, before the mark: accepted twice, and it says so.
+    assert list(_accepted(sink, after).values()) == [2]
+    assert after["resent"] == list(after["ids"])
+    assert before["status"] == after["status"] == {"sent": 1}
+
+
 def test_redis_restarted_mid_storm_loses_nothing_and_the_site_stays_up(
     env, redis, sink, tmp_path, processes
 ):

@@ -5,7 +5,10 @@ and the recipient. Fault tests and bench/snow_night.py run it as a process of th
 
 The control file (JSON, read again whenever it changes) makes it misbehave on purpose:
 `tempfail_until` (epoch seconds): every recipient gets 451 until then; `reject`: addresses
-answered 550; `delay`: seconds spent on each message before it is accepted.
+answered 550; `delay`: seconds spent on each message before it is accepted; `hold_before`
+{address: seconds}: wait that long before accepting a message to the address (a client dying
+meanwhile never had it accepted); `hold_after` {address: seconds}: accept it (the line is
+written), then wait that long before saying so (a client dying meanwhile does not know).
 """
 
 import argparse
@@ -51,13 +54,22 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        delay = self._control().get("delay", 0)
+        control = self._control()
+        delay = control.get("delay", 0)
         if delay:
             await asyncio.sleep(delay)
+        for recipient in envelope.rcpt_tos:
+            if recipient in control.get("hold_before", {}):
+                await asyncio.sleep(control["hold_before"][recipient])
+                if session.transport is None or session.transport.is_closing():
+                    return "421 4.4.2 Connection lost before acceptance"
         found = MESSAGE_ID.search(envelope.original_content or envelope.content)
         message_id = found.group(1).decode() if found else "-"
         for recipient in envelope.rcpt_tos:
             self.log.write(f"{time.time():.6f} {message_id} {recipient}\n")
+        for recipient in envelope.rcpt_tos:
+            if recipient in control.get("hold_after", {}):
+                await asyncio.sleep(control["hold_after"][recipient])
         return "250 2.0.0 Accepted"
 
 

@@ -112,9 +112,9 @@ def test_cleaning_is_routed_to_its_own_queue():
 
 def test_the_test_worker_and_compose_consume_the_scrub_queue():
     source = Path(worker.__file__).read_text()
-    assert '"celery,scrub"' in source
+    assert '"celery,bulk,scrub"' in source  # bulk: the outbox's bulk mail queue
     compose = (Path(worker.ROOT) / "docker-compose.yml").read_text()
-    assert '"-Q", "scrub"' in compose and '"-Q", "celery"' in compose
+    assert '"-Q", "scrub"' in compose and '"-Q", "celery,bulk"' in compose
 
 
 def test_the_tip_pages_have_their_own_body_limit(settings):
