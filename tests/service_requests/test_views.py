@@ -12,6 +12,7 @@ from django.utils import translation
 from portal import maps
 from service_requests import services
 from service_requests.models import RequestFollower, ServiceRequest
+from service_requests.views import PICKER_WIDTH
 from tests.service_requests.factories import INSIDE_WEST, OUTSIDE
 from tests.support.files import jpeg_bytes
 
@@ -45,7 +46,7 @@ def test_an_unknown_street_stays_on_step_one_with_suggestions(client, stray):
 
 
 def test_a_click_on_the_map_without_javascript_picks_the_point(client, stray, town):
-    town_map = maps.town_map([town["west"], town["east"]])
+    town_map = maps.town_map([town["west"], town["east"]], width=PICKER_WIDTH)
     x, y = town_map.projection.to_xy(float(INSIDE_WEST[1]), float(INSIDE_WEST[0]))
     page = client.get(url("new", "stray-animal"), {"map.x": int(x), "map.y": int(y)})
     text = page.content.decode()
