@@ -110,8 +110,8 @@ def test_resident_picks_the_place_on_the_map_without_javascript(
         page.locator("#id_photos").set_input_files(str(photo))
         page.locator("form[method=post] button[type=submit]").click()
         page.wait_for_url(re.compile(r".*/es/requests/t/.*"))
+        # (axe needs JavaScript: the same pages are checked with it in the first test.)
         assert "Gracias" in page.locator("main").inner_text()
-        assert axe_violations(page) == []
     finally:
         context.close()
     made = ServiceRequest.objects.get()
