@@ -68,8 +68,9 @@ class Projection:
         return lon, lat
 
 
-def town_map(neighborhoods) -> TownMap | None:
-    """The SVG geometry of every neighborhood with a boundary, or None if none has one."""
+def town_map(neighborhoods, *, width: int = WIDTH) -> TownMap | None:
+    """The SVG geometry of every neighborhood with a boundary, or None if none has one, drawn
+    `width` pixels wide (a place picker is drawn narrow enough for a phone)."""
     drawn = [(n, _rings(n.boundary)) for n in neighborhoods if isinstance(n.boundary, dict)]
     drawn = [(n, rings) for n, rings in drawn if rings]
     if not drawn:
@@ -80,7 +81,7 @@ def town_map(neighborhoods) -> TownMap | None:
     squeeze = math.cos(math.radians((south + north) / 2))
     span_x = max((east - west) * squeeze, 1e-9)
     span_y = max(north - south, 1e-9)
-    scale = (WIDTH - 2 * PADDING) / span_x
+    scale = (width - 2 * PADDING) / span_x
     height = round(span_y * scale + 2 * PADDING)
     projection = Projection(west=west, north=north, squeeze=squeeze, scale=scale)
     project = projection.to_xy
@@ -104,7 +105,7 @@ def town_map(neighborhoods) -> TownMap | None:
                 fill=FILLS[index % len(FILLS)],
             )
         )
-    return TownMap(width=WIDTH, height=height, shapes=shapes, projection=projection)
+    return TownMap(width=width, height=height, shapes=shapes, projection=projection)
 
 
 def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:

@@ -14,7 +14,6 @@ ACTIONS = [
     ("service_requests.request.assigned", _("Service request assigned")),
     ("service_requests.request.merged", _("Duplicate service request merged")),
     ("service_requests.request.followed", _("Service request followed by a resident")),
-    ("service_requests.request.contact_viewed", _("Service request contact details viewed")),
     ("service_requests.note.added", _("Internal note added to a service request")),
     ("service_requests.message.sent", _("Message sent to a service request's resident")),
     ("service_requests.digest.sent", _("Service request digest sent to a supervisor")),

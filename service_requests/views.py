@@ -24,6 +24,9 @@ from service_requests.choices import STATUS_PLAIN, TargetUnit
 from service_requests.forms import FollowForm, PlaceForm, RequestForm, TrackForm
 from service_requests.models import RequestPhoto
 
+# The place picker's width in pixels: narrow enough for a phone held upright, so the image a
+# resident clicks is never scaled and its click coordinates map back to the right place.
+PICKER_WIDTH = 340
 SUBMIT_THROTTLE = "service_requests.submit"
 LOOKUP_THROTTLE = "service_requests.lookup"
 HOUR = 3600
@@ -62,7 +65,7 @@ def index(request):
 
 
 def _town_map():
-    return maps.town_map(location.neighborhoods_with_boundary())
+    return maps.town_map(location.neighborhoods_with_boundary(), width=PICKER_WIDTH)
 
 
 def _point_from_map(request_data, town_map) -> tuple[str, str] | None:
