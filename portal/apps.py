@@ -96,9 +96,7 @@ class PortalConfig(AppConfig):
         )
         # Board members and site administrators ask for the board's report in admin.
         for role in (roles.REVIEW_BOARD, roles.SITE_ADMINISTRATORS):
-            roles.grant(
-                role, "portal.add_accountabilityreport", "portal.view_accountabilityreport"
-            )
+            roles.grant(role, "portal.add_accountabilityreport", "portal.view_accountabilityreport")
         roles.grant(
             roles.COMMUNITY_OFFICERS,
             "portal.view_neighborhood",
