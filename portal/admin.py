@@ -188,7 +188,7 @@ class OfficerAdmin(AuditedModelAdmin, TranslationAdmin):
 class StreetInline(admin.TabularInline):
     model = Street
     extra = 0
-    fields = ["name"]
+    fields = ["name", "number_from", "number_to"]
 
 
 @admin.register(Neighborhood)
@@ -203,7 +203,7 @@ class NeighborhoodAdmin(AuditedModelAdmin, TranslationAdmin):
 
 @admin.register(Street)
 class StreetAdmin(AuditedModelAdmin):
-    list_display = ["name", "neighborhood"]
+    list_display = ["name", "neighborhood", "number_from", "number_to"]
     list_filter = ["neighborhood"]
     search_fields = ["name"]
     list_select_related = ["neighborhood"]

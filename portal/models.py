@@ -196,14 +196,39 @@ class Street(models.Model):
         on_delete=models.SET_NULL,
         related_name="streets",
     )
+    # The house numbers the street has, both ends included; empty when the town has not said.
+    # An address on the street with a number outside them is refused as a mistake.
+    number_from = models.PositiveIntegerField(_("lowest house number"), null=True, blank=True)
+    number_to = models.PositiveIntegerField(_("highest house number"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("street")
         verbose_name_plural = _("streets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number_from__isnull=True)
+                | models.Q(number_to__isnull=True)
+                | models.Q(number_from__lte=models.F("number_to")),
+                name="street_number_range_ordered",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def number_range(self) -> str:
+        """ "1–199", or "" when the town has not given the street's numbers."""
+        if self.number_from is None or self.number_to is None:
+            return ""
+        return f"{self.number_from}\u2013{self.number_to}"
+
+    def has_number(self, number: int) -> bool:
+        """Whether a house number can be on this street (True when its range is not known)."""
+        if self.number_from is not None and number < self.number_from:
+            return False
+        return not (self.number_to is not None and number > self.number_to)
 
 
 class Notification(models.Model):

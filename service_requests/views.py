@@ -179,8 +179,10 @@ def street_suggest(request):
                 {
                     "label": prefix + street.name,
                     "neighborhood": street.neighborhood.name if street.neighborhood else "",
+                    "numbers": street.number_range,
                 }
                 for street in location.street_suggestions(typed)
+                if number is None or street.has_number(number)
             ]
         }
     )

@@ -194,6 +194,18 @@ def _locate(*, address: str, lat: Any, long: Any, errors: Errors) -> location.Pl
         errors.add("location", _("Give both the latitude and the longitude."), "location_invalid")
         return None
     street = location.street_exact(address) if address else None
+    number = location.house_number(address) if street is not None else None
+    if number is not None and not street.has_number(number):
+        errors.add(
+            "address",
+            _(
+                "%(street)s has no number %(number)s: its house numbers run from %(range)s. "
+                "Check the number, or pick the place on the map."
+            )
+            % {"street": street.name, "number": number, "range": street.number_range},
+            "address_number_outside",
+        )
+        return None
     if lat_value is not None:
         neighborhood = location.neighborhood_at(lat_value, long_value)
         if neighborhood is None:

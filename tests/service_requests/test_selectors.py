@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.errors import DomainError
+from portal.models import Street
 from service_requests import selectors, services
+from tests.factories import StreetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +108,22 @@ def test_on_time_counts_closed_by_the_expected_time(stray, clerk_staff, town):
 
 def test_street_suggestions_keep_the_house_number(client, stray):
     data = client.get("/requests/streets/", {"q": "42 chap"}).json()
-    assert data["streets"][0] == {"label": "42 Chapel Street", "neighborhood": "Westside"}
+    assert data["streets"][0] == {
+        "label": "42 Chapel Street",
+        "neighborhood": "Westside",
+        "numbers": "",
+    }
+
+
+def test_street_suggestions_give_the_house_numbers_and_leave_out_streets_without_it(
+    client, stray, town
+):
+    Street.objects.filter(name="Chapel Street").update(number_from=1, number_to=99)
+    StreetFactory(name="Chapel Lane", neighborhood=town["west"], number_from=100, number_to=300)
+    data = client.get("/requests/streets/", {"q": "150 chapel"}).json()
+    assert data["streets"] == [
+        {"label": "150 Chapel Lane", "neighborhood": "Westside", "numbers": "100\u2013300"}
+    ]
 
 
 def test_the_map_is_ours_and_marks_the_point(client, stray):

@@ -10,7 +10,7 @@ import time_machine
 from PIL import Image
 
 from portal.errors import DomainError
-from portal.models import AuditEntry, Notification
+from portal.models import AuditEntry, Notification, Street
 from service_requests import services
 from service_requests.models import RequestEvent, RequestPhoto, ServiceRequest
 from tests.service_requests.factories import INSIDE_EAST, INSIDE_WEST, OUTSIDE
@@ -75,6 +75,16 @@ def test_an_unknown_street_is_refused_with_suggestions(stray, town):
         submit(address="12 Chapel Road")
     assert codes(caught.value) == {"address": ["address_unknown"]}
     assert "Chapel Street" in caught.value.error_dict["address"][0].messages[0]
+
+
+def test_a_house_number_the_street_does_not_have_is_refused_and_nothing_is_saved(stray, town):
+    Street.objects.filter(name="Chapel Street").update(number_from=1, number_to=199)
+    with pytest.raises(DomainError) as caught:
+        submit(address="420 Chapel Street")
+    assert codes(caught.value) == {"address": ["address_number_outside"]}
+    assert "1\u2013199" in caught.value.error_dict["address"][0].messages[0]
+    assert not ServiceRequest.objects.exists()
+    assert submit(address="199 Chapel Street").street.name == "Chapel Street"
 
 
 def test_no_place_at_all_is_refused(stray):

@@ -247,9 +247,15 @@ class Command(BaseCommand):
                     "boundary": _box(*box),
                 },
             )
-            for street in streets:
+            for n, street in enumerate(streets):
+                # House numbers as a town's street list gives them (made up for the demo).
                 Street.objects.update_or_create(
-                    name=street, defaults={"neighborhood": neighborhood}
+                    name=street,
+                    defaults={
+                        "neighborhood": neighborhood,
+                        "number_from": 1,
+                        "number_to": 299 + 100 * (n % 4),
+                    },
                 )
 
         if users:

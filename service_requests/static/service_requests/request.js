@@ -28,7 +28,8 @@
             data.streets.forEach(function (street) {
               var option = document.createElement("option");
               option.value = street.label;
-              if (street.neighborhood) { option.label = street.label + " (" + street.neighborhood + ")"; }
+              var about = [street.neighborhood, street.numbers].filter(Boolean).join(", ");
+              if (about) { option.label = street.label + " (" + about + ")"; }
               list.appendChild(option);
             });
           })
