@@ -199,3 +199,30 @@ def test_readers_get_the_last_snapshot_while_a_worker_refreshes_it(
     period = page_period()
     assert figures_refresh(set_key="complaints", language="en", start=period.start, end=period.end)
     assert _texts(_set(client)[0]["tables"][0])["Total"] == ["14", "10"]
+
+
+def test_the_median_days_to_close_is_the_same_without_postgresql_percentiles(
+    hand_cases, monkeypatch
+):
+    """The embedded SQLite of `make run` has no percentile function: the medians are worked out
+    in Python there, and must equal PostgreSQL's."""
+    from complaints import figures as complaints_figures
+
+    period = page_period()
+    closed = complaints_figures.Complaint.objects.filter(
+        kind="complaint",
+        closed_on__gte=period.start,
+        closed_on__lte=period.end,
+        days_to_close__isnull=False,
+    )
+    in_database = complaints_figures._closing_medians(closed)
+
+    class NotPostgreSQL:
+        vendor = "sqlite"
+
+    monkeypatch.setattr(complaints_figures, "connection", NotPostgreSQL())
+    in_python = complaints_figures._closing_medians(closed)
+    assert in_python[1] == in_database[1] == {"n": 6, "median": 35}
+    assert {q: (r["n"], r["median"]) for q, r in in_python[0].items()} == {
+        q: (r["n"], r["median"]) for q, r in in_database[0].items()
+    }
