@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from complaints import services
+from complaints import crypto, services
 from complaints.models import (
     Allegation,
     BoardReview,
@@ -130,6 +130,8 @@ def load_demo() -> None:
     if supervisor_user and coordinators and not hasattr(supervisor_user, "officer"):
         coordinators[0].user = supervisor_user
         coordinators[0].save(update_fields=["user"])
+    if not crypto.KEYRING.available():
+        return  # what residents wrote could not be encrypted (production with no key): no cases
     hoods = list(Neighborhood.objects.all()[:3])
     for index, (kind, filing, stage, badge, what, category, finding, outcome, weeks) in enumerate(
         CASES
