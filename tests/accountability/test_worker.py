@@ -29,7 +29,7 @@ def test_a_worker_draws_the_report_asked_for_and_the_page_offers_it(
     text = pdf_text(bytes(report.pdf_en))
     assert "Complaints and commendations received, by month" in text
     assert "<5" in text
-    assert "Quejas y reconocimientos recibidos, por mes" in pdf_text(bytes(report.pdf_es))
+    assert "Quejas y felicitaciones recibidas, por mes" in pdf_text(bytes(report.pdf_es))
     response = client.get(f"/accountability/reports/{report.pk}.pdf")
     assert response.status_code == 200
     assert response.content == bytes(report.pdf_en)

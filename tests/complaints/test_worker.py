@@ -2,6 +2,8 @@
 content, the complainant is e-mailed the finding when the case closes, files are cleaned off
 the request path, and the worker's log names none of these tasks."""
 
+import os
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
@@ -18,9 +20,12 @@ MARKER = "MARKER-WORKER-8812"
 
 @pytest.fixture
 def shared_with_worker(settings):
-    """The worker runs with DEBUG=1 (the development key) and the default media folder."""
+    """The worker runs with DEBUG=1 and the default media folder, and with the complaints key
+    of the environment it was started from (another test package may have set one), or the
+    development key when there is none."""
     settings.DEBUG = True
-    settings.COMPLAINTS_ENCRYPTION_KEYS = []
+    keys = os.environ.get("COMPLAINTS_ENCRYPTION_KEYS", "")
+    settings.COMPLAINTS_ENCRYPTION_KEYS = keys.split(",") if keys else []
     settings.MEDIA_ROOT = django_settings.BASE_DIR / "media"
     yield
     for attachment in ComplaintAttachment.objects.all():
