@@ -763,4 +763,4 @@ def test_post_with_a_point_and_an_address_keeps_both_and_takes_one_key_as_a_list
     assert request.address == "120 Chapel Street" and request.lat is not None
     assert request.attributes["signs"] == ["loose"]
     item = client.get(f"{BASE}/requests/{request.public_id}.json").json()[0]
-    assert item["address"] == "100 block of Chapel Street"
+    assert item["address"] == "100\u2013199 Chapel Street"
