@@ -25,8 +25,10 @@ within 2x idle.
     .venv/bin/python bench/snow_night.py --scale 0.05    # 1,000 permits, 250 subscribers
 
 Settings: --scale (permits and subscribers; residents and officers stay), --idle SECONDS (the
-idle phase, default 30), --workers N (urgent worker processes, default 2: one per core),
---pool threads (N threads in one urgent worker process instead),
+idle phase, default 30), --workers N (urgent worker processes, default one fewer than the cores,
+at least 1: docs/operations.md says why), --pool threads (N threads in one urgent worker process
+instead), --web-workers N (gunicorn sync workers, default 2 x cores + 1), --sink-nice N (the SMTP
+sink at a lower CPU priority, as if it were the other machine it is in production),
 --timeout SECONDS (give up on the storm, default 600). Results go to bench/results/snow.json.
 """
 
@@ -40,6 +42,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -62,6 +65,7 @@ THINK_S = float(os.environ.get("BENCH_THINK_S", "10"))
 OFFICER_THINK_S = 1.0
 PUBLIC_PAGES = ["/", "/es/", "/parking/", "/programs/", "/es/parking/", "/custody/"]
 RESULTS = Path(__file__).resolve().parent / "results"
+GENERATOR = "load generator (this script)"
 
 
 # --- The machine ----------------------------------------------------------------------------
@@ -74,8 +78,8 @@ def _cpu_total() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
-def _processes() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, CPU ticks used) for every process."""
+def _processes() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, CPU ticks used, CPU ticks its ended children used) for every process."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -85,7 +89,13 @@ def _processes() -> dict[int, tuple[int, int]]:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        found[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        # utime + stime, and cutime + cstime: what its children that ended used (PostgreSQL's
+        # backends, a worker's replaced children).
+        found[int(entry)] = (
+            int(fields[1]),
+            int(fields[11]) + int(fields[12]),
+            int(fields[13]) + int(fields[14]),
+        )
     return found
 
 
@@ -93,16 +103,20 @@ class CpuMeter:
     """CPU ticks used by each part of our stack (a process and its descendants) and by the
     whole machine, between start() and stop()."""
 
-    def __init__(self, parts: dict[str, list[int]]):
+    def __init__(self, parts: dict[str, list[int]], alone: tuple[str, ...] = ()):
         self.parts = parts
+        self.alone = alone  # parts counted without their descendants (this script: the stack)
 
     def _sample(self) -> dict:
         table = _processes()
         children: dict[int, list[int]] = {}
-        for pid, (parent, _ticks) in table.items():
+        for pid, (parent, _ticks, _ended) in table.items():
             children.setdefault(parent, []).append(pid)
         used = {}
         for name, roots in self.parts.items():
+            if name in self.alone:
+                used[name] = {pid: table[pid][1] for pid in roots if pid in table}
+                continue
             seen, todo = set(), list(roots)
             while todo:
                 pid = todo.pop()
@@ -111,6 +125,9 @@ class CpuMeter:
                 seen.add(pid)
                 todo.extend(children.get(pid, []))
             used[name] = {pid: table[pid][1] for pid in seen}
+            # Descendants that ended during the phase: counted in their root's children's time
+            # (a whole lifetime, so a child that started before the phase is slightly over-counted).
+            used[name].update({-pid: table[pid][2] for pid in roots if pid in table})
         return {"parts": used, "machine": _cpu_total(), "at": time.monotonic()}
 
     def start(self) -> None:
@@ -275,6 +292,20 @@ class Recorder:
             }
         return out
 
+    def timeline(self, start: float, end: float, step: float = 10.0) -> dict:
+        """p95 per kind in each step-second window from start: where in the storm the tail is."""
+        windows: dict[str, dict[int, list[float]]] = {}
+        for at, kind, ms, _status in self.samples:
+            if start <= at < end:
+                windows.setdefault(kind, {}).setdefault(int((at - start) // step), []).append(ms)
+        return {
+            kind: [
+                round(sorted(v)[int(0.95 * (len(v) - 1))], 1) if (v := buckets.get(i)) else None
+                for i in range(max(buckets) + 1)
+            ]
+            for kind, buckets in windows.items()
+        }
+
 
 def _request(port, recorder, kind, method, path, body=None, headers=None):
     started = time.perf_counter()
@@ -381,6 +412,62 @@ def queue_neighborhood_notice() -> int:
     return count
 
 
+def declare(supervisor_id: int, tonight: datetime.date) -> dict:
+    """T0: the supervisor declares the ban until tonight's end (parking.services.ban_declare,
+    as the admin does) and the neighborhood notice is queued."""
+    from django.contrib.auth import get_user_model
+
+    from parking import nights
+    from parking.services import ban_declare, rules_get
+    from portal.localtime import department_zone
+
+    supervisor = get_user_model().objects.get(pk=supervisor_id)
+    _start, end = nights.night_window(tonight, rules_get().ban_end, department_zone())
+    ban = ban_declare(
+        starts_at=datetime.datetime.now(datetime.UTC),
+        ends_at=end,
+        message_en="Snow emergency: no parking on the street tonight.",
+        message_es="Emergencia por nieve: no se puede estacionar en la calle esta noche.",
+        actor=supervisor,
+    )
+    started = time.perf_counter()
+    queued = queue_neighborhood_notice()
+    return {"ban": ban.pk, "queued": queued, "queued_in_s": time.perf_counter() - started}
+
+
+class Supervisor:
+    """A process of its own, Django loaded, that runs declare() when told to."""
+
+    def __init__(self, supervisor_id: int, tonight: datetime.date):
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--declare", str(supervisor_id), tonight.isoformat()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def go(self) -> dict:
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        """After the storm's CPU is read: until then the process stays, so its time counts."""
+        self.process.stdin.close()
+        self.process.wait(30)
+
+
+def declare_when_told(supervisor_id: str, tonight: str) -> int:
+    setup_django({})
+    print("ready", flush=True)
+    if sys.stdin.readline() != "go\n":  # the benchmark ended before T0
+        return 1
+    print(json.dumps(declare(int(supervisor_id), datetime.date.fromisoformat(tonight))), flush=True)
+    sys.stdin.readline()  # until the benchmark has read this process's CPU time
+    return 0
+
+
 class Tally:
     """Reads the sink's log as it grows (only the new lines each time), per recipient prefix:
     accepted Message-IDs (counted), recipients, and when the last new Message-ID came."""
@@ -443,7 +530,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--idle", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=2)
+    cores = os.cpu_count() or 1
+    parser.add_argument("--workers", type=int, default=max(cores - 1, 1))
     parser.add_argument(
         "--pool",
         default="prefork",
@@ -451,9 +539,16 @@ def main() -> int:
         help="the urgent worker's pool: prefork (processes) or threads (--workers threads in "
         "one process, for sends that spend their time waiting)",
     )
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, default=2 * cores + 1)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--sink-nice",
+        type=int,
+        default=0,
+        help="run the SMTP sink at this niceness: it stands in for a mail server that in "
+        "production is another machine, so this shows the evening without its CPU in the way",
+    )
     args = parser.parse_args()
     permits = max(int(PERMITS * args.scale), 10)
     subscribers = max(int(SUBSCRIBERS * args.scale), 10)
@@ -507,16 +602,20 @@ def main() -> int:
         for process in (web, urgent, bulk):
             processes.append(process.start())
         stack.wait_until(lambda: stack.http_status(f"http://{HOST}:{port}/") == 200, 60, "web")
+        supervisor = Supervisor(data["supervisor_id"], data["tonight"])
 
+        if args.sink_nice:
+            for task in os.listdir(f"/proc/{sink.process.pid}/task"):  # every thread
+                os.setpriority(os.PRIO_PROCESS, int(task), args.sink_nice)
         pg_pid = int((postgres.dir / "postmaster.pid").read_text().split()[0])
         meter_parts = {
             "gunicorn": [web.process.pid],
             "urgent worker": [urgent.process.pid],
             "bulk worker + beat": [bulk.process.pid],
-            "postgresql": [pg_pid],
+            "postgresql": [pg_pid],  # with its backends, those that ended too
             "redis": [redis.process.pid],
             "smtp sink": [sink.process.pid],
-            "load generator (this script)": [os.getpid()],
+            GENERATOR: [os.getpid()],
         }
         recorder = Recorder()
         stop = threading.Event()
@@ -540,7 +639,7 @@ def main() -> int:
         warm = max(THINK_S, 3.0)
         print(f"Idle: {RESIDENTS} residents and {OFFICERS} officers, {args.idle:.0f} s")
         time.sleep(warm)  # every resident has arrived
-        idle_meter = CpuMeter(meter_parts)
+        idle_meter = CpuMeter(meter_parts, alone=(GENERATOR,))
         idle_meter.start()
         idle_start = time.perf_counter()
         time.sleep(args.idle)
@@ -548,29 +647,22 @@ def main() -> int:
         idle_load = os.getloadavg()
 
         # --- T0 ---
-        from django.contrib.auth import get_user_model
-
-        from parking import nights
-        from parking.services import ban_declare, rules_get
-        from portal.localtime import department_zone
-
-        supervisor = get_user_model().objects.get(pk=data["supervisor_id"])
-        _start, end = nights.night_window(data["tonight"], rules_get().ban_end, department_zone())
-        storm_meter = CpuMeter(meter_parts)
+        # The supervisor acts from a process of its own, as from the admin: done in this one, its
+        # few seconds of work would hold the interpreter the load's threads time themselves with.
+        storm_meter = CpuMeter(
+            {**meter_parts, "supervisor (ban, notice)": [supervisor.process.pid]},
+            alone=(GENERATOR,),
+        )
         storm_meter.start()
         t0 = time.perf_counter()
         t0_wall = time.time()
-        ban = ban_declare(
-            starts_at=datetime.datetime.now(datetime.UTC),
-            ends_at=end,
-            message_en="Snow emergency: no parking on the street tonight.",
-            message_es="Emergencia por nieve: no se puede estacionar en la calle esta noche.",
-            actor=supervisor,
+        declared = supervisor.go()
+        queued_bulk = declared["queued"]
+        notice_queued_s = declared["queued_in_s"]
+        print(
+            f"T0: ban {declared['ban']} declared; {queued_bulk:,} neighborhood notices queued "
+            "on the bulk queue"
         )
-        print(f"T0: ban {ban.pk} declared; the neighborhood notice queued on the bulk queue")
-        notice_started = time.perf_counter()
-        queued_bulk = queue_neighborhood_notice()
-        notice_queued_s = time.perf_counter() - notice_started
 
         deadline = t0 + args.timeout
         urgent_done = bulk_done = None
@@ -596,6 +688,7 @@ def main() -> int:
                 )
         storm_end = time.perf_counter()
         storm_cpu = storm_meter.stop()
+        supervisor.close()
         storm_load = os.getloadavg()
         stop.set()
         for thread in threads:
@@ -607,7 +700,7 @@ def main() -> int:
         from parking.models import SnowEmergency
         from portal.models import Notification
 
-        ban = SnowEmergency.objects.get(pk=ban.pk)
+        ban = SnowEmergency.objects.get(pk=declared["ban"])
         last_queued = Notification.objects.filter(recipient__startswith="holder").aggregate(
             Max("created_at")
         )["created_at__max"]
@@ -617,6 +710,7 @@ def main() -> int:
         rows = Counter(Notification.objects.values_list("status", flat=True))
         idle = recorder.summary(idle_start, t0)
         storm = recorder.summary(t0, storm_end)
+        storm_timeline = recorder.timeline(t0, storm_end)
         result = {
             "commit": git_commit(),
             "scale": args.scale,
@@ -628,6 +722,7 @@ def main() -> int:
             "urgent_worker_pool": args.pool,
             "web_workers": args.web_workers,
             "batch": args.batch,
+            "sink_nice": args.sink_nice,
             "cancellations": {
                 "all_accepted_after_s": round(urgent_done, 1) if urgent_done else None,
                 "messages_per_s": round(permits / urgent_done, 1) if urgent_done else None,
@@ -652,6 +747,7 @@ def main() -> int:
             "acceptance_to_mark_ms": window(sink),
             "idle": idle,
             "storm": storm,
+            "storm_p95_per_10s": storm_timeline,
             "cpu_idle_phase": idle_cpu,
             "cpu_storm_phase": storm_cpu,
             "machine_before": conditions_before,
@@ -677,7 +773,9 @@ def report(r: dict) -> None:
         f"Snow night: {r['permits']:,} permits, {r['subscribers']:,} subscribers, "
         f"{r['residents']} residents, {r['officers']} officers "
         f"(urgent worker {r['urgent_worker_pool']} x {r['urgent_worker_processes']}, "
-        f"gunicorn workers {r['web_workers']}, batch {r['batch']}, commit {r['commit']})"
+        f"SMTP sink's niceness +{r['sink_nice']}, "
+        f"gunicorn workers {r['web_workers']}, "
+        f"batch {r['batch']}, commit {r['commit']})"
     )
     print(
         f"  cancellations: all accepted at T0 + {c['all_accepted_after_s']} s "
@@ -702,6 +800,9 @@ def report(r: dict) -> None:
             f"{s.get('p50_ms', '-'):>10} {s.get('p95_ms', '-'):>7} {ratio:>6.2f}  "
             f"{i.get('n', 0)}/{s.get('n', 0)} {s.get('statuses', {})}"
         )
+    print("  storm p95 (ms) in each 10 s from T0:")
+    for kind, values in sorted(r["storm_p95_per_10s"].items()):
+        print(f"    {kind:22} " + " ".join(f"{v:>6.0f}" if v else "     -" for v in values))
     for phase in ("idle", "storm"):
         check, floor = r[phase].get("plate check"), r[phase].get("floor")
         if check and floor:
@@ -726,4 +827,6 @@ def report(r: dict) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--declare"]:
+        sys.exit(declare_when_told(*sys.argv[2:4]))
     sys.exit(main())
