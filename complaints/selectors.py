@@ -15,6 +15,7 @@ from complaints.models import (
 )
 
 STAGE_ORDER = [value for value, _label in Complaint.Stage.choices]
+OPEN = "open"  # every stage but closed: what the staff queue shows unless asked otherwise
 
 
 def _allegation_count():
@@ -37,7 +38,8 @@ def _not_named(queryset: QuerySet, user) -> QuerySet:
 
 def staff_queue(*, user, stage: str = "", kind: str = "") -> QuerySet:
     """The cases `user` works on: all of them for internal affairs, those assigned to them for a
-    supervisor; never a case they are named in."""
+    supervisor; never a case they are named in. `stage`: one stage, OPEN (all but closed) or
+    empty (all), oldest first."""
     queryset = Complaint.objects.select_related("neighborhood", "assigned_to")
     if access.is_internal_affairs(user):
         pass
@@ -45,7 +47,9 @@ def staff_queue(*, user, stage: str = "", kind: str = "") -> QuerySet:
         queryset = queryset.filter(assigned_to=user)
     else:
         return queryset.none()
-    if stage in STAGE_ORDER:
+    if stage == OPEN:
+        queryset = queryset.exclude(stage=Complaint.Stage.CLOSED)
+    elif stage in STAGE_ORDER:
         queryset = queryset.filter(stage=stage)
     if kind in Complaint.Kind.values:
         queryset = queryset.filter(kind=kind)

@@ -51,7 +51,7 @@ def _case_or_404(pk: int) -> Complaint:
 def queue(request):
     if not (access.is_internal_affairs(request.user) or access.is_supervisor(request.user)):
         return redirect("complaints_staff:board")
-    stage = request.GET.get("stage", "")
+    stage = request.GET.get("stage", selectors.OPEN)  # "" (all stages) only when chosen
     kind = request.GET.get("kind", "")
     cases = selectors.staff_queue(user=request.user, stage=stage, kind=kind)[:200]
     return render(

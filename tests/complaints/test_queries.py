@@ -57,3 +57,22 @@ def test_a_case_page_does_not_grow_with_its_steps_and_allegations(officer, ia):
     assert queries(client, f"/staff/complaints/{large.pk}/") == queries(
         client, f"/staff/complaints/{small.pk}/"
     )
+
+
+def test_the_queue_shows_open_cases_unless_closed_ones_are_asked_for(officer, ia):
+    client = Client()
+    verified_login(client, ia)
+    closed = advance(file_complaint().complaint, ia, to="closed")
+    open_case = file_complaint().complaint
+
+    def listed(url):
+        page = client.get(url).content.decode()
+        return {c.tracking_code for c in (closed, open_case) if c.tracking_code in page}
+
+    assert listed("/staff/complaints/") == {open_case.tracking_code}
+    assert listed("/staff/complaints/?stage=open") == {open_case.tracking_code}
+    assert listed("/staff/complaints/?stage=") == {closed.tracking_code, open_case.tracking_code}
+    assert listed("/staff/complaints/?stage=closed") == {closed.tracking_code}
+    # The API and the admin keep every stage unless one is named.
+    codes = {case["tracking_code"] for case in client.get("/api/v1/complaints/cases/").json()}
+    assert codes == {closed.tracking_code, open_case.tracking_code}
