@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -97,9 +98,49 @@ return count
 """
 
 
+class _LocalCounters:
+    """Counters this process keeps while Redis cannot be reached, so that rate limits and
+    lockouts still hold, per process (with N web workers a client gets at most N times a limit),
+    instead of not at all: a Redis restart must not open a window for guessing passphrases or
+    flooding a form. Each lives as long as its Redis twin would; empty while Redis answers."""
+
+    MAX_KEYS = 100_000  # a flood of distinct keys is cut short, oldest first
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, key: str, lifetime: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            if expires <= now:
+                count, expires = 0, now + lifetime
+            self._counts[key] = (count + 1, expires)
+            if len(self._counts) > self.MAX_KEYS:
+                self._prune(now)
+            return count + 1
+
+    def get(self, key: str) -> int:
+        count, expires = self._counts.get(key, (0, 0.0))
+        return count if expires > time.monotonic() else 0
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)
+
+    def _prune(self, now: float) -> None:
+        self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+        for key in list(self._counts)[: max(len(self._counts) - self.MAX_KEYS, 0)]:
+            del self._counts[key]
+
+
+_local = _LocalCounters()
+
+
 def counter_add(key: str, lifetime: int) -> int:
     """Add one to the cache counter `key`, which lives `lifetime` seconds from its first event;
-    returns the new count."""
+    returns the new count (while Redis cannot be reached, this process's own count)."""
     redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
     if redis_client is not None:  # django's RedisCache: one round trip instead of add + incr
         full_key = cache.make_and_validate_key(key)
@@ -108,16 +149,25 @@ def counter_add(key: str, lifetime: int) -> int:
                 redis_client(full_key, write=True).eval(_COUNT_SCRIPT, 1, full_key, lifetime)
             )
         except UNREACHABLE:
-            # Redis restarting: count nothing rather than refuse every resident; the limits
-            # hold again as soon as it answers (portal/cache.py).
-            logger.warning("Redis unreachable: counter %s not counted", key.split(":")[0])
-            return 0
+            logger.warning("Redis unreachable: counter %s kept in this process", key.split(":")[0])
+            return _local.add(key, lifetime)
     cache.add(key, 0, timeout=lifetime)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=lifetime)
         return 1
+
+
+def counter_get(key: str) -> int:
+    """The count of `key`: Redis's, or this process's while Redis could not be reached (a read
+    of an unreachable Redis is a miss, portal/cache.py)."""
+    return max(cache.get(key) or 0, _local.get(key))
+
+
+def counter_delete(key: str) -> None:
+    cache.delete(key)
+    _local.delete(key)
 
 
 def _throttle_key(purpose: str, key: str, window: int) -> str:
@@ -130,7 +180,7 @@ def throttle_allowed(purpose: str, key: str, limit: int, window: int) -> bool:
     turned out valid."""
     if not key:
         return True
-    return (cache.get(_throttle_key(purpose, key, window)) or 0) < limit
+    return counter_get(_throttle_key(purpose, key, window)) < limit
 
 
 def throttle_record(purpose: str, key: str, window: int) -> int:

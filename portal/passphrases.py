@@ -26,10 +26,9 @@ import diceware
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.clients import counter_add
+from portal.clients import counter_add, counter_delete, counter_get
 from portal.services.encryption import required_secret_register
 
 # The number a resident writes down beside the passphrase (a tip number, a complaint's tracking
@@ -179,10 +178,10 @@ class Lockout:
         return f"{self.purpose.replace('.', ':')}:{digest}"
 
     def active(self, number: str) -> bool:
-        return (cache.get(self._key(number)) or 0) >= self._max_failures()
+        return counter_get(self._key(number)) >= self._max_failures()
 
     def fail(self, number: str) -> None:
         counter_add(self._key(number), self._seconds())
 
     def clear(self, number: str) -> None:
-        cache.delete(self._key(number))
+        counter_delete(self._key(number))

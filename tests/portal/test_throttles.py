@@ -153,3 +153,52 @@ def test_anonymous_pages_keep_a_hash_of_the_client_not_of_the_proxy(settings):
     first, forged, other = (request.anonymous_client for request in seen)
     assert first == forged != other
     assert all("HTTP_X_FORWARDED_FOR" not in request.META for request in seen)
+
+
+# --- While Redis cannot be reached ------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache is a Redis nobody answers on: reads miss, writes are dropped (portal/cache.py)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert cache.get("anything") is None  # a miss, not an error
+
+
+def test_a_throttle_still_holds_while_redis_cannot_be_reached(redis_down):
+    for _ in range(3):
+        assert throttle_allowed("test.redis-down", "client-a", 3, 3600)
+        throttle_record("test.redis-down", "client-a", 3600)
+    assert not throttle_allowed("test.redis-down", "client-a", 3, 3600)
+    assert throttle_allowed("test.redis-down", "client-b", 3, 3600)  # per client, as always
+
+
+def test_a_passphrase_lockout_still_holds_while_redis_cannot_be_reached(redis_down):
+    from portal.passphrases import Lockout
+
+    lockout = Lockout("test.redis-down", lambda: 2, lambda: 600)
+    lockout.fail("T-1234")
+    assert not lockout.active("T-1234")
+    lockout.fail("T-1234")
+    assert lockout.active("T-1234")
+    assert not lockout.active("T-5678")
+    lockout.clear("T-1234")
+    assert not lockout.active("T-1234")
+
+
+def test_the_process_counts_last_as_long_as_their_window(redis_down, monkeypatch):
+    from portal import clients
+
+    now = [1000.0]
+    monkeypatch.setattr(clients.time, "monotonic", lambda: now[0])
+    assert clients.counter_add("test:window", 60) == 1
+    assert clients.counter_add("test:window", 60) == 2
+    now[0] += 61
+    assert clients.counter_get("test:window") == 0
+    assert clients.counter_add("test:window", 60) == 1
