@@ -18,8 +18,8 @@ from portal.errors import DomainError
 from portal.models import AuditEntry, LegalHold, PurgeFile
 from portal.services import retention
 from tests.factories import UserFactory
-from tests.support.retention import run_while_the_lock_is_held
 from tests.support.otp import verified_login
+from tests.support.retention import run_while_the_lock_is_held
 from tests.tips.factories import TipFactory
 from tips import demo as tips_demo
 from tips.models import Tip, TipAttachment, TipMessage
