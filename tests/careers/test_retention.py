@@ -56,7 +56,9 @@ def test_the_purge_runs_from_beat():
     assert entry["schedule"] <= 24 * 3600
 
 
-def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_period(reviewer):
+def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_period(
+    reviewer, django_capture_on_commit_callbacks
+):
     rejected = _application()
     offered = _application(email="ben@example.org")
     waiting = _application(email="cy@example.org")
@@ -72,7 +74,8 @@ def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_per
     assert InternshipApplication.objects.filter(pk=rejected.pk).exists()
 
     later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS + 1)
-    with time_machine.travel(later):
+    # The CV leaves storage once the deletion has committed (the kernel's purge).
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         assert tasks.applications_purge.delay().get() == 1
     assert not InternshipApplication.objects.filter(pk=rejected.pk).exists()
     assert not private_storage().exists(cv_name)
@@ -98,11 +101,16 @@ def test_the_purge_is_idempotent(reviewer):
         assert services.applications_purge() == 0
 
 
-def test_the_retention_period_is_the_departments_policy(reviewer, settings):
+def test_the_retention_period_is_the_departments_policy(
+    reviewer, settings, django_capture_on_commit_callbacks
+):
     RetentionPolicy.objects.update_or_create(key="careers.application", defaults={"days": 10})
     rejected = _application()
     _decide(rejected, reviewer, Status.NOT_SELECTED)
-    with time_machine.travel(timezone.now() + timedelta(days=11)):
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=11)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert services.applications_purge() == 1
     assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))
 
