@@ -10,6 +10,8 @@ ACTIONS = [
     ("careers.application.status_changed", _("Internship application status changed")),
     ("careers.application.noted", _("Internship application notes changed")),
     ("careers.application.cv_downloaded", _("Internship applicant's CV downloaded")),
+    # For the entries careers' own purge wrote, still in the log; the purge is the kernel's,
+    # which writes "portal.retention.purged".
     ("careers.application.purged", _("Internship application deleted after retention")),
 ]
 

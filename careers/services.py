@@ -11,12 +11,11 @@
   audit entry and e-mails the applicant in their language on every change of status.
 - Department policy: an unsuccessful application (not selected) and its CV are deleted
   the department's retention period for "careers.application" (set in admin; default
-  CAREERS_RETENTION_DAYS, 180) after the decision, by a beat task.
+  CAREERS_RETENTION_DAYS, 180) after the decision, unless a legal hold keeps it, by the
+  kernel's retention purge (the careers beat task runs it for this kind).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -34,7 +33,7 @@ from portal.links import SignedLink, absolute_url
 from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
-from portal.services.retention import not_held, retention_days
+from portal.services.retention import retention_days, retention_purge
 
 Status = InternshipApplication.Status
 
@@ -274,37 +273,9 @@ def application_update(
     return locked
 
 
-def applications_purge(*, now=None) -> int:
-    """Delete unsuccessful applications, and their CV files, once the retention period after
-    the decision has passed. Idempotent; returns how many were deleted."""
-    cutoff = (now or timezone.now()) - timedelta(days=retention_days(RETENTION_KIND))
-    deleted = 0
-    # A legal hold on the application keeps it (portal/services/retention/).
-    ids = list(
-        not_held(
-            InternshipApplication.objects.filter(status=Status.NOT_SELECTED, decided_at__lt=cutoff)
-        ).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        with transaction.atomic():
-            application = (
-                InternshipApplication.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.NOT_SELECTED, decided_at__lt=cutoff)
-                .first()
-            )
-            if application is None:
-                continue
-            audit_record(
-                actor=None,
-                actor_label="retention",
-                action="careers.application.purged",
-                target=application,
-                detail={"decided_at": application.decided_at.isoformat()},
-            )
-            # The file goes first: should the transaction then fail, the next run deletes the
-            # row (a missing file is no error), and no CV is ever left without its row.
-            if application.cv:
-                application.cv.delete(save=False)
-            application.delete()
-            deleted += 1
-    return deleted
+def applications_purge() -> int:
+    """Delete unsuccessful applications, and their CV files, once the department's period after
+    the decision has passed, except one under legal hold: the kernel's purge of the kind, with
+    its lock, batches and audit entries (`portal.retention.purged`). Idempotent; returns how many
+    were deleted."""
+    return retention_purge(keys=[RETENTION_KIND]).total

@@ -9,6 +9,8 @@ from portal.registry import AuditAction, audit_actions
 ACTIONS = [
     ("custody.record.imported", _("Booking received from a booking system")),
     ("custody.record.released", _("Booking released")),
+    # For the entries custody's own purge wrote, still in the log; the purge of bookings is the
+    # kernel's, which writes "portal.retention.purged".
     ("custody.record.purged", _("Released bookings purged after the retention period")),
     ("custody.csv.imported", _("Bookings imported from a CSV file")),
     ("custody.bookingsystem.key_issued", _("Import key issued to a booking system")),

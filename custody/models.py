@@ -2,8 +2,8 @@
 
 A `CustodyRecord` is what the booking system sent about one booking; it is never shown whole:
 the public search (custody/selectors.py) shows only adults who are held, not flagged
-confidential, and only to someone who typed their last name. Released records are purged after
-`CustodySettings.retention_days`."""
+confidential, and only to someone who typed their last name. Released records are purged by
+the kernel's retention purge (kind "custody.custodyrecord", custody/retention.py)."""
 
 import uuid
 
@@ -17,11 +17,6 @@ from portal.singletons import LocalSingleton
 class CustodySettings(LocalSingleton):
     """The lock-up's settings and its visiting information, edited in admin."""
 
-    retention_days = models.PositiveSmallIntegerField(
-        _("delete released records after (days)"),
-        default=30,
-        help_text=_("Records of people released are purged this many days after release."),
-    )
     visiting_hours = models.TextField(_("visiting hours"), blank=True)
     visiting_rules = models.TextField(_("visiting rules"), blank=True)
     what_to_bring = models.TextField(_("what to bring"), blank=True)

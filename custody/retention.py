@@ -4,8 +4,26 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.registry import RetentionKind, retention_kinds
 
+KINDS = ("custody.custodyrecord", "custody.visitrequest")
+
 
 def register() -> None:
+    retention_kinds.register(
+        RetentionKind(
+            key="custody.custodyrecord",
+            label=_("Custody records of people released"),
+            model="custody.CustodyRecord",
+            date_field="released_at",
+            default_days=30,
+            schedule=_(
+                "The portal's copy of the booking system's record, kept for the public search; "
+                "the booking system keeps the record itself under CSL municipal schedule M8 (law "
+                "enforcement). 30 days after release here; the records officer confirms it."
+            ),
+            case_field="booking_number",
+            order=49,
+        )
+    )
     retention_kinds.register(
         RetentionKind(
             key="custody.visitrequest",
@@ -15,8 +33,7 @@ def register() -> None:
             default_days=30,
             schedule=_(
                 "CSL municipal schedule M8 (law enforcement), lock-up visitor logs: 30 days "
-                "after the visit here, as the custody settings' period; the records officer "
-                "confirms the item."
+                "after the visit here; the records officer confirms the item."
             ),
             case_field="public_id",
             order=50,

@@ -7,5 +7,5 @@ from custody import services
 
 @shared_task(ignore_result=True)
 def records_purge() -> int:
-    """Beat: delete records released longer ago than the department's retention period."""
+    """Beat: the kernel's purge for custody's kinds (released records, visit requests)."""
     return services.records_purge()

@@ -599,7 +599,8 @@ CAREERS_ENCRYPTION_KEYS = env.list("CAREERS_ENCRYPTION_KEYS", default=[])
 # Where the encrypted CVs are kept: outside MEDIA_ROOT, never served by URL (back it up).
 CAREERS_FILE_ROOT = Path(env.str("CAREERS_FILE_ROOT", default=str(VAR_DIR / "careers")))
 # Unsuccessful internship applications (and their CVs) are deleted this many days after the
-# decision, by the beat task below.
+# decision by default; the department's period is on the retention page (careers.application),
+# and the beat task below runs the kernel's purge for it.
 CAREERS_RETENTION_DAYS = env.int("CAREERS_RETENTION_DAYS", default=180)
 CELERY_BEAT_SCHEDULE["careers-applications-purge"] = {
     "task": "careers.tasks.applications_purge",

@@ -13,7 +13,11 @@ Rules:
 - The supervisor gets one digest of overdue requests a day, after 7 a.m. in the department's
   zone.
 - Residents with a fingerprinting appointment are reminded the day before.
-- Identity documents are deleted RecordsSettings.id_retention_days after their request closed.
+- Identity documents are deleted RecordsSettings.id_retention_days after their request closed
+  (department policy: an ID is needed only to release the records), long before the request's
+  own retention kind. A legal hold on the request keeps them; the job deletes under the
+  retention purge's advisory lock (portal.services.retention.early_purge_batch), so a hold
+  placed at the same moment either waits for it or is seen by it.
 Every job is idempotent: running it twice has the effect of running it once.
 """
 
@@ -28,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from portal.localtime import to_local
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
-from portal.services.retention import not_held
+from portal.services.retention import early_purge_batch
 from records.businessdays import add_business_days
 from records.models import (
     Document,
@@ -231,45 +235,30 @@ def id_documents_purge(*, now: datetime | None = None) -> int:
     """Delete identity documents of requests closed longer ago than the retention period."""
     now = now or timezone.now()
     days = RecordsSettings.get_solo().id_retention_days
-    cutoff = now - timedelta(days=days)
-    # A legal hold on the request keeps its documents (portal/services/retention/).
-    pks = list(
-        not_held(
-            Document.objects.filter(
-                kind=Document.Kind.ID_DOCUMENT,
-                purged_at__isnull=True,
-                request__status=Status.CLOSED,
-                request__closed_at__lt=cutoff,
-            ),
-            hold_paths=("request",),
-        ).values_list("pk", flat=True)[:BATCH]
-    )
-    purged = 0
-    for pk in pks:
-        with transaction.atomic():
-            document = (
-                Document.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("request")
-                .filter(pk=pk, purged_at__isnull=True)
-                .first()
-            )
-            if document is None:
-                continue
-            name = document.file.name
-            document.purged_at = now
-            document.file = ""
-            document.save(update_fields=["purged_at", "file"])
-            audit_record(
-                actor=None,
-                action="records.document.purged",
-                target=document.request,
-                detail={"document": document.pk, "retention_days": days},
-                actor_label="records retention job",
-            )
-            storage = Document._meta.get_field("file").storage
-            transaction.on_commit(lambda n=name, s=storage: s.delete(n) if n else None)
-            purged += 1
-    return purged
+    due = Document.objects.filter(
+        kind=Document.Kind.ID_DOCUMENT,
+        purged_at__isnull=True,
+        request__status=Status.CLOSED,
+        request__closed_at__lt=now - timedelta(days=days),
+    ).select_related("request")
+
+    def purge(document: Document) -> None:
+        name = document.file.name
+        document.purged_at = now
+        document.file = ""
+        document.save(update_fields=["purged_at", "file"])
+        audit_record(
+            actor=None,
+            action="records.document.purged",
+            target=document.request,
+            detail={"document": document.pk, "retention_days": days},
+            actor_label="records retention job",
+        )
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda n=name, s=storage: s.delete(n) if n else None)
+
+    # A legal hold on the request keeps its documents.
+    return early_purge_batch(due, purge, hold_paths=("request",), batch=BATCH)
 
 
 def _packets_requeue(*, now: datetime | None = None) -> int:

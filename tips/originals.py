@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.errors import DomainError
 from portal.localtime import local_today
 from portal.services.audit import audit_record
-from portal.services.retention import not_held
+from portal.services.retention import early_purge_batch
 from tips import crypto
 from tips.models import TipAttachment
 
@@ -86,48 +86,35 @@ def _retention_cutoff(now: datetime.datetime | None = None) -> datetime.datetime
 def attachment_originals_purge(*, now: datetime.datetime | None = None, batch: int = 200) -> int:
     """Delete the originals kept past the retention period whose clean copy exists. Idempotent:
     a purged attachment is not selected again. Returns how many were purged."""
-    cutoff = _retention_cutoff(now)
-    # An original is evidence: a legal hold on its tip keeps it (portal/services/retention/).
     due = (
-        not_held(
-            TipAttachment.objects.filter(
-                status=TipAttachment.Status.CLEAN, created_at__lt=cutoff, original_purged_on=None
-            ),
-            hold_paths=("tip",),
+        TipAttachment.objects.filter(
+            status=TipAttachment.Status.CLEAN,
+            created_at__lt=_retention_cutoff(now),
+            original_purged_on=None,
         )
         .exclude(original="")
-        .values_list("pk", flat=True)[:batch]
+        .exclude(clean="")
+        .select_related("tip")
     )
-    purged = 0
-    for pk in list(due):
-        with transaction.atomic():
-            attachment = (
-                TipAttachment.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=TipAttachment.Status.CLEAN, original_purged_on=None)
-                .exclude(clean="")
-                .first()
-            )
-            if attachment is None:
-                continue
-            name, storage = attachment.original.name, attachment.original.storage
-            attachment.original = ""
-            attachment.original_purged_on = local_today()
-            attachment.save(update_fields=["original", "original_purged_on"])
-            audit_record(
-                actor=None,
-                actor_label="retention",
-                action="tips.attachment.original_purged",
-                target=attachment.tip,
-                detail={
-                    "attachment": attachment.pk,
-                    "days": settings.TIPS_ORIGINAL_RETENTION_DAYS,
-                },
-            )
-            # The file goes once the row no longer points at it; a failure leaves an encrypted
-            # orphan behind (logged), never a row pointing at nothing.
-            transaction.on_commit(lambda name=name, storage=storage: _delete_file(storage, name))
-        purged += 1
-    return purged
+
+    def purge(attachment: TipAttachment) -> None:
+        name, storage = attachment.original.name, attachment.original.storage
+        attachment.original = ""
+        attachment.original_purged_on = local_today()
+        attachment.save(update_fields=["original", "original_purged_on"])
+        audit_record(
+            actor=None,
+            actor_label="retention",
+            action="tips.attachment.original_purged",
+            target=attachment.tip,
+            detail={"attachment": attachment.pk, "days": settings.TIPS_ORIGINAL_RETENTION_DAYS},
+        )
+        # The file goes once the row no longer points at it; a failure leaves an encrypted
+        # orphan behind (logged), never a row pointing at nothing.
+        transaction.on_commit(lambda name=name, storage=storage: _delete_file(storage, name))
+
+    # An original is evidence: a legal hold on its tip keeps it.
+    return early_purge_batch(due, purge, hold_paths=("tip",), batch=batch)
 
 
 def _delete_file(storage, name: str) -> None:

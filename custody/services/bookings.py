@@ -8,7 +8,10 @@ Rules (department policy, issue 16):
   keeps juvenile custody records out of public view); the system may also flag one juvenile or
   confidential. Neither is ever shown (custody/selectors.py).
 - A release takes the person out of public view at once (the search reads `released_at`).
-- Released records are purged `CustodySettings.retention_days` after release (beat task).
+- Released records are purged by the kernel's retention rules (portal/services/retention/):
+  the period the retention page sets for "custody.custodyrecord" (30 days after release by
+  default), never while a legal hold is on the booking, under the purge's lock. The beat task
+  runs that purge for custody's kinds; there is no second copy of it here.
 - A booking system proves itself with a key of which only the SHA-256 is kept.
 """
 
@@ -26,11 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custody.forms import BookingForm
-from custody.models import BookingSystem, CustodyRecord, CustodySettings, VisitRequest
+from custody.models import BookingSystem, CustodyRecord
+from custody.retention import KINDS
 from portal.errors import DomainError
 from portal.localtime import to_local
+from portal.services import retention
 from portal.services.audit import audit_record
-from portal.services.retention import not_held
 from portal.staff_models import key_hash
 
 JUVENILE_AGE = 18
@@ -156,25 +160,11 @@ def booking_release(
     return record
 
 
-@transaction.atomic
-def records_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete the records released more than `retention_days` ago, and the visit requests
-    (names, e-mails, phones) of slots older than that. Idempotent."""
-    days = CustodySettings.get_solo().retention_days
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    count, _deleted = CustodyRecord.objects.filter(released_at__lt=cutoff).delete()
-    # A visit request under legal hold is kept (portal/services/retention/).
-    visits, _deleted = not_held(
-        VisitRequest.objects.filter(slot__date__lt=to_local(cutoff).date())
-    ).delete()
-    if count or visits:
-        audit_record(
-            actor=None,
-            actor_label="custody.purge",
-            action="custody.record.purged",
-            detail={"count": count, "visit_requests": visits, "retention_days": days},
-        )
-    return count
+def records_purge() -> int:
+    """Purge released records and visit requests whose period (the retention page) has passed,
+    except what a legal hold keeps, through the kernel's purge (its batches, lock and audit
+    entries `portal.retention.purged`). Idempotent; returns how many rows went."""
+    return retention.retention_purge(keys=list(KINDS)).total
 
 
 # --- Booking systems' keys ------------------------------------------------------------------

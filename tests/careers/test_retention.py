@@ -1,5 +1,7 @@
-"""Unsuccessful applications and their CVs are deleted CAREERS_RETENTION_DAYS after the
-decision, by the beat task; nothing else is."""
+"""Unsuccessful applications and their CVs are deleted the department's period for
+"careers.application" after the decision (CAREERS_RETENTION_DAYS by default), by the beat task
+through the kernel's purge: a legal hold keeps one, and the purge takes the lock a hold placement
+takes; nothing else is deleted."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -11,8 +13,12 @@ from django.utils import timezone
 
 from careers import services, tasks
 from careers.models import InternshipApplication, private_storage
+from portal import roles
 from portal.models import AuditEntry, RetentionPolicy
+from portal.services import retention
 from tests.careers.factories import cv_pdf
+from tests.factories import UserFactory
+from tests.support.retention import run_while_the_lock_is_held
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +56,9 @@ def test_the_purge_runs_from_beat():
     assert entry["schedule"] <= 24 * 3600
 
 
-def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_period(reviewer):
+def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_period(
+    reviewer, django_capture_on_commit_callbacks
+):
     rejected = _application()
     offered = _application(email="ben@example.org")
     waiting = _application(email="cy@example.org")
@@ -66,7 +74,8 @@ def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_per
     assert InternshipApplication.objects.filter(pk=rejected.pk).exists()
 
     later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS + 1)
-    with time_machine.travel(later):
+    # The CV leaves storage once the deletion has committed (the kernel's purge).
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
         assert tasks.applications_purge.delay().get() == 1
     assert not InternshipApplication.objects.filter(pk=rejected.pk).exists()
     assert not private_storage().exists(cv_name)
@@ -74,7 +83,13 @@ def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_per
         offered.pk,
         waiting.pk,
     }
-    assert AuditEntry.objects.filter(action="careers.application.purged").count() == 1
+    entry = AuditEntry.objects.get(action="portal.retention.purged")
+    assert (entry.detail["kind"], entry.detail["count"], entry.detail["files"]) == (
+        "careers.application",
+        1,
+        1,
+    )
+    assert "ana@example.org" not in str(entry.detail)
 
 
 def test_the_purge_is_idempotent(reviewer):
@@ -86,10 +101,39 @@ def test_the_purge_is_idempotent(reviewer):
         assert services.applications_purge() == 0
 
 
-def test_the_retention_period_is_the_departments_policy(reviewer, settings):
+def test_the_retention_period_is_the_departments_policy(
+    reviewer, settings, django_capture_on_commit_callbacks
+):
     RetentionPolicy.objects.update_or_create(key="careers.application", defaults={"days": 10})
     rejected = _application()
     _decide(rejected, reviewer, Status.NOT_SELECTED)
-    with time_machine.travel(timezone.now() + timedelta(days=11)):
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=11)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert services.applications_purge() == 1
     assert not list(Path(settings.CAREERS_FILE_ROOT).rglob("*.bin"))
+
+
+def test_a_held_application_is_kept_by_the_careers_purge(reviewer):
+    rejected = _application()
+    _decide(rejected, reviewer, Status.NOT_SELECTED)
+    admin = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
+    retention.legal_hold_place(
+        actor=admin, kind_key="careers.application", case=str(rejected.pk), reason="EEOC charge"
+    )
+    later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS + 1)
+    with time_machine.travel(later):
+        assert services.applications_purge() == 0
+    assert InternshipApplication.objects.filter(pk=rejected.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_careers_purge_waits_for_the_lock_a_hold_placement_takes(on_postgresql, reviewer):
+    rejected = _application()
+    _decide(rejected, reviewer, Status.NOT_SELECTED)
+    later = timezone.now() + timedelta(days=settings.CAREERS_RETENTION_DAYS + 1)
+    with time_machine.travel(later):
+        waited, outcome = run_while_the_lock_is_held(services.applications_purge)
+    assert waited and outcome == {"value": 1}
+    assert not InternshipApplication.objects.filter(pk=rejected.pk).exists()

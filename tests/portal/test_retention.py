@@ -293,3 +293,9 @@ def test_a_kind_naming_a_field_that_does_not_exist_fails_the_system_check():
         registry.retention_kinds.unregister(kind.key)
     assert [error.id for error in errors] == ["portal.E301"]
     assert "tests.misspelt" in errors[0].msg
+
+
+def test_purging_a_kind_that_is_not_registered_is_an_error_not_a_silent_no_op():
+    with pytest.raises(DomainError) as refused:
+        retention.retention_purge(keys=["custody.bookings"])
+    assert refused.value.domain_code == "unknown_kind"

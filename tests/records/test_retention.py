@@ -19,6 +19,7 @@ from records.services import Upload
 from records.services.documents import store_document
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
+from tests.support.retention import run_while_the_lock_is_held
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,13 @@ def test_a_hold_on_a_request_keeps_it_and_its_identity_documents(
             assert retention.retention_purge(keys=["records.request"]).rows == {}
     assert os.path.exists(path)
     assert Document.objects.get().purged_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_identity_document_purge_waits_for_the_lock_a_hold_placement_takes(on_postgresql):
+    _record_request, path = _request_with_document()
+    later = timezone.now() + datetime.timedelta(days=3650)
+    waited, outcome = run_while_the_lock_is_held(lambda: jobs.id_documents_purge(now=later))
+    assert waited and outcome == {"value": 1}
+    assert Document.objects.get().purged_at is not None
+    assert not os.path.exists(path)

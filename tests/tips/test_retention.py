@@ -19,6 +19,7 @@ from portal.models import AuditEntry, LegalHold, PurgeFile
 from portal.services import retention
 from tests.factories import UserFactory
 from tests.support.otp import verified_login
+from tests.support.retention import run_while_the_lock_is_held
 from tests.tips.factories import TipFactory
 from tips import demo as tips_demo
 from tips.models import Tip, TipAttachment, TipMessage
@@ -320,6 +321,16 @@ def test_a_hold_on_the_tip_keeps_its_original_files_past_their_own_limit(setting
     assert attachment.original and attachment.original_purged_on is None
     retention.legal_hold_lift(actor=site_admin, hold=hold, reason="Case closed")
     assert attachment_originals_purge(now=later) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_originals_purge_waits_for_the_lock_a_hold_placement_takes(on_postgresql, settings):
+    tip = _closed_tip()
+    TipAttachment.objects.filter(tip=tip).update(created_at=CLOSED)
+    later = CLOSED + datetime.timedelta(days=settings.TIPS_ORIGINAL_RETENTION_DAYS + 30)
+    waited, outcome = run_while_the_lock_is_held(lambda: attachment_originals_purge(now=later))
+    assert waited and outcome == {"value": 1}
+    assert tip.attachments.get().original_purged_on is not None
 
 
 @pytest.mark.django_db

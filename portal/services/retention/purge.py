@@ -3,10 +3,11 @@ rules)."""
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from portal import registry
 from portal.localtime import local_today
@@ -18,7 +19,9 @@ from portal.services.retention.kinds import (
     cutoff_for,
     due_queryset,
     file_fields,
+    kind_get,
     kind_model,
+    not_held,
     policy_for,
 )
 
@@ -126,8 +129,13 @@ def purge_files_delete(ids: list[int] | None = None) -> int:
 def retention_purge(
     *, batch: int = BATCH, keys: list[str] | None = None, max_batches: int | None = None
 ) -> PurgeReport:
-    """Purge every kind's due rows (beat task `portal.tasks.retention_purge`). Idempotent; safe
-    to run in two processes at once (skip-locked rows, one lock per batch)."""
+    """Purge every kind's due rows (beat task `portal.tasks.retention_purge`), or only the kinds
+    in `keys`: an app whose own job purges a registered kind (custody's bookings, careers'
+    applications) calls this with its keys, so the period on the retention page, the holds and
+    the lock hold for it too. Idempotent; safe to run in two processes at once (skip-locked
+    rows, one lock per batch)."""
+    for key in keys or ():
+        kind_get(key)  # a misspelt key is an error, not a purge that silently does nothing
     files = purge_files_delete()
     today = local_today()
     report = PurgeReport(rows={}, files=0)
@@ -149,3 +157,32 @@ def retention_purge(
             report.rows[kind.key] = done
     report.files = files
     return report
+
+
+def early_purge_batch(
+    queryset: models.QuerySet,
+    purge: Callable[[models.Model], None],
+    *,
+    hold_paths: tuple[str, ...] = ("",),
+    hold_generic: tuple[str, str] = (),
+    batch: int = BATCH,
+) -> int:
+    """One batch of an app's own job that removes something sooner than its case's kind (a
+    tip's original file, a request's identity documents), by the app's fixed period, from rows
+    a legal hold can cover. In one transaction under the purge's advisory lock, the held rows
+    (through `hold_paths`, as `not_held`) are left out only once the lock is taken: a hold
+    committed before the batch keeps its rows, and one placed meanwhile waits for the batch.
+    Rows another transaction holds locked are left for the next run. `purge(row)` does the
+    app's work on each row (clears the file, writes its audit entry, defers the storage call to
+    `transaction.on_commit`), which must make the row leave `queryset`. Returns how many rows it
+    was called on. A registered kind is purged by `retention_purge(keys=[...])` instead."""
+    with transaction.atomic():
+        lock()
+        rows = list(
+            not_held(queryset, hold_paths, hold_generic)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")[:batch]
+        )
+        for row in rows:
+            purge(row)
+        return len(rows)
