@@ -4,10 +4,11 @@ import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parking import nights as n
 from parking.models import BlanketNight, ParkingRules, Permit, PermitNight, Refusal, SnowEmergency
-from portal.models import Street
+from portal.models import Street, number_range
 
 
 def permit_by_code(*, code: str, plate: str) -> Permit | None:
@@ -20,8 +21,16 @@ def permit_by_code(*, code: str, plate: str) -> Permit | None:
 
 
 def street_choices() -> tuple[tuple[int, str], ...]:
-    """The town's streets for the request form, as (id, name), by name."""
-    return tuple(Street.objects.order_by("name").values_list("pk", "name"))
+    """The town's streets for the request form, as (id, label), by name: the label gives the
+    street's house numbers when the town's list has them ("Main Street (numbers 1–250)"), as
+    service requests' street suggestions do, so a resident sees the numbers before sending."""
+    streets = Street.objects.order_by("name").values_list("pk", "name", "number_from", "number_to")
+    choices = []
+    for pk, name, low, high in streets:
+        numbers = number_range(low, high)
+        label = _("%(street)s (numbers %(numbers)s)") % {"street": name, "numbers": numbers}
+        choices.append((pk, label if numbers else name))
+    return tuple(choices)
 
 
 def public_notices(*, rules: ParkingRules, zone) -> dict:

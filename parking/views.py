@@ -92,7 +92,7 @@ def _checked_index(request, **kwargs):
 
 def _index(request, *, rules, zone, client, throttled=None):
     night_choices = _night_choices(rules, zone)
-    form, refusal = None, None
+    form, refusal, refused = None, None, False
     if request.method == "POST" and not throttled:
         form = PermitRequestForm(
             request.POST, max_nights=rules.max_consecutive_nights, night_choices=night_choices
@@ -102,7 +102,13 @@ def _index(request, *, rules, zone, client, throttled=None):
             try:
                 permit = services.permit_request(data=data, client=client, rules=rules, zone=zone)
             except ValidationError as error:
-                refusal = error.messages[0]
+                refused = True
+                if hasattr(error, "error_dict"):
+                    # A refusal of what was typed in one field (a house number the street does
+                    # not have) goes beside that field.
+                    add_domain_errors(form, error)
+                else:
+                    refusal = error.messages[0]
             else:
                 url = reverse("parking:permit", kwargs={"token": services.permit_token(permit)})
                 return redirect(url + "?new=1")
@@ -110,7 +116,7 @@ def _index(request, *, rules, zone, client, throttled=None):
         fields_html = render_to_string("parking/_request_fields.html", {"form": form})
     else:
         fields_html = _blank_fields_html(rules, night_choices)
-    status = 400 if refusal else 200
+    status = 400 if refused else 200
     if throttled:
         refusal, status = throttled["refusal"], throttled["status"]
     context = {

@@ -184,6 +184,14 @@ class Neighborhood(models.Model):
                 )
 
 
+def number_range(low: int | None, high: int | None) -> str:
+    """A street's house numbers as shown to residents: "1–199", or "" unless both are given
+    (for a list read with values_list, without a Street per row)."""
+    if low is None or high is None:
+        return ""
+    return f"{low}\u2013{high}"
+
+
 class Street(models.Model):
     """A street of the town. The street list is the town's own, edited in admin."""
 
@@ -220,9 +228,7 @@ class Street(models.Model):
     @property
     def number_range(self) -> str:
         """ "1–199", or "" when the town has not given the street's numbers."""
-        if self.number_from is None or self.number_to is None:
-            return ""
-        return f"{self.number_from}\u2013{self.number_to}"
+        return number_range(self.number_from, self.number_to)
 
     def has_number(self, number: int) -> bool:
         """Whether a house number can be on this street (True when its range is not known)."""

@@ -5,6 +5,9 @@ the police department may exempt a vehicle for a night (department policy, set b
 admin as ParkingRules; the defaults are the ones the department asked for in issue 5). A request
 is decided at once. It is refused, naming the rule, when:
 
+- `address_number_outside`: the street has no such house number (the kernel's rule for every
+  address, portal/addresses.py, against the town's street list; a street whose numbers are not
+  given accepts any number). Refused on the house number field, before the other rules;
 - `cutoff_passed`: a night's cut-off (default 01:30 the next morning, department time, minus the
   lead time) has passed;
 - `too_far_ahead`: the first night is more than `max_days_ahead` days away;

@@ -31,6 +31,7 @@ from parking.services.common import (
     rules_and_zone,
     rules_get,
 )
+from portal.addresses import street_number_check
 from portal.clients import throttle_allowed, throttle_record
 from portal.errors import DomainError
 from portal.localtime import department_zone
@@ -230,6 +231,9 @@ def _new_code() -> str:
 
 @transaction.atomic
 def _permit_request(*, data: PermitRequest, now: datetime.datetime, rules, zone) -> Permit:
+    # The address first: a number the street does not have is a mistake to correct, whatever
+    # the nights asked for.
+    street_number_check(street=data.street, number=data.house_number, field="house_number")
     asked = _check_calendar(data=data, rules=rules, zone=zone, now=now)
     _check_vehicle_and_place(data=data, rules=rules)
     _lock(

@@ -10,7 +10,8 @@ reported at once, and nothing is written unless all pass):
   `attribute_choice`, `attribute_unknown`, `attribute_too_long`).
 - The place is inside the town: a point inside one of our neighborhoods' boundaries
   (`location_outside`, `location_invalid`), or an address on one of the town's streets
-  (`address_unknown`, with suggestions); one or the other is given (`location_missing`).
+  (`address_unknown`, with suggestions) at a number the street has (`address_number_outside`,
+  the kernel's rule, portal/addresses.py); one or the other is given (`location_missing`).
 - At most SERVICE_REQUESTS_MAX_PHOTOS photos, each a real JPEG, PNG or WebP image within the
   size limit, checked and cleaned of all metadata by the kernel's scrubbers before anything is
   stored (`photo_count`, and the scrubbers' codes: `file_type`, `file_too_large`,
@@ -40,6 +41,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from portal import scrub
+from portal.addresses import street_number_check
 from portal.errors import DomainError
 from portal.localtime import department_zone
 from portal.models import phone_validator
@@ -194,18 +196,14 @@ def _locate(*, address: str, lat: Any, long: Any, errors: Errors) -> location.Pl
         errors.add("location", _("Give both the latitude and the longitude."), "location_invalid")
         return None
     street = location.street_exact(address) if address else None
-    number = location.house_number(address) if street is not None else None
-    if number is not None and not street.has_number(number):
-        errors.add(
-            "address",
-            _(
-                "%(street)s has no number %(number)s: its house numbers run from %(range)s. "
-                "Check the number, or pick the place on the map."
-            )
-            % {"street": street.name, "number": number, "range": street.number_range},
-            "address_number_outside",
-        )
-        return None
+    if street is not None:
+        try:
+            street_number_check(street=street, number=location.house_number(address))
+        except DomainError as error:
+            # The kernel's rule and message; the way out is this form's own.
+            hint = _("Check the number, or pick the place on the map.")
+            errors.add("address", f"{error.messages[0]} {hint}", error.domain_code)
+            return None
     if lat_value is not None:
         neighborhood = location.neighborhood_at(lat_value, long_value)
         if neighborhood is None:

@@ -7,6 +7,7 @@ import pytest
 from parking import nights
 from parking.models import Permit, PermitNight
 from portal import roles
+from portal.models import Street
 from tests.browser import axe_violations, phone_context
 from tests.factories import UserFactory
 
@@ -61,7 +62,8 @@ def test_resident_completes_the_form_by_keyboard_alone(demo, page, language):
     _type_into(page, "id_house_number", "17")
     _tab_to(page, "id_street")
     page.keyboard.type("Oak")
-    assert page.locator("#id_street option:checked").inner_text() == "Oak Street"
+    # The street's option gives its house numbers: "Oak Street (numbers 1–399)".
+    assert page.locator("#id_street option:checked").inner_text().startswith("Oak Street (")
     _tab_to(page, "id_reason")
     page.keyboard.press("ArrowDown")
     assert page.locator("#id_reason").input_value() == "guest"
@@ -85,12 +87,32 @@ def test_a_refusal_keeps_what_was_typed_and_has_no_violations(demo, page):
     page.fill("#id_model", "Box")
     page.fill("#id_colour", "Blanco")
     page.fill("#id_house_number", "9")
-    page.select_option("#id_street", label="Oak Street")
+    page.select_option("#id_street", str(Street.objects.get(name="Oak Street").pk))
     page.select_option("#id_reason", "guest")
     page.fill("#id_email", "trailer@example.org")
     page.get_by_role("button", name="Solicitar el permiso").click()
     assert "No se dan permisos nocturnos" in page.locator("#refusal").inner_text()
     assert page.locator("#id_make").input_value() == "Haulmark"
+    assert axe_violations(page) == []
+
+
+def test_a_number_the_street_does_not_have_is_shown_beside_the_field(demo, page):
+    oak = Street.objects.get(name="Oak Street")
+    page.goto(demo.url + "/parking/")
+    page.fill("#id_plate", "NUM 1")
+    page.fill("#id_make", "Kia")
+    page.fill("#id_model", "Soul")
+    page.fill("#id_colour", "Red")
+    page.fill("#id_house_number", str(oak.number_to + 1))
+    page.select_option("#id_street", str(oak.pk))
+    page.select_option("#id_reason", "guest")
+    page.fill("#id_email", "number@example.org")
+    page.get_by_role("button", name="Ask for the exemption").click()
+    error = page.locator("#id_house_number-error").inner_text()
+    assert f"Oak Street has no number {oak.number_to + 1}" in error
+    assert page.locator("#id_house_number").get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_house_number").input_value() == str(oak.number_to + 1)
+    assert not Permit.objects.filter(plate="NUM1").exists()
     assert axe_violations(page) == []
 
 

@@ -207,6 +207,46 @@ def test_a_house_number_just_past_an_excluded_block_is_allowed(rules, street, fr
     _approved(make_request(street, house_number=200))
 
 
+def test_a_house_number_the_street_does_not_have_is_refused_and_nothing_is_written(rules, frozen):
+    main = StreetFactory(name="Main Street", number_from=1, number_to=250)
+    with pytest.raises(DomainError) as caught:
+        permit_request(data=make_request(main, house_number=99999))
+    assert caught.value.domain_code == "address_number_outside"
+    assert list(caught.value.error_dict) == ["house_number"]
+    assert "Main Street has no number 99999: its house numbers are 1\u2013250." in (
+        caught.value.messages
+    )
+    assert not Permit.objects.exists()
+    assert not PermitNight.objects.exists()
+    assert not Notification.objects.exists()
+    assert Refusal.objects.get().rule == "address_number_outside"
+
+
+def test_the_first_and_last_numbers_of_a_street_are_accepted(rules, frozen):
+    main = StreetFactory(name="Main Street", number_from=2, number_to=250)
+    _approved(make_request(main, house_number=2))
+    _approved(make_request(main, house_number=250, plate="XYZ789"))
+
+
+@pytest.mark.parametrize("number", [1, 251])
+def test_one_past_either_end_of_a_street_is_refused(rules, frozen, number):
+    main = StreetFactory(name="Main Street", number_from=2, number_to=250)
+    assert _refused(make_request(main, house_number=number)) == "address_number_outside"
+
+
+def test_a_street_whose_numbers_are_not_given_accepts_any_number(rules, street, frozen):
+    _approved(make_request(street, house_number=99999))
+
+
+def test_the_refusal_of_a_number_is_in_the_residents_language(rules, frozen):
+    main = StreetFactory(name="Main Street", number_from=1, number_to=250)
+    with translation.override("es"), pytest.raises(DomainError) as caught:
+        permit_request(data=make_request(main, house_number=300, language="es"))
+    assert caught.value.messages == [
+        "Main Street no tiene el número 300: sus números son 1\u2013250."
+    ]
+
+
 def test_a_whole_street_can_be_excluded(rules, frozen):
     route = StreetFactory(name="Main Street")
     ExcludedBlock.objects.create(rules=rules, street=route)

@@ -93,6 +93,47 @@ def test_invalid_input_shows_an_error_summary_tied_to_each_field(client, rules, 
     assert not Permit.objects.exists()
 
 
+def test_a_house_number_the_street_does_not_have_is_shown_on_that_field(client, rules, frozen):
+    main = StreetFactory(name="Main Street", number_from=1, number_to=250)
+    response = client.post("/parking/", _form(main, house_number="99999", make="Haulmark"))
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "house_number": ["Main Street has no number 99999: its house numbers are 1\u2013250."]
+    }
+    text = response.content.decode()
+    assert 'id="id_house_number-error"' in text
+    assert 'href="#id_house_number"' in text
+    assert 'value="99999"' in text and 'value="Haulmark"' in text
+    assert not Permit.objects.exists()
+    assert not PermitNight.objects.exists()
+
+
+def test_a_house_number_the_street_does_not_have_is_refused_in_spanish(client, rules, frozen):
+    main = StreetFactory(name="Main Street", number_from=1, number_to=250)
+    response = client.post("/es/parking/", _form(main, house_number="251"))
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "house_number": ["Main Street no tiene el número 251: sus números son 1\u2013250."]
+    }
+    assert 'id="id_house_number-error"' in response.content.decode()
+    assert not Permit.objects.exists()
+
+
+def test_the_last_number_of_a_street_is_approved_from_the_form(client, rules, frozen):
+    main = StreetFactory(name="Main Street", number_from=1, number_to=250)
+    assert client.post("/parking/", _form(main, house_number="250")).status_code == 302
+    assert Permit.objects.get().house_number == 250
+
+
+def test_the_street_list_gives_each_streets_numbers(client, rules, street, frozen):
+    StreetFactory(name="Main Street", number_from=1, number_to=250)
+    english = client.get("/parking/").content.decode()
+    spanish = client.get("/es/parking/").content.decode()
+    assert ">Main Street (numbers 1\u2013250)</option>" in english
+    assert ">Main Street (números 1\u2013250)</option>" in spanish
+    assert ">Chapel Street</option>" in english
+
+
 def test_a_street_not_of_the_town_is_refused(client, rules, frozen):
     response = client.post("/parking/", _form(StreetFactory.build(pk=999999)))
     assert "street" in response.context["form"].errors

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle
 
-from portal.models import AuditEntry, DepartmentSettings, Notification
+from portal.models import AuditEntry, DepartmentSettings, Notification, Street
 from service_requests import services
 from service_requests.models import Open311Submission, ServiceRequest
 from service_requests.open311 import services as open311
@@ -405,6 +405,15 @@ def test_a_required_attribute_missing_is_400(client, stray, api_key):
 def test_a_place_outside_the_town_is_400(client, stray, api_key, fmt):
     items = refused(client, fmt, **valid(api_key, lat=OUTSIDE[0], long=OUTSIDE[1]))
     assert "lat/long" in items[0]["description"] and "(location_outside)" in items[0]["description"]
+
+
+def test_a_house_number_the_street_does_not_have_is_400_naming_the_address(client, stray, api_key):
+    Street.objects.filter(name="Chapel Street").update(number_from=1, number_to=199)
+    data = valid(api_key, lat="", long="", address_string="420 Chapel Street")
+    items = refused(client, **data)
+    description = items[0]["description"]
+    assert "address_string" in description and "(address_number_outside)" in description
+    assert "1\u2013199" in description
 
 
 def test_no_location_at_all_is_400(client, stray, api_key):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 from PIL import Image
 
 from portal.errors import DomainError
@@ -85,6 +86,16 @@ def test_a_house_number_the_street_does_not_have_is_refused_and_nothing_is_saved
     assert "1\u2013199" in caught.value.error_dict["address"][0].messages[0]
     assert not ServiceRequest.objects.exists()
     assert submit(address="199 Chapel Street").street.name == "Chapel Street"
+
+
+def test_a_house_number_outside_gets_the_kernels_message_and_the_map_as_the_way_out(stray, town):
+    Street.objects.filter(name="Chapel Street").update(number_from=1, number_to=199)
+    with translation.override("es"), pytest.raises(DomainError) as caught:
+        submit(address="0 Chapel Street")
+    assert caught.value.error_dict["address"][0].messages == [
+        "Chapel Street no tiene el número 0: sus números son 1\u2013199. "
+        "Revise el número o elija el lugar en el mapa."
+    ]
 
 
 def test_no_place_at_all_is_refused(stray):
