@@ -46,6 +46,7 @@ class RecordsConfig(AppConfig):
             "records.view_recordssettings",
             "records.view_recordcheckletter",
             "records.change_recordcheckletter",
+            "records.refund_payment",
         )
         roles.grant(
             roles.SITE_ADMINISTRATORS,

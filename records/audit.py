@@ -30,6 +30,9 @@ ACTIONS = [
     ("records.fee.waived", _("Fee waived")),
     ("records.payment.recorded", _("Payment recorded")),
     ("records.payment.refunded", _("Online payment refunded")),
+    ("records.payment.refund_requested", _("Refund of an online payment asked of Stripe")),
+    ("records.payment.refund_issued", _("Online payment refunded by a clerk")),
+    ("records.payment.refund_failed", _("Refund of an online payment refused by Stripe")),
     ("records.payment.mismatched", _("Online payment of another amount than asked")),
     # Files
     ("records.document.released", _("Document put forward for release")),

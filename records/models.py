@@ -510,4 +510,4 @@ class RecordsSettings(LocalSingleton):
 
 
 # Online payments (Stripe Checkout) live in their own module.
-from records.payment_models import Payment, PaymentEvent  # noqa: E402, F401
+from records.payment_models import Payment, PaymentEvent, PaymentRefund  # noqa: E402, F401

@@ -1,8 +1,10 @@
 """Online payments of a request's fees (records/services/payments.py): each Checkout Session
-we opened, and each provider event we applied, once."""
+we opened, each provider event we applied, once, and each refund a clerk made."""
 
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,7 @@ class Payment(models.Model):
                 name="records_payment_refund_within_received",
             )
         ]
+        permissions = [("refund_payment", _("Can refund an online payment"))]
 
     def __str__(self) -> str:
         return f"{self.session_id} ({self.get_state_display()})"
@@ -90,3 +93,58 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
+
+class PaymentRefund(models.Model):
+    """A refund a clerk made from admin (records/services/payments.py `payment_refund`). The
+    row is written `pending`, with the key Stripe sees as Idempotency-Key, before Stripe is
+    asked; Stripe's answer marks it `issued` or `failed`. A pending refund is asked again with
+    the same key, so however often it is sent Stripe refunds once. One pending refund a
+    payment at most."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the provider's answer")
+        ISSUED = "issued", _("issued")
+        FAILED = "failed", _("refused by the provider")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    provider_refund_id = models.CharField(_("provider's refund"), max_length=255, blank=True)
+    provider_status = models.CharField(_("provider's status"), max_length=40, blank=True)
+    error = models.TextField(_("provider's answer"), blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="records_paymentrefund_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=models.Q(state="pending"),
+                name="records_paymentrefund_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"${self.amount} ({self.get_state_display()})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"records-refund-{self.key}"

@@ -21,6 +21,25 @@ class ReasonForm(forms.Form):
     )
 
 
+class RefundForm(forms.Form):
+    """A refund of an online payment. The amount is checked by the service (payment_refund),
+    which says what is left; `attempt` names this submission, so sending it twice (a double
+    click, or again after Stripe did not answer) is the same refund."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to refund ($)"),
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log, not sent to the requester)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attempt = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
 class AssignForm(ReasonForm):
     clerk = forms.ModelChoiceField(
         label=_("Clerk"),

@@ -1,18 +1,28 @@
 """The clerks' view of online payments: the queue's payment column (computed in the list's
-own query) and the request page's table of Checkout Sessions (records/services/payments.py)."""
+own query), the request page's table of Checkout Sessions and their refunds
+(records/services/payments.py), and the page that refunds one (records/services/refunds.py,
+shown to staff with `records.refund_payment` only)."""
 
+import uuid
 from decimal import Decimal
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import add_domain_errors
 from portal.localtime import to_local
-from records import selectors
-from records.models import Fee, Payment
+from portal.services.audit import audit_record
+from records import selectors, services
+from records.admin.forms import RefundForm
+from records.models import Fee, Payment, PaymentRefund, RecordRequest
 
 
 class PaymentColumnsMixin:
@@ -91,4 +101,117 @@ class PaymentColumnsMixin:
             _("refunded"),
             _("reference"),
         )
-        return format_html("<table>{}{}</table>", head, rows)
+        refunds = PaymentRefund.objects.filter(payment__request=obj).select_related("requested_by")
+        if not refunds:
+            return format_html("<table>{}{}</table>", head, rows)
+        refund_rows = format_html_join(
+            "",
+            "<li>{}</li>",
+            (
+                (
+                    _("%(when)s: $%(amount)s, %(state)s, by %(clerk)s (%(reason)s)")
+                    % {
+                        "when": date_format(to_local(r.created_at), "SHORT_DATETIME_FORMAT"),
+                        "amount": r.amount,
+                        "state": r.get_state_display(),
+                        "clerk": r.requested_by or "—",
+                        "reason": r.reason,
+                    },
+                )
+                for r in refunds
+            ),
+        )
+        return format_html(
+            "<table>{}{}</table><p>{}</p><ul>{}</ul>", head, rows, _("Refunds:"), refund_rows
+        )
+
+    @admin.display(description=_("refund"))
+    def refund_links(self, obj):
+        """Shown only to staff who may refund (get_fieldsets)."""
+        links = [
+            (
+                reverse("admin:records_recordrequest_refund", args=[obj.pk, p.pk]),
+                _("Refund the payment of %(date)s ($%(left)s left)")
+                % {
+                    "date": date_format(to_local(p.paid_at), "SHORT_DATE_FORMAT"),
+                    "left": services.refundable_amount(payment=p),
+                },
+            )
+            for p in selectors.payment_list(record_request=obj)
+            if services.refundable_amount(payment=p) > 0
+            or p.refunds.filter(state=PaymentRefund.State.PENDING).exists()
+        ]
+        if not links:
+            return _("Nothing paid online is left to refund.")
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not services.can_refund(request.user):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        *options["fields"],
+                        *(["refund_links"] if "payments_panel" in options["fields"] else []),
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def refund_view(self, request, object_id: int, payment_id: int):
+        """Refund an online payment: the amount (by default all that is left) and a reason.
+        Opening it is in the audit log, as opening the request is."""
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        payment = get_object_or_404(Payment, pk=payment_id, request=record_request)
+        if not self.has_change_permission(request, record_request) or not services.can_refund(
+            request.user
+        ):
+            raise PermissionDenied
+        pending = payment.refunds.filter(state=PaymentRefund.State.PENDING).first()
+        left = services.refundable_amount(payment=payment)
+        initial = {
+            "amount": pending.amount if pending else left,
+            "reason": pending.reason if pending else "",
+            "attempt": pending.key if pending else uuid.uuid4(),
+        }
+        form = RefundForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                refund = services.payment_refund(
+                    actor=request.user,
+                    payment=payment,
+                    amount=data["amount"],
+                    reason=data["reason"],
+                    key=data["attempt"],
+                )
+            except ValidationError as error:
+                add_domain_errors(form, error)
+            else:
+                self.message_user(
+                    request,
+                    _("Refunded $%(amount)s. The requester is told by e-mail.")
+                    % {"amount": refund.amount},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:records_recordrequest_change", record_request.pk)
+        elif request.method == "GET":
+            audit_record(
+                actor=request.user, action="records.recordrequest.viewed", target=record_request
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Refund an online payment"),
+            "record_request": record_request,
+            "payment": payment,
+            "pending": pending,
+            "left": left,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/records/refund.html", context)

@@ -104,6 +104,7 @@ class RecordRequestAdmin(
         "payment_method",
         "payment_reference",
         "payments_panel",
+        "refund_links",
         "slot",
         "workflow",
         "packet_panel",
@@ -348,6 +349,11 @@ class RecordRequestAdmin(
                 "<int:object_id>/packet-progress/",
                 self.admin_site.admin_view(self.packet_progress_view),
                 name="records_recordrequest_packet_progress",
+            ),
+            path(
+                "<int:object_id>/payment/<int:payment_id>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="records_recordrequest_refund",
             ),
             path(
                 "<int:object_id>/act/<str:action>/",

@@ -7,6 +7,7 @@
 - `messages`: between the requester and the clerks;
 - `fees`: the fee schedule (capped by §1-212), charges, waivers, payment;
 - `payments`: paying online (Stripe Checkout and its signed webhooks);
+- `refunds`: a clerk refunding an online payment through Stripe (once, whatever is retried);
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;
 - `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
@@ -66,6 +67,7 @@ from records.services.personnel import (
     employee_objection_resolve,
     personnel_release_check,
 )
+from records.services.refunds import can_refund, payment_refund, refundable_amount
 from records.services.release import (
     OTHER_STEPS,
     PACKET_STEPS,
@@ -94,6 +96,7 @@ __all__ = [
     "amount_due_online",
     "appointment_cancel",
     "appointment_reschedule",
+    "can_refund",
     "document_approve",
     "document_for_download",
     "document_for_staff",
@@ -122,12 +125,14 @@ __all__ = [
     "packets_requeue",
     "payment_checkout_start",
     "payment_record",
+    "payment_refund",
     "payment_webhook_receive",
     "payments_enabled",
     "personnel_release_check",
     "redaction_add",
     "redaction_for_term",
     "redaction_remove",
+    "refundable_amount",
     "request_assign",
     "request_extend",
     "request_submit",

@@ -134,7 +134,12 @@ def fee_waive(*, fee: Fee, actor, reason: str) -> Fee:
 
 
 class PaymentUnavailable(Exception):
-    """The provider could not open a payment just now (down, refused, misconfigured)."""
+    """The provider could not open a payment just now (down, refused, misconfigured), or did
+    not answer a refund (whether it made it is unknown: ask again with the same key)."""
+
+
+class RefundRefused(Exception):
+    """The provider answered that it will not make this refund: nothing was refunded."""
 
 
 @dataclass(frozen=True)
@@ -143,12 +148,24 @@ class Checkout:
     url: str
 
 
+@dataclass(frozen=True)
+class RefundAnswer:
+    """A refund the provider made: its id and status, and the charge's running total refunded
+    (all refunds on it so far, ours and any other) when the provider gave it."""
+
+    refund_id: str
+    status: str
+    charge_refunded: Decimal | None
+
+
 class PaymentProvider:
     """Where an online payment provider plugs in. The provider hosts the payment page (no card
     data reaches our server): `checkout` opens a session for `amount` and returns its id and the
     address to send the payer to, or raises PaymentUnavailable; `verify` checks a webhook's
-    signature and returns its event, or raises ValueError. records/services/payments.py holds
-    the rules around both and records the payment (`payment_record`) once.
+    signature and returns its event, or raises ValueError; `refund` refunds `amount` of a
+    payment once per `idempotency_key`, or raises RefundRefused (nothing refunded) or
+    PaymentUnavailable (no answer). records/services/payments.py and refunds.py hold the rules
+    around them and record the payment (`payment_record`) and each refund once.
     The provider in use: records.services.payments.StripeCheckout."""
 
     method = "online"
@@ -166,6 +183,11 @@ class PaymentProvider:
         raise NotImplementedError
 
     def verify(self, *, payload: bytes, signature: str):
+        raise NotImplementedError
+
+    def refund(
+        self, *, payment_intent: str, amount: Decimal, idempotency_key: str, metadata: dict
+    ) -> RefundAnswer:
         raise NotImplementedError
 
 

@@ -22,6 +22,8 @@ Rules:
 - An amount or currency other than the one asked is recorded, counted for what it is, and
   flagged for the clerk (`records.payment.mismatched`).
 - A refund that takes the net below what is due reopens an invoice that was paid online.
+- Refunds a clerk makes from admin are records/services/refunds.py; the `charge.refunded` event
+  that follows carries the running total they already set, and adds nothing.
 """
 
 import datetime
@@ -39,7 +41,14 @@ from portal.services.audit import audit_record
 from records.models import Payment, PaymentEvent, RecordRequest
 from records.selectors import fees_total, online_paid
 from records.services.common import timeline_add
-from records.services.fees import Checkout, PaymentProvider, PaymentUnavailable, payment_record
+from records.services.fees import (
+    Checkout,
+    PaymentProvider,
+    PaymentUnavailable,
+    RefundAnswer,
+    RefundRefused,
+    payment_record,
+)
 from records.services.links import tracking_url
 
 logger = logging.getLogger(__name__)
@@ -126,6 +135,46 @@ class StripeCheckout(PaymentProvider):
             return stripe.Webhook.construct_event(payload, signature or "", secret)
         except stripe.SignatureVerificationError as exc:
             raise ValueError(str(exc)) from exc
+
+    def refund(
+        self, *, payment_intent: str, amount: Decimal, idempotency_key: str, metadata: dict
+    ) -> RefundAnswer:
+        try:
+            refund = stripe_client().v1.refunds.create(
+                params={
+                    "payment_intent": payment_intent,
+                    "amount": _cents(amount),
+                    "metadata": metadata,
+                    # The charge comes back with its running total refunded (every refund so
+                    # far, ours and the dashboard's): the same figure charge.refunded reports.
+                    "expand": ["charge"],
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        except (
+            stripe.InvalidRequestError,
+            stripe.AuthenticationError,
+            stripe.PermissionError,
+            stripe.CardError,
+        ) as exc:
+            # Stripe answered no: nothing was refunded (and it keeps that answer for this key).
+            raise RefundRefused(f"{exc.code or 'refused'}: {exc.user_message or exc}") from exc
+        except stripe.StripeError as exc:
+            # No answer, a 5xx, a rate limit, a concurrent call with this key: whether Stripe
+            # refunded is unknown until the same key is sent again.
+            raise PaymentUnavailable(str(exc)) from exc
+        status = str(_get(refund, "status", ""))
+        if status in {"failed", "canceled"}:
+            raise RefundRefused(f"{status}: {_get(refund, 'failure_reason', '')}")
+        charge = _get(refund, "charge")
+        running = None if isinstance(charge, str) or charge is None else charge
+        return RefundAnswer(
+            refund_id=str(_get(refund, "id", "")),
+            status=status,
+            charge_refunded=(
+                _amount(_get(running, "amount_refunded", 0)) if running is not None else None
+            ),
+        )
 
 
 def provider() -> PaymentProvider:
@@ -218,10 +267,12 @@ def _payment_locked(**lookup) -> Payment | None:
     return Payment.objects.select_for_update().filter(**lookup).first()
 
 
-def _refund_set(payment: Payment, refunded: Decimal) -> None:
+def refunded_total_set(payment: Payment, refunded: Decimal) -> bool:
+    """Set a locked payment's refunded total from a running total (never added to, so a total
+    reported twice, or late and smaller, changes nothing). True when it grew."""
     refunded = min(refunded, payment.amount_received)
     if refunded <= payment.amount_refunded:
-        return  # a late or repeated report of a smaller running total
+        return False  # a late or repeated report of a smaller (or the same) running total
     payment.amount_refunded = refunded
     payment.state = (
         Payment.State.REFUNDED
@@ -229,6 +280,14 @@ def _refund_set(payment: Payment, refunded: Decimal) -> None:
         else Payment.State.PARTLY_REFUNDED
     )
     payment.save(update_fields=["amount_refunded", "state"])
+    return True
+
+
+def _refund_set(payment: Payment, refunded: Decimal) -> None:
+    """A refund the provider reported (made in its dashboard, or one of ours already counted,
+    which then changes nothing)."""
+    if not refunded_total_set(payment, refunded):
+        return
     timeline_add(record_request=payment.request, action="refund", note=f"${refunded}")
     audit_record(
         actor=None,
@@ -239,7 +298,7 @@ def _refund_set(payment: Payment, refunded: Decimal) -> None:
     )
 
 
-def _settle(record_request: RecordRequest, *, new_payment: Payment | None = None) -> None:
+def payment_settle(record_request: RecordRequest, *, new_payment: Payment | None = None) -> None:
     """Mark the invoice paid once what was paid online covers it; reopen one paid online
     that a refund left short."""
     record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
@@ -306,7 +365,7 @@ def _session_paid(event: PaymentEvent, session) -> None:
     largest = max((e.amount for e in earlier), default=Decimal("0.00"))
     if largest:
         _refund_set(payment, largest)
-    _settle(payment.request, new_payment=payment)
+    payment_settle(payment.request, new_payment=payment)
 
 
 def _session_closed(state: str):
@@ -333,7 +392,7 @@ def _charge_refunded(event: PaymentEvent, charge) -> None:
     if payment is None:
         return  # before its payment (or not ours): _session_paid applies it
     _refund_set(payment, event.amount)
-    _settle(payment.request)
+    payment_settle(payment.request)
 
 
 HANDLERS = {
