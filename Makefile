@@ -54,16 +54,12 @@ bench-all: bench $(addprefix bench-,$(BENCH_APPS))
 bench-snow: install-dev assets
 	$(BIN)/python bench/snow_night.py $(SNOW_ARGS)
 
-# Production mode with throwaway values for everything it requires: SECRET_KEY, ALLOWED_HOSTS, each
-# feature's encryption keys and the tip line's passphrase pepper (portal/services/encryption.py).
-FERNET_KEY := $(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'
+# Production mode with ALLOWED_HOSTS and throwaway values for every secret it requires: those
+# `manage.py portal_secrets` makes from the keyring registry (portal/services/encryption.py).
 deploy-check: install  ## what production mode says about itself
-	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	FIELD_ENCRYPTION_KEYS=$$($(FERNET_KEY)) RECORDS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
-	CAREERS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) COMPLAINTS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
-	SERVICE_REQUESTS_ENCRYPTION_KEYS=$$($(FERNET_KEY)) \
-	TIPS_PASSPHRASE_PEPPER=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
-	ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
+	secrets="$$(DEBUG=1 $(MANAGE) portal_secrets)" && \
+	env $$secrets DEBUG=0 ALLOWED_HOSTS=portal.example.org \
+	$(MANAGE) check --deploy --fail-level WARNING
 
 # The image and the whole stack (docker-compose.yml plus an SMTP sink), checked end to end: a tip
 # with a photo and a records request go in, the worker's mail comes out (docker/smoke.sh; needs

@@ -28,7 +28,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -129,28 +128,24 @@ def load_config() -> Config:
 
 
 def bench_secrets() -> dict[str, str]:
-    """Every secret production mode requires (a secret key, each feature's encryption keys, the
-    tip line's passphrase pepper) for the bench database, made once and kept in bench/results/
-    (gitignored): data written by one run must stay readable by the next. A file from an older
-    run gets the secrets it lacks added."""
-    import base64
-    import json
-
-    def fernet_key() -> str:
-        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-
-    wanted = {
-        "SECRET_KEY": lambda: secrets.token_urlsafe(64),
-        "FIELD_ENCRYPTION_KEYS": fernet_key,
-        "RECORDS_ENCRYPTION_KEYS": fernet_key,
-        "CAREERS_ENCRYPTION_KEYS": fernet_key,
-        "COMPLAINTS_ENCRYPTION_KEYS": fernet_key,
-        "SERVICE_REQUESTS_ENCRYPTION_KEYS": fernet_key,
-        "TIPS_PASSPHRASE_PEPPER": lambda: secrets.token_urlsafe(32),
-    }
-    path = Path(__file__).resolve().parent / "results" / "secrets.json"
+    """Every secret production mode requires, as `manage.py portal_secrets` makes them (a secret
+    key, each feature's encryption keys, the passphrase pepper), for the bench database: made
+    once and kept in bench/results/ (gitignored), since data written by one run must stay
+    readable by the next. A file from an older run gets the secrets it lacks added."""
+    path = RESULTS_DIR / "secrets.json"
     made = json.loads(path.read_text()) if path.exists() else {}
-    missing = {name: make() for name, make in wanted.items() if name not in made}
+    # Made in development mode, which needs none of them set.
+    env = {**os.environ, "DEBUG": "1"}
+    output = subprocess.run(
+        [sys.executable, "manage.py", "portal_secrets"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fresh = dict(line.split("=", 1) for line in output.splitlines())
+    missing = {name: value for name, value in fresh.items() if name not in made}
     if missing:
         made.update(missing)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import Config, bench_secrets, git_commit
+from bench.run import Config, git_commit
 from tests.support import stack
 
 HOST = "127.0.0.1"
@@ -565,12 +565,8 @@ def main() -> int:
         config = Config(database_url, redis.url(), 0, 0, 0)
         from bench.run import portal_env
 
+        # Every secret production requires (bench_secrets, from manage.py portal_secrets).
         env = portal_env(config, work / "static")
-        env.update(bench_secrets())
-        from cryptography.fernet import Fernet
-
-        for name in ("CAREERS_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEYS", "RECORDS_ENCRYPTION_KEYS"):
-            env.setdefault(name, Fernet.generate_key().decode())
         env.update(
             EMAIL_URL=sink.url,
             PARKING_FLOOR_ENDPOINT="1",

@@ -13,11 +13,13 @@ BIN="${VENV:-.venv}/bin"
 port="${SMOKE_PORT:-8000}" mail_port="${SMOKE_MAIL_PORT:-8025}" smtp_port="${SMOKE_SMTP_PORT:-1025}"
 work="$(mktemp -d /tmp/portal-smoke.XXXXXX)"
 
-fernet() { "$BIN/python" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'; }
-token() { "$BIN/python" -c "import secrets; print(secrets.token_urlsafe($1))"; }
-export DEBUG=0 SECRET_KEY="$(token 64)" TIPS_PASSPHRASE_PEPPER="$(token 32)"
-export FIELD_ENCRYPTION_KEYS="$(fernet)" RECORDS_ENCRYPTION_KEYS="$(fernet)" CAREERS_ENCRYPTION_KEYS="$(fernet)"
-export COMPLAINTS_ENCRYPTION_KEYS="$(fernet)" SERVICE_REQUESTS_ENCRYPTION_KEYS="$(fernet)"
+# Throw-away values for every secret production requires (SECRET_KEY, each feature's keys, the
+# pepper), as the keyring registry lists them; made in development mode, before DEBUG=0 is set.
+secrets="$(DEBUG=1 "$BIN/python" manage.py portal_secrets)"
+while read -r line; do
+  export "$line"  # NAME=value as printed (`read` with IFS='=' would drop a key's final "=")
+done <<<"$secrets"
+export DEBUG=0
 export ALLOWED_HOSTS=127.0.0.1,localhost PORTAL_BASE_URL="http://127.0.0.1:$port"
 export SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 BEHIND_TLS_PROXY=0
 export EMAIL_URL="smtp://127.0.0.1:$smtp_port" MEDIA_ROOT="$work/media"

@@ -4,7 +4,8 @@
 # it, and take it down again (volumes too) unless SMOKE_KEEP=1. Exit status: the smoke check's.
 #
 # Works with Docker Compose v2 (`docker compose`) or podman-compose; COMPOSE="..." picks one.
-# Secrets: whatever the environment or .env gives, else throw-away ones made for this run.
+# Secrets: whatever the environment or .env gives, else throw-away ones that `manage.py
+# portal_secrets` makes in the image just built (every secret the keyring registry lists).
 # Base images: PYTHON_IMAGE, NODE_IMAGE, POSTGRES_IMAGE, REDIS_IMAGE as for docker-compose.yml;
 # SMOKE_LOCAL_BASE=1 uses the ones docker/base/build.sh makes from Debian.
 set -euo pipefail
@@ -25,37 +26,46 @@ if [ "${SMOKE_LOCAL_BASE:-0}" = 1 ]; then
   export POSTGRES_IMAGE=localhost/portal-postgres:bookworm REDIS_IMAGE=localhost/portal-redis:bookworm
 fi
 
-fernet() { python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'; }
-token() { python3 -c "import secrets; print(secrets.token_urlsafe($1))"; }
-export SECRET_KEY="${SECRET_KEY:-$(token 64)}"
-export FIELD_ENCRYPTION_KEYS="${FIELD_ENCRYPTION_KEYS:-$(fernet)}"
-export RECORDS_ENCRYPTION_KEYS="${RECORDS_ENCRYPTION_KEYS:-$(fernet)}"
-export CAREERS_ENCRYPTION_KEYS="${CAREERS_ENCRYPTION_KEYS:-$(fernet)}"
-export COMPLAINTS_ENCRYPTION_KEYS="${COMPLAINTS_ENCRYPTION_KEYS:-$(fernet)}"
-export SERVICE_REQUESTS_ENCRYPTION_KEYS="${SERVICE_REQUESTS_ENCRYPTION_KEYS:-$(fernet)}"
-export TIPS_PASSPHRASE_PEPPER="${TIPS_PASSPHRASE_PEPPER:-$(token 32)}"
 export PORT="${SMOKE_PORT:-8000}" SMOKE_MAIL_PORT="${SMOKE_MAIL_PORT:-8025}"
 
 project="${SMOKE_PROJECT:-police-portal-smoke}"
 # shellcheck disable=SC2206
 compose=($COMPOSE -p "$project" -f docker-compose.yml -f docker/compose.smoke.yml)
 
+given() {  # name: set by the environment or by .env (which Compose reads itself)
+  [ -n "${!1:-}" ] || grep -q "^$1=" .env 2>/dev/null
+}
+# Compose reads the whole file even to build, and refuses while a variable it requires
+# (${NAME:?…}) is unset: until the secrets are made, a placeholder stands in for each one missing.
+placeholders=()
+for name in $(grep -oE '\$\{[A-Z][A-Z0-9_]*:\?' docker-compose.yml | sed -E 's/^\$\{//; s/:\?$//' | sort -u); do
+  given "$name" || placeholders+=("$name=placeholder-until-the-secrets-are-made")
+done
+
 finish() {
   status=$?
   if [ "$status" != 0 ]; then
-    "${compose[@]}" ps || true
-    "${compose[@]}" logs --tail 40 migrate web worker scrubber mail || true
+    env "${placeholders[@]}" "${compose[@]}" ps || true
+    env "${placeholders[@]}" "${compose[@]}" logs --tail 40 migrate web worker scrubber mail || true
   fi
   if [ "${SMOKE_KEEP:-0}" != 1 ]; then
-    "${compose[@]}" down --volumes >/dev/null 2>&1 || true
+    env "${placeholders[@]}" "${compose[@]}" down --volumes >/dev/null 2>&1 || true
   fi
   exit "$status"
 }
 trap finish EXIT
 
 started=$SECONDS
-"${compose[@]}" build web
+env "${placeholders[@]}" "${compose[@]}" build web
 echo "smoke: image built in $((SECONDS - started))s"
+# In development mode (DEBUG=1), where the command needs no secret.
+secrets="$(env "${placeholders[@]}" "${compose[@]}" run --rm --no-deps -T -e DEBUG=1 migrate \
+  python manage.py portal_secrets)"
+while read -r line; do
+  # NAME=value as printed (`read` with IFS='=' would drop a key's final "=").
+  given "${line%%=*}" || export "$line"
+done < <(grep -E '^[A-Z][A-Z0-9_]*=' <<<"$secrets")
+placeholders=()
 wait_for() {  # what, command...
   local what="$1"
   shift

@@ -156,8 +156,8 @@ required_secret_register(
     name="the passphrase pepper (tip line, anonymous complaints)",
     setting="TIPS_PASSPHRASE_PEPPER",
     hint="Set it once to a long random value and keep it: changing it invalidates every "
-    "passphrase residents hold. Make one with: python -c 'import secrets; "
-    "print(secrets.token_urlsafe(32))'",
+    "passphrase residents hold. `python manage.py portal_secrets` makes one (with every other "
+    "secret production needs).",
 )
 
 

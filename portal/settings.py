@@ -33,7 +33,9 @@ if not DEBUG:
     if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
             "DEBUG=0 needs a real SECRET_KEY (50+ random characters), for example: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+            "python -c 'import secrets; print(secrets.token_urlsafe(64))'; "
+            "`DEBUG=1 python manage.py portal_secrets` prints one with every other secret "
+            "production needs."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(

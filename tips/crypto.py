@@ -4,19 +4,14 @@ Tip text, messages, notes, contact details and files are encrypted with the Fern
 FIELD_ENCRYPTION_KEYS (comma separated, newest first) or FIELD_ENCRYPTION_KEY_FILE (one key a
 line). Rotation, the development key (DEBUG=1 only) and the system check that refuses DEBUG=0
 without a key (portal.E101) are the kernel's; `manage.py tips_reencrypt` rewrites every row and
-file with the newest key. The passphrase pepper (TIPS_PASSPHRASE_PEPPER) is registered here as a
-secret production must set (portal.E104), so that changing SECRET_KEY never locks tipsters out.
+file with the newest key. The passphrase pepper (TIPS_PASSPHRASE_PEPPER), shared with anonymous
+complaints, is the kernel's: portal/passphrases.py registers it.
 
 Every token of this keyring carries the start of the hour it was written in, never the second
 (`coarse_seconds=3600`): a stolen database tells no more than the rows' own rounded times.
 """
 
-from portal.services.encryption import (
-    InvalidToken,
-    derive_key,
-    keyring_register,
-    required_secret_register,
-)
+from portal.services.encryption import InvalidToken, derive_key, keyring_register
 
 __all__ = [
     "KEYRING",
@@ -39,14 +34,6 @@ KEYRING = keyring_register(
     # start of the hour instead (also when rotated), as `received_at` does. Nothing of the tip
     # line may rely on a token's age (Fernet's ttl): its page tokens are signed, not encrypted.
     coarse_seconds=3600,
-)
-
-required_secret_register(
-    name="the tip line's passphrase pepper",
-    setting="TIPS_PASSPHRASE_PEPPER",
-    hint="Set it once to a long random value and keep it: changing it invalidates every "
-    "tipster's passphrase. Make one with: python -c 'import secrets; "
-    "print(secrets.token_urlsafe(32))'",
 )
 
 configured_keys = KEYRING.configured_keys

@@ -11,8 +11,12 @@ Rules:
 - With DEBUG=1 and no key, a key derived from SECRET_KEY (the keyring's own derivation, so data
   written by the demo stays readable) is used and a warning is logged. With DEBUG=0 and no key,
   encrypting or decrypting raises ImproperlyConfigured naming the variable to set.
-- Secrets that are not Fernet keys but must be set in production (the tip line's passphrase
-  pepper) are registered with `required_secret_register`.
+- Secrets that are not Fernet keys but must be set in production (the passphrase pepper) are
+  registered with `required_secret_register`, once, by the module that reads them.
+- The registry is the one list of what production needs: `production_secrets_generate` makes a
+  fresh value for SECRET_KEY, each keyring (one Fernet key) and each required secret, and
+  `manage.py portal_secrets` prints them as NAME=value lines for a .env file. Scripts, the
+  Makefile and the tests take the list from there, never from a copy.
 - One system check (`check_encryption_config`, registered by PortalConfig) stops every manage.py
   command with DEBUG=0 while a registered keyring has no key or a registered secret is empty,
   and in any mode while a key is malformed or a key file cannot be read.
@@ -28,6 +32,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,13 +57,18 @@ __all__ = [
     "check_encryption_config",
     "derive_key",
     "keyring_get",
+    "keyring_list",
     "keyring_register",
+    "production_secrets_generate",
+    "required_secret_list",
     "required_secret_register",
+    "required_setting_list",
 ]
 
 KEY_HINT = (
     "Make one with: python -c 'from cryptography.fernet import Fernet; "
-    "print(Fernet.generate_key().decode())'"
+    "print(Fernet.generate_key().decode())' (`python manage.py portal_secrets` makes every "
+    "key and secret production needs)."
 )
 
 
@@ -144,6 +154,10 @@ class Keyring:
     def fernet(self) -> MultiFernet:
         return _multi_fernet(tuple(self.keys()), self.setting)
 
+    def key_generate(self) -> str:
+        """A new key for this keyring's setting: one Fernet key, which is a list of one."""
+        return Fernet.generate_key().decode("ascii")
+
     def available(self) -> bool:
         """Whether data can be encrypted in this configuration (a key, or development mode)."""
         try:
@@ -200,13 +214,19 @@ class Keyring:
             return self.decrypt_bytes(handle.read())
 
 
+def _token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True)
 class RequiredSecret:
-    """A setting that must hold a secret when DEBUG=0 (it has a development default only)."""
+    """A setting that must hold a secret when DEBUG=0 (it has a development default only).
+    `generate` makes a fresh value for it (a URL-safe random token unless told otherwise)."""
 
     name: str
     setting: str
     hint: str = ""
+    generate: Callable[[], str] = field(default=_token, compare=False)
 
 
 _keyrings: dict[str, Keyring] = {}
@@ -245,10 +265,52 @@ def keyring_get(name: str) -> Keyring:
         raise ImproperlyConfigured(f"No keyring named {name!r} is registered.") from None
 
 
-def required_secret_register(*, name: str, setting: str, hint: str = "") -> RequiredSecret:
-    secret = RequiredSecret(name=name, setting=setting, hint=hint)
+def keyring_list() -> list[Keyring]:
+    """Every registered keyring, in the order the apps registered them."""
+    return list(_keyrings.values())
+
+
+def required_secret_register(
+    *, name: str, setting: str, hint: str = "", generate: Callable[[], str] = _token
+) -> RequiredSecret:
+    """Register (or return, if already registered under the same name) the secret in
+    `setting`, which production must set. One module registers it, the one that reads it:
+    a second registration of the setting under another name is refused."""
+    existing = _secrets.get(setting)
+    if existing is not None:
+        if existing.name != name:
+            raise ImproperlyConfigured(
+                f"The secret {setting} is already registered ({existing.name})."
+            )
+        return existing
+    secret = RequiredSecret(name=name, setting=setting, hint=hint, generate=generate)
     _secrets[secret.setting] = secret
     return secret
+
+
+def required_secret_list() -> list[RequiredSecret]:
+    return list(_secrets.values())
+
+
+def required_setting_list() -> list[str]:
+    """The variables production mode requires for encryption (the system check's list): each
+    keyring's keys, then each required secret. SECRET_KEY and ALLOWED_HOSTS are the settings
+    module's own requirement, not in this list."""
+    names = [keyring.setting for keyring in _keyrings.values()]
+    names += [s.setting for s in _secrets.values() if s.setting not in names]
+    return names
+
+
+def production_secrets_generate() -> dict[str, str]:
+    """A fresh value for every secret production mode requires, by variable: SECRET_KEY (as
+    strong as the settings demand), one Fernet key for each keyring, and a value for each
+    required secret. ALLOWED_HOSTS is not a secret and is left to the operator."""
+    values = {"SECRET_KEY": secrets.token_urlsafe(64)}
+    for keyring in _keyrings.values():
+        values[keyring.setting] = keyring.key_generate()
+    for secret in _secrets.values():
+        values.setdefault(secret.setting, secret.generate())
+    return values
 
 
 # --- The system check ----------------------------------------------------------------------

@@ -68,15 +68,14 @@ def ring(settings, monkeypatch):
 
 @pytest.fixture
 def production(settings):
-    """Production mode with every real keyring and secret set."""
+    """Production mode with every registered keyring and secret set."""
     settings.DEBUG = False
-    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    settings.FIELD_ENCRYPTION_KEY_FILE = ""
-    settings.RECORDS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    settings.CAREERS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    settings.SERVICE_REQUESTS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    settings.COMPLAINTS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    settings.TIPS_PASSPHRASE_PEPPER = "a pepper"
+    for keyring in encryption.keyring_list():
+        setattr(settings, keyring.setting, [Fernet.generate_key().decode()])
+        if keyring.file_setting:
+            setattr(settings, keyring.file_setting, "")
+    for secret in encryption.required_secret_list():
+        setattr(settings, secret.setting, "a secret")
     return settings
 
 

@@ -2,7 +2,9 @@
 
 import os
 import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -56,7 +58,15 @@ def test_make_deploy_check_sets_everything_production_requires():
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/unreachable"
     result = subprocess.run(
-        ["make", "--no-print-directory", "-o", "install", "deploy-check"],
+        # The interpreter of this test run: a worktree has no .venv of its own.
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            "install",
+            "deploy-check",
+            f"BIN={Path(sys.executable).parent}",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,46 +1,49 @@
 """`manage.py` run in a child process in production mode, for the tests that hold production to
 refusing to start unsafe: the environment it needs, and the variables a test takes away."""
 
-import base64
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from django.apps import apps
+
+from portal.services.encryption import (
+    keyring_list,
+    production_secrets_generate,
+    required_setting_list,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 
-# The variables production mode requires beyond SECRET_KEY and ALLOWED_HOSTS: every keyring's
-# keys and every required secret (portal/services/encryption.py's system check).
-PRODUCTION_SECRETS = (
-    "FIELD_ENCRYPTION_KEYS",
-    "RECORDS_ENCRYPTION_KEYS",
-    "CAREERS_ENCRYPTION_KEYS",
-    "SERVICE_REQUESTS_ENCRYPTION_KEYS",
-    "COMPLAINTS_ENCRYPTION_KEYS",
-    "TIPS_PASSPHRASE_PEPPER",
+
+def production_secrets() -> tuple[str, ...]:
+    """The variables production mode requires beyond SECRET_KEY and ALLOWED_HOSTS: every
+    keyring's keys and every required secret, as the apps registered them (the system check's
+    own list, portal/services/encryption.py). The registry is filled once the apps are ready."""
+    apps.check_apps_ready()
+    return tuple(required_setting_list())
+
+
+PRODUCTION_SECRETS = production_secrets()
+# What the test run's own environment may set that a production start must not inherit: its
+# development settings, and a keyring's key file, which would stand in for a missing key.
+DEVELOPMENT_ONLY = (
+    "SECRET_KEY",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    *(keyring.file_setting for keyring in keyring_list() if keyring.file_setting),
 )
-# What the test run's own environment may set that a production start must not inherit.
-DEVELOPMENT_ONLY = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEY_FILE")
-
-
-def fernet_key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
 def production_env(**overrides) -> dict[str, str]:
-    """What production mode needs: a real secret key, host names, the encryption keys and the
-    tip line's pepper. The database is out of reach on purpose: these checks must not need one."""
+    """What production mode needs: host names and a fresh value for every secret
+    (`manage.py portal_secrets`' own). The database is out of reach on purpose: these checks
+    must not need one."""
     return {
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example.org",
-        "FIELD_ENCRYPTION_KEYS": fernet_key(),
-        "RECORDS_ENCRYPTION_KEYS": fernet_key(),
-        "CAREERS_ENCRYPTION_KEYS": fernet_key(),
-        "SERVICE_REQUESTS_ENCRYPTION_KEYS": fernet_key(),
-        "COMPLAINTS_ENCRYPTION_KEYS": fernet_key(),
-        "TIPS_PASSPHRASE_PEPPER": secrets.token_urlsafe(32),
+        **production_secrets_generate(),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unreachable",
         **overrides,
     }
