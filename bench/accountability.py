@@ -120,10 +120,6 @@ def main() -> int:
     large = env_int("BENCH_ACC_LARGE", 10_000 if quick else 100_000)
     small = env_int("BENCH_ACC_SMALL", 1_000)
     runs = env_int("BENCH_ACC_RUNS", 5 if quick else 15)
-    from cryptography.fernet import Fernet
-
-    os.environ.setdefault("COMPLAINTS_ENCRYPTION_KEYS", Fernet.generate_key().decode())
-    os.environ.setdefault("CAREERS_ENCRYPTION_KEYS", Fernet.generate_key().decode())
     ensure_database(database_url)
     setup_django(database_url)
     from django.core.management import call_command

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import ensure_database, env_int  # noqa: E402
+from bench.run import bench_django, ensure_database, env_int  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_open311_bench"
 
@@ -72,37 +71,7 @@ FROM generate_series(1, %(count)s) AS i
 
 
 def setup_django(database_url: str) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "x7Qp2" * 12,
-            "ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "STAFF_REQUIRE_2FA": "0",
-            "EMAIL_URL": "dummymail://",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "CAREERS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "SERVICE_REQUESTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "TIPS_PASSPHRASE_PEPPER": "bench-pepper-" + "q8Rz1" * 8,
-            "SERVICE_REQUESTS_FILE_ROOT": tempfile.mkdtemp(prefix="open311-bench-"),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=REPO,
-        env=os.environ,
-        check=True,
-    )
-    import django
-
-    django.setup()
+    bench_django(database_url, SERVICE_REQUESTS_FILE_ROOT=tempfile.mkdtemp(prefix="open311-bench-"))
 
 
 def catalogue() -> dict:

@@ -24,7 +24,6 @@ import argparse
 import datetime
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,50 +31,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import ensure_database, env_int  # noqa: E402
+from bench.run import bench_django, ensure_database, env_int  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_retention_bench"
 
 INSERT = """
 INSERT INTO portal_notification (
     id, channel, recipient, subject, body, language, headers, attachments, private, status,
-    attempts, next_attempt_at, last_error, created_at, sent_at
+    attempts, next_attempt_at, last_error, created_at, sent_at, bulk, cost_currency,
+    provider_error, provider_id, provider_status
 )
 SELECT
     gen_random_uuid(), 'email', 'resident' || i || '@example.org', 'Subject', 'Body', 'en',
     '{}'::jsonb, '[]'::jsonb, false, 'sent', 1, now(), '',
-    CASE WHEN i %% 2 = 0 THEN now() - interval '400 days' ELSE now() END, now()
+    CASE WHEN i %% 2 = 0 THEN now() - interval '400 days' ELSE now() END, now(), false, '',
+    '', '', ''
 FROM generate_series(1, %(count)s) AS i
 """
 
 
 def setup_django(database_url: str) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "r3Tn8" * 12,
-            "ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "EMAIL_URL": "dummymail://",
-            "TIPS_PASSPHRASE_PEPPER": "bench-pepper-" + "k2Wd4" * 8,  # required with DEBUG=0
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "CAREERS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=REPO,
-        env=os.environ,
-        check=True,
-    )
-    import django
-
-    django.setup()
+    bench_django(database_url)
 
 
 def fill(count: int) -> None:

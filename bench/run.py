@@ -154,6 +154,43 @@ def bench_secrets() -> dict[str, str]:
     return made
 
 
+def bench_django(database_url: str, **extra: str) -> None:
+    """This process as the portal in production mode (DEBUG=0) on `database_url`, migrated, for
+    the benchmarks that render pages in-process with Django's test client: every secret from
+    bench_secrets() (the registry's list), the cache in memory (no Redis), mail to nowhere, and
+    plain static URLs (no collectstatic). `extra`: settings of the benchmark's own."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DATABASE_URL": database_url,
+            "DEBUG": "0",
+            **bench_secrets(),
+            "ALLOWED_HOSTS": "testserver,127.0.0.1",
+            "STAFF_REQUIRE_2FA": "0",
+            "EMAIL_URL": "dummymail://",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            **extra,
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=REPO,
+        env=os.environ,
+        check=True,
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def portal_env(config: Config, static_root: Path) -> dict[str, str]:
     """The portal in production mode, as far as a plain-HTTP run on 127.0.0.1 allows."""
     env = dict(os.environ)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import io
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,7 +41,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import ensure_database, env_int  # noqa: E402
+from bench.run import bench_django, ensure_database, env_int  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_sr_bench"
 SLUG = "riverside"
@@ -77,45 +76,12 @@ FROM generate_series(1, %(count)s) AS i
 
 
 def setup_django(database_url: str) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "x7Qp2" * 12,
-            "ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "STAFF_REQUIRE_2FA": "0",
-            "EMAIL_URL": "dummymail://",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "RECORDS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "CAREERS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "SERVICE_REQUESTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "TIPS_PASSPHRASE_PEPPER": "bench-pepper-" + "q8Rz1" * 8,
-            "SERVICE_REQUESTS_FILE_ROOT": tempfile.mkdtemp(prefix="sr-bench-"),
-            "SERVICE_REQUESTS_PER_HOUR": "100000",
-            "CELERY_TASK_ALWAYS_EAGER": "1",
-        }
+    bench_django(
+        database_url,
+        SERVICE_REQUESTS_FILE_ROOT=tempfile.mkdtemp(prefix="sr-bench-"),
+        SERVICE_REQUESTS_PER_HOUR="100000",
+        CELERY_TASK_ALWAYS_EAGER="1",
     )
-    os.environ.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=REPO,
-        env=os.environ,
-        check=True,
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def prepare() -> dict:
