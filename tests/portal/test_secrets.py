@@ -65,6 +65,28 @@ def test_names_prints_the_names_alone():
     assert out.getvalue().split() == ["SECRET_KEY", *PRODUCTION_SECRETS]
 
 
+def test_missing_from_prints_only_what_the_env_file_does_not_set_yet(tmp_path):
+    """An upgrade that adds a feature's keys: appending the whole output again would put a
+    second, new value after each key already set, and what the old one encrypted is lost."""
+    env_file = tmp_path / ".env"
+    first, *rest = PRODUCTION_SECRETS
+    env_file.write_text(
+        "# the installation's secrets\n"
+        "SECRET_KEY=kept\n"
+        f"export {first}='kept'\n"
+        "ALLOWED_HOSTS=portal.example.org\n"
+    )
+    missing = _secrets("--missing-from", str(env_file))
+    assert list(missing) == rest
+    env_file.write_text(env_file.read_text() + "".join(f"{k}={v}\n" for k, v in missing.items()))
+    assert _secrets("--missing-from", str(env_file)) == {}  # run again: nothing more to add
+    # A new installation: no file yet, every secret.
+    assert list(_secrets("--missing-from", str(tmp_path / "none"))) == [
+        "SECRET_KEY",
+        *PRODUCTION_SECRETS,
+    ]
+
+
 def test_every_run_makes_new_values():
     first, second = _secrets(), _secrets()
     assert all(first[name] != second[name] for name in first)
