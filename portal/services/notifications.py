@@ -173,7 +173,7 @@ def notification_enqueue_many(messages: list[dict[str, Any]]) -> list[Notificati
     )
     queued = [n for n in built if n.pk in inserted]
     for notification in queued:
-        _batch_for_commit(bulk=notification.bulk).append(notification.pk)
+        _batch_for_commit(bulk=notification.bulk, mass=True).append(notification.pk)
     return queued
 
 
@@ -217,28 +217,30 @@ def _build(
 class _CommitBatch(list):
     """The ids of messages queued in one transaction, handed to Celery in batches after commit."""
 
-    def __init__(self, bulk: bool):
+    def __init__(self, bulk: bool, mass: bool = False):
         super().__init__()
-        self.bulk = bulk
+        self.bulk, self.mass = bulk, mass
 
     def __call__(self) -> None:
         size = max(settings.NOTIFICATION_BATCH_SIZE, 1)
         for start in range(0, len(self), size):
-            if not notification_dispatch_batch(ids=self[start : start + size], bulk=self.bulk):
+            if not notification_dispatch_batch(
+                ids=self[start : start + size], bulk=self.bulk, mass=self.mass
+            ):
                 return  # broker down: the sweep hands them over
 
 
-def _batch_for_commit(*, bulk: bool) -> _CommitBatch:
-    """The batch of this transaction (one per queue), registered once with on_commit. A batch
-    whose callback a rolled-back savepoint discarded is replaced by a new one."""
+def _batch_for_commit(*, bulk: bool, mass: bool = False) -> _CommitBatch:
+    """The batch of this transaction (one per queue and priority), registered once with
+    on_commit. A batch whose callback a rolled-back savepoint discarded is replaced by a new one."""
     if not db_connection.in_atomic_block:
-        return _ImmediateBatch(_CommitBatch(bulk))
+        return _ImmediateBatch(_CommitBatch(bulk, mass))
     registered = {id(entry[1]) for entry in db_connection.run_on_commit}
     batches = getattr(db_connection, "_outbox_batches", {})
-    batch = batches.get(bulk)
+    batch = batches.get((bulk, mass))
     if batch is None or id(batch) not in registered:
-        batch = _CommitBatch(bulk)
-        batches[bulk] = batch
+        batch = _CommitBatch(bulk, mass)
+        batches[(bulk, mass)] = batch
         db_connection._outbox_batches = batches
         transaction.on_commit(batch)
     return batch
@@ -265,15 +267,27 @@ def notification_dispatch(*, notification_id, bulk: bool = False) -> bool:
     return notification_dispatch_batch(ids=[notification_id], bulk=bulk)
 
 
-def notification_dispatch_batch(*, ids: list, bulk: bool = False, countdown: int = 0) -> bool:
-    """Hand a batch of messages to Celery as one task on the urgent or the bulk queue. Returns
-    False, and leaves them to the sweep, if the broker cannot be reached."""
+# Celery priorities on Redis: 0 is served first (kombu's transport reads a queue's priority
+# levels 0, 3, 6 and 9 in that order). A mass mailing (notification_enqueue_many: a snow
+# emergency's 20,000 cancellations) waits behind the one message a resident is waiting for now
+# (the confirmation of the permit they just asked for), not the other way round.
+ONE_BY_ONE_PRIORITY = 0
+MASS_PRIORITY = 6
+
+
+def notification_dispatch_batch(
+    *, ids: list, bulk: bool = False, countdown: int = 0, mass: bool = False
+) -> bool:
+    """Hand a batch of messages to Celery as one task on the urgent or the bulk queue (`mass`:
+    at the mass mailings' lower priority). Returns False, and leaves them to the sweep, if the
+    broker cannot be reached."""
     from portal.tasks import deliver_notifications  # noqa: PLC0415 - the tasks import us
 
     try:
         deliver_notifications.apply_async(
             args=[[str(notification_id) for notification_id in ids]],
             queue=_queue(bulk),
+            priority=MASS_PRIORITY if mass else ONE_BY_ONE_PRIORITY,
             countdown=countdown or None,
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3},

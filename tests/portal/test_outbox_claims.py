@@ -115,7 +115,7 @@ def test_messages_queued_in_one_transaction_go_to_celery_in_batches_per_queue(
     monkeypatch.setattr(
         notifications,
         "notification_dispatch_batch",
-        lambda *, ids, bulk=False, countdown=0: handed.append((len(ids), bulk)) or True,
+        lambda *, ids, bulk=False, countdown=0, mass=False: handed.append((len(ids), bulk)) or True,
     )
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for n in range(7):
@@ -132,7 +132,7 @@ def test_a_batch_whose_savepoint_rolled_back_does_not_swallow_later_messages(
     monkeypatch.setattr(
         notifications,
         "notification_dispatch_batch",
-        lambda *, ids, bulk=False, countdown=0: handed.extend(ids) or True,
+        lambda *, ids, bulk=False, countdown=0, mass=False: handed.extend(ids) or True,
     )
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         with pytest.raises(RuntimeError), transaction.atomic():
