@@ -19,9 +19,26 @@ from gunicorn import glogging
 
 bind = "0.0.0.0:8000"
 
-# Sync workers: the portal's views are short, database-bound requests. (2 x CPU) + 1 is the
-# usual starting point; 3 suits a small VM. Each worker holds one database connection.
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+
+def cpus_available(cpu_max: str = "/sys/fs/cgroup/cpu.max") -> int:
+    """The CPUs this process may use: those it may run on (a container's cpuset), at most its
+    cgroup's quota (`docker run --cpus 2` on a host of 64), at least 1."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    count = count or 1
+    try:  # cgroup v2: "max 100000" (no quota), or "200000 100000" for two CPUs
+        with open(cpu_max) as f:
+            quota, period = f.read().split()
+        if quota != "max":
+            count = min(count, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(count, 1)
+
+
+# Sync workers: the portal's views are short, database-bound requests, so (2 x CPUs) + 1: on 2
+# cores, 2 workers let residents' requests queue behind each other on a snow night and 5 did not
+# (docs/operations.md, "A snow emergency"). Each worker holds one database connection.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cpus_available() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # A request taking longer than this is stuck: the worker is killed and replaced. Slow work
