@@ -372,3 +372,50 @@ def test_stripe_error_on_the_form_then_sending_it_again_refunds_once(client, str
     assert len(stripe.refunds_made()) == 1
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("2.00")
+
+
+# --- At the same moment (PostgreSQL, real transactions) ----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_refunding_the_same_payment_at_once_refund_it_once(
+    client, stripe, clerk, user_in_role, on_postgresql
+):
+    import threading
+
+    from django.db import connection
+
+    from portal.errors import DomainError
+
+    payment = _paid(client, stripe)
+    second = user_in_role(roles.RECORDS_CLERKS, username="second.clerk")
+    start = threading.Barrier(2)
+    refunds, refused, other_errors = [], [], []
+
+    def refund(actor):
+        try:
+            start.wait()
+            refunds.append(payment_refund(actor=actor, payment=payment, reason=REASON))
+        except DomainError as error:
+            refused.append(error.code)
+        except Exception as error:  # noqa: BLE001 - any other failure fails the test below
+            other_errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refund, args=(actor,)) for actor in (clerk, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert other_errors == []
+    # The second either joined the first's pending refund or found nothing left to refund.
+    assert set(refused) <= {"refund_amount"}
+    assert len({refund.pk for refund in refunds}) == 1
+    assert len(stripe.refunds_made()) == 1
+    assert PaymentRefund.objects.get().state == PaymentRefund.State.ISSUED
+    payment.refresh_from_db()
+    assert payment.amount_refunded == payment.amount_received
+    assert AuditEntry.objects.filter(action="records.payment.refund_issued").count() == 1
+    assert len(_refund_messages(payment)) == 1
