@@ -6,6 +6,7 @@ machine without those services they are skipped, unless PORTAL_REQUIRE_SERVICES=
 where a missing service fails the run instead of hiding it.
 """
 
+import datetime
 import os
 import shutil
 from urllib.parse import urlsplit
@@ -74,6 +75,20 @@ def _isolated(settings, request):
     cache.clear()
     page_cache_forget_local()
     forget_local_singletons()
+
+
+@pytest.fixture
+def at_local_noon():
+    """Purges count whole days in the department's time zone. A test that runs near local
+    midnight, with a daylight saving change between "now" and the day it travels to, would see
+    a day boundary move under it: the clock starts at a local noon instead (and keeps ticking)."""
+    import time_machine
+
+    from portal.localtime import department_zone
+
+    noon = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=department_zone())
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_the_purge_runs_from_beat():
 
 
 def test_unsuccessful_application_and_its_cv_are_deleted_after_the_retention_period(
-    reviewer, django_capture_on_commit_callbacks
+    at_local_noon, reviewer, django_capture_on_commit_callbacks
 ):
     rejected = _application()
     offered = _application(email="ben@example.org")

@@ -17,7 +17,7 @@ from tests.custody.factories import booking, slot
 from tests.factories import UserFactory
 from tests.support.retention import run_while_the_lock_is_held
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_local_noon")]
 
 KIND = "custody.custodyrecord"
 
