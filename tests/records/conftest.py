@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.support import stripe as fake
+
 # A worker process (tests marked `worker`) reads its settings from the environment when the
 # session starts it: give it the same key and file directory the worker tests use here.
 os.environ.setdefault("RECORDS_ENCRYPTION_KEYS", Fernet.generate_key().decode())
@@ -21,3 +23,13 @@ def _records_files(settings, tmp_path, request):
     else:
         settings.RECORDS_FILE_ROOT = tmp_path / "records-files"
         settings.RECORDS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+
+@pytest.fixture
+def stripe(settings):
+    """The local stand-in of Stripe's API (tests/support/stripe.py), the portal pointed at it."""
+    with fake.StripeStandIn() as stand_in:
+        settings.STRIPE_SECRET_KEY = fake.SECRET_KEY
+        settings.STRIPE_WEBHOOK_SECRET = fake.WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = stand_in.url
+        yield stand_in

@@ -202,33 +202,28 @@ def test_a_clerk_enters_a_phoned_in_crash_report_request_by_keyboard(live_server
 
 
 def test_a_refund_is_asked_for_on_an_accessible_page_usable_by_keyboard(
-    live_server, page, clerk, client, settings
+    live_server, page, clerk, client, stripe
 ):
     from records.models import PaymentRefund
     from tests.records.test_payment_refunds import _paid
-    from tests.support import stripe as fake
 
-    with fake.StripeStandIn() as stripe:
-        settings.STRIPE_SECRET_KEY = fake.SECRET_KEY
-        settings.STRIPE_WEBHOOK_SECRET = fake.WEBHOOK_SECRET
-        settings.STRIPE_API_BASE = stripe.url
-        payment = _paid(client, stripe)
-        page.goto(f"{live_server.url}{QUEUE}{payment.request.pk}/change/")
-        page.get_by_role("link", name=re.compile("Refund the payment of")).click()
-        expect(page.locator("#id_reason")).to_be_visible()
-        assert (v := axe_violations(page)) == [], "\n".join(v)
+    payment = _paid(client, stripe)
+    page.goto(f"{live_server.url}{QUEUE}{payment.request.pk}/change/")
+    page.get_by_role("link", name=re.compile("Refund the payment of")).click()
+    expect(page.locator("#id_reason")).to_be_visible()
+    assert (v := axe_violations(page)) == [], "\n".join(v)
 
-        # Sent by keyboard without a reason: the error is beside the field, the page still clean.
-        page.locator("#id_amount").focus()
-        page.keyboard.press("Enter")
-        expect(page.locator(".errorlist").first).to_be_visible()
-        assert (v := axe_violations(page)) == [], "\n".join(v)
-        assert stripe.refunds_made() == []
+    # Sent by keyboard without a reason: the error is beside the field, the page still clean.
+    page.locator("#id_amount").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert (v := axe_violations(page)) == [], "\n".join(v)
+    assert stripe.refunds_made() == []
 
-        page.locator("#id_reason").fill("Request denied: no such report.")
-        page.locator("#id_reason").press("Tab")
-        page.keyboard.press("Enter")  # the Refund button is next in the tab order
-        page.wait_for_url(re.compile(rf".*/recordrequest/{payment.request.pk}/change/$"))
-        assert (v := axe_violations(page)) == [], "\n".join(v)
-        assert len(stripe.refunds_made()) == 1
-        assert PaymentRefund.objects.get().state == PaymentRefund.State.ISSUED
+    page.locator("#id_reason").fill("Request denied: no such report.")
+    page.locator("#id_reason").press("Tab")
+    page.keyboard.press("Enter")  # the Refund button is next in the tab order
+    page.wait_for_url(re.compile(rf".*/recordrequest/{payment.request.pk}/change/$"))
+    assert (v := axe_violations(page)) == [], "\n".join(v)
+    assert len(stripe.refunds_made()) == 1
+    assert PaymentRefund.objects.get().state == PaymentRefund.State.ISSUED

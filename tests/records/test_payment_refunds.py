@@ -24,15 +24,6 @@ WEBHOOK = "/api/v1/records/payments/stripe/webhook/"
 REASON = "Request denied: no such report (C.G.S. §1-210)."
 
 
-@pytest.fixture
-def stripe(settings):
-    with fake.StripeStandIn() as stand_in:
-        settings.STRIPE_SECRET_KEY = fake.SECRET_KEY
-        settings.STRIPE_WEBHOOK_SECRET = fake.WEBHOOK_SECRET
-        settings.STRIPE_API_BASE = stand_in.url
-        yield stand_in
-
-
 def _deliver(client, payload):
     body, header = fake.signed(payload)
     response = client.post(

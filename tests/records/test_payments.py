@@ -24,15 +24,6 @@ pytestmark = pytest.mark.django_db
 WEBHOOK = "/api/v1/records/payments/stripe/webhook/"
 
 
-@pytest.fixture
-def stripe(settings):
-    with fake.StripeStandIn() as stand_in:
-        settings.STRIPE_SECRET_KEY = fake.SECRET_KEY
-        settings.STRIPE_WEBHOOK_SECRET = fake.WEBHOOK_SECRET
-        settings.STRIPE_API_BASE = stand_in.url
-        yield stand_in
-
-
 def _track(record_request) -> str:
     return f"/records/track/{tracking_token(record_request=record_request)}/"
 
