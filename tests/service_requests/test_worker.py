@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_the_worker_tells_the_resident_and_the_supervisor(
     celery_worker, stray, clerk_staff, settings
 ):
-    settings.SERVICE_REQUESTS_DIGEST_HOUR = 0  # any hour will do
+    # The digest's hour is the worker's setting (tests/support/worker.py sets it to 0, so any
+    # hour will do); the test process's matches it.
+    settings.SERVICE_REQUESTS_DIGEST_HOUR = 0
     stray.division.email = "animal.control@example.org"
     stray.division.save()
     made = services.request_submit(

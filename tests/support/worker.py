@@ -46,6 +46,9 @@ class WorkerProcess:
             "NOTIFICATION_SWEEP_GRACE_SECONDS": "1",
             "NOTIFICATION_RETRY_BASE_SECONDS": "1",
             "TIPS_PACKET_SWEEP_SECONDS": "1",
+            # The worker reads its own settings, not the test's: its supervisors' digest may go
+            # at any hour, so a test that asks for it passes just after midnight too.
+            "SERVICE_REQUESTS_DIGEST_HOUR": "0",
             "PYTHONUNBUFFERED": "1",
         }
 
