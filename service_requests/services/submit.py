@@ -3,15 +3,10 @@
 Rules (each refused with a DomainError whose code a client can match; every refusal found is
 reported at once, and nothing is written unless all pass):
 - The service exists and is offered (`service_unknown`).
-- Each answer fits its question's GeoReport v2 datatype: string (one line, 200 characters),
-  text (4,000), number, datetime (ISO 8601), singlevaluelist (one key of the list),
-  multivaluelist (keys of the list); required questions are answered; an answer to a question
-  the service does not ask is refused (`attribute_required`, `attribute_type`,
-  `attribute_choice`, `attribute_unknown`, `attribute_too_long`).
-- The place is inside the town: a point inside one of our neighborhoods' boundaries
-  (`location_outside`, `location_invalid`), or an address on one of the town's streets
-  (`address_unknown`, with suggestions) at a number the street has (`address_number_outside`,
-  the kernel's rule, portal/addresses.py); one or the other is given (`location_missing`).
+- Each answer fits its question's GeoReport v2 datatype; required questions are answered
+  (the rules and their codes: services/answers.py).
+- The place is inside the town, as a point or an address on one of its streets (the rules and
+  their codes: services/place.py).
 - At most SERVICE_REQUESTS_MAX_PHOTOS photos, each a real JPEG, PNG or WebP image within the
   size limit, checked and cleaned of all metadata by the kernel's scrubbers before anything is
   stored (`photo_count`, and the scrubbers' codes: `file_type`, `file_too_large`,
@@ -27,8 +22,7 @@ reported at once, and nothing is written unless all pass):
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -37,222 +31,26 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from portal import scrub
-from portal.addresses import street_number_check
 from portal.errors import DomainError
-from portal.localtime import department_zone
 from portal.models import phone_validator
 from portal.services.audit import audit_record
 from service_requests import location
-from service_requests.choices import Datatype, EventKind, Source
+from service_requests.choices import EventKind, Source
 from service_requests.models import (
     RequestEvent,
     RequestPhoto,
     Service,
-    ServiceAttribute,
     ServiceRequest,
     new_short_code,
 )
+from service_requests.services.answers import clean_answers
 from service_requests.services.common import Errors, expected_at, notify_contact, tracking_url
+from service_requests.services.place import _locate
 
-STRING_MAX = 200
-TEXT_MAX = 4000
 DESCRIPTION_MAX = 4000
-
-
-def attribute_field(code: str) -> str:
-    """The form field (and error key) of a question: `attribute_<code>`."""
-    return f"attribute_{code}"
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == ()
-
-
-def _number(value: Any) -> int | float:
-    if isinstance(value, bool):
-        raise ValueError
-    number = Decimal(str(value).strip())
-    if not number.is_finite():
-        raise ValueError
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _datetime(value: Any) -> str:
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        moment = parse_datetime(text.replace(" ", "T", 1) if len(text) > 10 else text)
-        if moment is None:
-            day = parse_date(text)
-            if day is None:
-                raise ValueError
-            moment = datetime(day.year, day.month, day.day)
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=department_zone())
-    return moment.astimezone(UTC).isoformat()
-
-
-def clean_answers(service: Service, answers: Mapping[str, Any], errors: Errors) -> dict:
-    """The answers to `service`'s questions, each in its datatype's JSON form: str, number,
-    ISO datetime (UTC), a key, or a list of keys."""
-    questions: dict[str, ServiceAttribute] = {a.code: a for a in service.attributes.all()}
-    cleaned: dict[str, Any] = {}
-    for code in answers:
-        asked = code in questions and questions[code].variable
-        if not asked and not _empty(answers[code]):
-            errors.add(
-                attribute_field(code),
-                _("This service does not ask “%(code)s”.") % {"code": code},
-                "attribute_unknown",
-            )
-    for code, question in questions.items():
-        if not question.variable:
-            continue
-        field = attribute_field(code)
-        value = answers.get(code)
-        if isinstance(value, str):
-            value = value.strip()
-        if _empty(value):
-            if question.required:
-                errors.add(
-                    field,
-                    _("Answer this question: %(question)s") % {"question": question.description},
-                    "attribute_required",
-                )
-            continue
-        datatype = question.datatype
-        keys = [v.key for v in question.values.all()]
-        try:
-            if datatype in (Datatype.STRING, Datatype.TEXT):
-                if not isinstance(value, str):
-                    raise ValueError
-                limit = STRING_MAX if datatype == Datatype.STRING else TEXT_MAX
-                if datatype == Datatype.STRING and "\n" in value:
-                    raise ValueError
-                if len(value) > limit:
-                    errors.add(
-                        field,
-                        _("Keep this answer under %(limit)d characters.") % {"limit": limit},
-                        "attribute_too_long",
-                    )
-                    continue
-                cleaned[code] = value
-            elif datatype == Datatype.NUMBER:
-                cleaned[code] = _number(value)
-            elif datatype == Datatype.DATETIME:
-                cleaned[code] = _datetime(value)
-            elif datatype == Datatype.SINGLEVALUELIST:
-                if isinstance(value, list | tuple):
-                    if len(value) != 1:
-                        raise ValueError
-                    value = value[0]
-                if str(value) not in keys:
-                    errors.add(field, _("Choose one of the answers offered."), "attribute_choice")
-                    continue
-                cleaned[code] = str(value)
-            elif datatype == Datatype.MULTIVALUELIST:
-                values = [value] if isinstance(value, str) else list(value)
-                chosen = []
-                for item in values:
-                    if str(item) not in keys:
-                        raise LookupError
-                    if str(item) not in chosen:
-                        chosen.append(str(item))
-                cleaned[code] = chosen
-        except LookupError:
-            errors.add(field, _("Choose only among the answers offered."), "attribute_choice")
-        except (ValueError, TypeError, ArithmeticError):
-            messages = {
-                Datatype.NUMBER: _("Give a number, for example 2."),
-                Datatype.DATETIME: _("Give a date and time, for example 2026-12-06 14:30."),
-                Datatype.STRING: _("Give a short answer on one line."),
-            }
-            errors.add(
-                field,
-                messages.get(datatype, _("This answer is not of the right kind.")),
-                "attribute_type",
-            )
-    return cleaned
-
-
-def _locate(*, address: str, lat: Any, long: Any, errors: Errors) -> location.Place | None:
-    address = (address or "").strip()[:200]
-    try:
-        lat_value = location.parse_coordinate(lat, low=-90, high=90)
-        long_value = location.parse_coordinate(long, low=-180, high=180)
-    except ValueError:
-        errors.add(
-            "location",
-            _("The point on the map is not a valid latitude and longitude."),
-            "location_invalid",
-        )
-        return None
-    if (lat_value is None) != (long_value is None):
-        errors.add("location", _("Give both the latitude and the longitude."), "location_invalid")
-        return None
-    street = location.street_exact(address) if address else None
-    if street is not None:
-        try:
-            street_number_check(street=street, number=location.house_number(address))
-        except DomainError as error:
-            # The kernel's rule and message; the way out is this form's own.
-            hint = _("Check the number, or pick the place on the map.")
-            errors.add("address", f"{error.messages[0]} {hint}", error.domain_code)
-            return None
-    if lat_value is not None:
-        neighborhood = location.neighborhood_at(lat_value, long_value)
-        if neighborhood is None:
-            errors.add(
-                "location",
-                _("This place is outside the town. We can only help within the town's limits."),
-                "location_outside",
-            )
-            return None
-        return location.Place(address, street, lat_value, long_value, neighborhood)
-    if not address:
-        errors.add(
-            "address",
-            _("Tell us where: give an address or pick the place on the map."),
-            "location_missing",
-        )
-        return None
-    if street is None:
-        suggestions = location.street_suggestions(address, limit=5)
-        if suggestions:
-            message = _(
-                "We do not know this street in town. Did you mean: %(streets)s? You can also "
-                "pick the place on the map."
-            ) % {"streets": ", ".join(s.name for s in suggestions)}
-        else:
-            message = _(
-                "We do not know this street in town. Check the spelling, or pick the place on "
-                "the map."
-            )
-        errors.add("address", message, "address_unknown")
-        return None
-    if street.neighborhood is None:
-        errors.add(
-            "address",
-            _("We cannot tell which neighborhood this street is in: pick the place on the map."),
-            "address_unknown",
-        )
-        return None
-    return location.Place(address, street, None, None, street.neighborhood)
-
-
-def place_resolve(*, address: str = "", lat: Any = None, long: Any = None) -> location.Place:
-    """Where a request would be, by the same rules as `request_submit` (the first step of the
-    web form asks for the place alone, to show possible duplicates before the rest). Raises
-    DomainError with the location codes of `request_submit`."""
-    errors = Errors()
-    place = _locate(address=address, lat=lat, long=long, errors=errors)
-    errors.raise_if_any()
-    return place
 
 
 def _clean_contact(
