@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 from portal.services.audit import audit_record
-from records.models import Payment, PaymentEvent, RecordRequest
+from records.models import Payment, PaymentEvent, PaymentRefund, RecordRequest
 from records.selectors import fees_total, online_paid
 from records.services.common import timeline_add
 from records.services.fees import (
@@ -283,12 +283,30 @@ def refunded_total_set(payment: Payment, refunded: Decimal) -> bool:
     return True
 
 
+def refund_timeline_key(refund: PaymentRefund) -> str:
+    """The timeline entry of a clerk's refund, whichever reports it first (Stripe's answer, or
+    the webhook when the answer was lost): one entry per refund."""
+    return f"refund-{refund.key}"
+
+
 def _refund_set(payment: Payment, refunded: Decimal) -> None:
     """A refund the provider reported (made in its dashboard, or one of ours already counted,
-    which then changes nothing)."""
+    which then changes nothing). A rise of exactly the amount of our refund still waiting for
+    Stripe's answer (one at most a payment) is that refund, whose answer was lost: its entry
+    is the one its answer will find, so the timeline shows it once."""
+    before = payment.amount_refunded
     if not refunded_total_set(payment, refunded):
         return
-    timeline_add(record_request=payment.request, action="refund", note=f"${refunded}")
+    waiting = payment.refunds.filter(state=PaymentRefund.State.PENDING).first()
+    if waiting is not None and payment.amount_refunded - before == waiting.amount:
+        timeline_add(
+            record_request=payment.request,
+            action="refund",
+            note=f"${waiting.amount}",
+            key=refund_timeline_key(waiting),
+        )
+    else:
+        timeline_add(record_request=payment.request, action="refund", note=f"${refunded}")
     audit_record(
         actor=None,
         actor_label="payment provider",

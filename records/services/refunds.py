@@ -19,6 +19,8 @@ Rules (department policy; the payment itself is records/services/payments.py):
   payment's total is set to (never added to), as the `charge.refunded` webhook does: whichever
   comes first sets it, and the other finds nothing more to count.
 - The requester is told once (outbox, their language; the de-duplication key is the refund's).
+- The timeline shows each refund once: its entry is keyed on the refund, whether Stripe's answer
+  or the `charge.refunded` webhook (when the answer was lost) reports it first.
 """
 
 import logging
@@ -36,7 +38,13 @@ from portal.services.audit import audit_record
 from records.models import Payment, PaymentRefund
 from records.services.common import notify_requester, timeline_add
 from records.services.fees import PaymentUnavailable, RefundAnswer, RefundRefused
-from records.services.payments import CENT, payment_settle, provider, refunded_total_set
+from records.services.payments import (
+    CENT,
+    payment_settle,
+    provider,
+    refund_timeline_key,
+    refunded_total_set,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -225,9 +233,17 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
     ours = payment.refunds.filter(state=PaymentRefund.State.ISSUED).aggregate(total=Sum("amount"))
     refunded_total_set(payment, max(answer.charge_refunded or ZERO, ours["total"] or ZERO))
     record_request = payment.request
-    timeline_add(
-        record_request=record_request, action="refund", actor=actor, note=f"${refund.amount}"
+    entry = timeline_add(
+        record_request=record_request,
+        action="refund",
+        actor=actor,
+        note=f"${refund.amount}",
+        key=refund_timeline_key(refund),
     )
+    if entry.actor_id is None and getattr(actor, "is_authenticated", False):
+        # The webhook wrote it first, without knowing whose refund it was.
+        entry.actor = actor
+        entry.save(update_fields=["actor"])
     audit_record(
         actor=actor,
         action="records.payment.refund_issued",

@@ -276,6 +276,39 @@ def test_webhook_before_stripe_answer_reaches_us_counts_once(client, stripe, cle
     assert len(_refund_messages(payment)) == 1
 
 
+def test_lost_answer_then_webhook_then_retry_writes_one_timeline_entry(client, stripe, clerk):
+    """The webhook counts the refund before Stripe's answer reaches us; the retry that gets the
+    answer records the same refund: one "Payment refunded" on the timeline, with the clerk."""
+    payment = _paid(client, stripe)
+    stripe.lose_next_answers(2)
+    with raises_domain("refund_unavailable"):
+        payment_refund(actor=clerk, payment=payment, reason=REASON)
+    _deliver(client, stripe.refunded_event("pi_test_1"))
+    payment_refund(actor=clerk, payment=payment, reason=REASON)
+    _deliver(client, stripe.refunded_event("pi_test_1"))  # a later delivery of its kind
+    [entry] = payment.request.timeline.filter(action="refund")
+    assert entry.actor == clerk and entry.note == "$2.00"
+    assert entry.key == f"refund-{PaymentRefund.objects.get().key}"
+
+
+def test_dashboard_refund_beside_a_pending_one_keeps_its_own_timeline_entry(client, stripe, clerk):
+    """A refund made in Stripe's dashboard while ours waits for an answer is not taken for ours:
+    its amount is not our refund's, so it keeps a timeline entry of its own."""
+    payment = _paid(client, stripe)
+    stripe.fail_next(503, "api_error", "Service unavailable")
+    stripe.fail_next(503, "api_error", "Service unavailable")
+    with raises_domain("refund_unavailable"):
+        payment_refund(actor=clerk, payment=payment, amount=Decimal("1.50"), reason=REASON)
+    stripe.charges["pi_test_1"]["amount_refunded"] = 50  # $0.50 refunded in the dashboard
+    _deliver(client, stripe.refunded_event("pi_test_1"))
+    refund = payment_refund(actor=clerk, payment=payment, reason=REASON)
+    assert refund.state == PaymentRefund.State.ISSUED
+    entries = list(payment.request.timeline.filter(action="refund").order_by("id"))
+    assert [(e.actor, e.key != "") for e in entries] == [(None, False), (clerk, True)]
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("2.00")
+
+
 # --- The resident ------------------------------------------------------------------------------
 
 
