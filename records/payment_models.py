@@ -96,11 +96,12 @@ class PaymentEvent(models.Model):
 
 
 class PaymentRefund(models.Model):
-    """A refund a clerk made from admin (records/services/payments.py `payment_refund`). The
+    """A refund a clerk made from admin (records/services/refunds.py `payment_refund`). The
     row is written `pending`, with the key Stripe sees as Idempotency-Key, before Stripe is
     asked; Stripe's answer marks it `issued` or `failed`. A pending refund is asked again with
     the same key, so however often it is sent Stripe refunds once. One pending refund a
-    payment at most."""
+    payment at most. An issued refund becomes `failed` when Stripe reports that the card's
+    bank sent it back (`refund.failed`; `provider_status` "failed", `error` its reason)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting for the provider's answer")
