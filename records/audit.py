@@ -34,6 +34,10 @@ ACTIONS = [
     ("records.payment.refund_issued", _("Online payment refunded by a clerk")),
     ("records.payment.refund_failed", _("Refund of an online payment refused by Stripe")),
     (
+        "records.payment.refund_stalled",
+        _("Refund of an online payment left waiting: Stripe answered none of the automatic tries"),
+    ),
+    (
         "records.payment.refund_reversed",
         _("Refund of an online payment failed after Stripe made it (the card's bank sent it back)"),
     ),

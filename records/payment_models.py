@@ -127,11 +127,27 @@ class PaymentRefund(models.Model):
     error = models.TextField(_("provider's answer"), blank=True)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     completed_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Beat asks Stripe again for a pending refund (records/services/refund_retries.py).
+    attempts = models.PositiveSmallIntegerField(_("automatic tries"), default=0)
+    next_attempt_at = models.DateTimeField(_("next automatic try"), null=True, blank=True)
+    stalled_at = models.DateTimeField(
+        _("automatic tries stopped"),
+        null=True,
+        blank=True,
+        help_text=_("Stripe did not answer any automatic try: a clerk must look it up."),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="records_paymentrefund_pending",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="records_paymentrefund_amount_positive"

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
@@ -48,7 +48,8 @@ class DueFilter(admin.SimpleListFilter):
 
 class RefundFilter(admin.SimpleListFilter):
     """Requests with a refund still waiting for Stripe, or one a clerk must see to: a refund
-    that failed after Stripe made it (the money is back with the department)."""
+    that failed after Stripe made it (the money is back with the department), or one Stripe
+    answered none of the automatic tries of (records/services/refund_retries.py)."""
 
     title = _("refunds")
     parameter_name = "refund"
@@ -56,7 +57,7 @@ class RefundFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("waiting", _("Waiting for Stripe's answer")),
-            ("attention", _("Failed after Stripe made it")),
+            ("attention", _("Need a clerk: failed after Stripe made it, or never answered")),
         ]
 
     def queryset(self, request, queryset):
@@ -67,8 +68,11 @@ class RefundFilter(admin.SimpleListFilter):
             return queryset.filter(
                 Exists(
                     refunds.filter(
-                        state=PaymentRefund.State.FAILED,
-                        provider_status__in=FAILED_REFUND_STATUSES,
+                        Q(
+                            state=PaymentRefund.State.FAILED,
+                            provider_status__in=FAILED_REFUND_STATUSES,
+                        )
+                        | Q(state=PaymentRefund.State.PENDING, stalled_at__isnull=False)
                     )
                 )
             )

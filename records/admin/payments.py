@@ -39,6 +39,23 @@ def _refund_outcome(refund: PaymentRefund) -> str:
         )
     if failed and refund.error:
         return str(_("Stripe said: %(error)s") % {"error": refund.error})
+    if refund.state == PaymentRefund.State.PENDING and refund.stalled_at is not None:
+        return str(
+            _(
+                "Stripe answered none of %(tries)s automatic tries: check it in Stripe's "
+                "dashboard (the refund's metadata has refund %(key)s), then send it again "
+                "from its page."
+            )
+            % {"tries": refund.attempts, "key": refund.key}
+        )
+    if refund.state == PaymentRefund.State.PENDING:
+        return str(
+            _(
+                "Stripe has not answered yet: the portal asks again by itself "
+                "(%(tries)s automatic tries so far)."
+            )
+            % {"tries": refund.attempts}
+        )
     return ""
 
 

@@ -184,6 +184,31 @@ class StripeCheckout(PaymentProvider):
             ),
         )
 
+    def refund_find(self, *, payment_intent: str, key: str) -> RefundAnswer | None:
+        """The refund Stripe made under our `key` (its metadata), from the payment's list."""
+        try:
+            refunds = stripe_client().v1.refunds.list(
+                params={"payment_intent": payment_intent, "limit": 100}
+            )
+            found = next(
+                (
+                    refund
+                    for refund in refunds.auto_paging_iter()
+                    if str(stripe_field(stripe_field(refund, "metadata", {}), "refund", "")) == key
+                ),
+                None,
+            )
+        except stripe.StripeError as exc:
+            raise PaymentUnavailable(str(exc)) from exc
+        if found is None:
+            return None
+        status = str(stripe_field(found, "status", ""))
+        if status in FAILED_REFUND_STATUSES:
+            raise RefundRefused(f"{status}: {stripe_field(found, 'failure_reason', '')}")
+        return RefundAnswer(
+            refund_id=str(stripe_field(found, "id", "")), status=status, charge_refunded=None
+        )
+
     def refunded_total(self, *, payment_intent: str) -> Decimal:
         try:
             refunds = stripe_client().v1.refunds.list(

@@ -13,8 +13,11 @@ Rules (department policy; the payment itself is records/services/payments.py):
   (the payment's refunded total, timeline, audit, the requester's e-mail) or `failed` (Stripe
   said no: nothing was refunded; a new try is a new refund with a new key). No answer (down, a
   timeout, a 5xx) leaves it pending: the clerk is told, and sending the refund again asks Stripe
-  with the same key, which answers with the refund it made, if it made one. A payment has one
-  pending refund at most; the same submission sent twice (a double click) is the same refund.
+  with the same key, which answers with the refund it made, if it made one; beat asks again by
+  itself too (records/services/refund_retries.py). Stripe keeps a key for 24 hours: a refund
+  older than KEY_WINDOW (23 hours) is never asked for again, but looked up in Stripe's list by
+  its key, and recorded issued if Stripe made it, failed if not. A payment has one pending
+  refund at most; the same submission sent twice (a double click) is the same refund.
 - Stripe returns the charge with the refund, and its running total refunded is what the
   payment's total is set to (never added to), as the `charge.refunded` webhook does: whichever
   comes first sets it, and the other finds nothing more to count.
@@ -37,6 +40,7 @@ Rules (department policy; the payment itself is records/services/payments.py):
 import contextlib
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -75,7 +79,15 @@ TRANSITIONS = {
     State.FAILED: set(),
 }
 REFUNDABLE_STATES = {Payment.State.PAID, Payment.State.PARTLY_REFUNDED}
+# Stripe keeps an Idempotency-Key's answer for 24 hours and may then prune it: the same key
+# sent later is a new refund. Past this age a pending refund is looked up, never asked again.
+KEY_WINDOW = timedelta(hours=23)
+RETRY_LABEL = "automatic retry"  # the audit log's actor for what the retry records
 ZERO = Decimal("0.00")
+
+
+def _username(user) -> str:
+    return user.get_username() if user is not None else ""
 
 
 def can_refund(user) -> bool:
@@ -108,16 +120,31 @@ def payment_refund(
     refund = _refund_reserve(actor=actor, payment=payment, amount=amount, reason=reason, key=key)
     if refund.state != PaymentRefund.State.PENDING:
         return refund  # this submission was answered already (a double click)
+    return refund_ask(refund=refund, actor=actor)
+
+
+def refund_ask(*, refund: PaymentRefund, actor=None) -> PaymentRefund:
+    """Ask Stripe for a pending refund with its own key, outside any transaction, and record
+    the answer (`actor` None: the automatic retry, records/services/refund_retries.py). A
+    refund older than KEY_WINDOW is looked up in Stripe's list by that key instead: Stripe may
+    have forgotten the key, and asking again could refund twice. Raises DomainError
+    `refund_refused` (recorded as failed) or `refund_unavailable` (still pending)."""
+    stale = refund.created_at <= timezone.now() - KEY_WINDOW
     try:
-        answer = provider().refund(
-            payment_intent=refund.payment.payment_intent,
-            amount=refund.amount,
-            idempotency_key=refund.idempotency_key,
-            metadata={
-                "record_request": str(refund.payment.request.public_id),
-                "refund": str(refund.key),
-            },
-        )
+        if stale:
+            answer = provider().refund_find(
+                payment_intent=refund.payment.payment_intent, key=str(refund.key)
+            )
+        else:
+            answer = provider().refund(
+                payment_intent=refund.payment.payment_intent,
+                amount=refund.amount,
+                idempotency_key=refund.idempotency_key,
+                metadata={
+                    "record_request": str(refund.payment.request.public_id),
+                    "refund": str(refund.key),
+                },
+            )
     except RefundRefused as exc:
         _refund_failed(refund=refund, actor=actor, error=str(exc))
         raise DomainError(
@@ -127,6 +154,9 @@ def payment_refund(
         ) from exc
     except PaymentUnavailable as exc:
         logger.warning("Stripe did not answer refund %s: %s", refund.key, exc)
+        refund.refresh_from_db(fields=["state"])
+        if refund.state == State.ISSUED:
+            return refund  # another try with the same key (a clerk, the retry) got the answer
         raise DomainError(
             _(
                 "Stripe did not answer, so the refund is not recorded. Try again in a few "
@@ -134,6 +164,14 @@ def payment_refund(
             ),
             code="refund_unavailable",
         ) from exc
+    if answer is None:  # looked up: Stripe never made it
+        _refund_failed(
+            refund=refund, actor=actor, error="not_found: Stripe has no refund with this key"
+        )
+        raise DomainError(
+            _("Stripe has no refund with this key, so nothing was refunded. Send a new refund."),
+            code="refund_refused",
+        )
     return _refund_issued(refund=refund, actor=actor, answer=answer)
 
 
@@ -228,6 +266,7 @@ def _refund_failed(*, refund: PaymentRefund, actor, error: str) -> None:
     refund.save(update_fields=["state", "error", "completed_at"])
     audit_record(
         actor=actor,
+        actor_label="" if actor else RETRY_LABEL,
         action="records.payment.refund_failed",
         target=refund.payment.request,
         detail={
@@ -236,6 +275,7 @@ def _refund_failed(*, refund: PaymentRefund, actor, error: str) -> None:
             "amount": str(refund.amount),
             "reason": refund.reason,
             "error": refund.error,
+            "requested_by": _username(refund.requested_by),
         },
     )
 
@@ -258,19 +298,21 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
     ours = payment.refunds.filter(state=PaymentRefund.State.ISSUED).aggregate(total=Sum("amount"))
     refunded_total_set(payment, max(answer.charge_refunded or ZERO, ours["total"] or ZERO))
     record_request = payment.request
+    clerk = actor or refund.requested_by  # the retry sends the clerk's refund
     entry = timeline_add(
         record_request=record_request,
         action="refund",
-        actor=actor,
+        actor=clerk,
         note=f"${refund.amount}",
         key=refund_timeline_key(refund),
     )
-    if entry.actor_id is None and getattr(actor, "is_authenticated", False):
+    if entry.actor_id is None and getattr(clerk, "is_authenticated", False):
         # The webhook wrote it first, without knowing whose refund it was.
-        entry.actor = actor
+        entry.actor = clerk
         entry.save(update_fields=["actor"])
     audit_record(
         actor=actor,
+        actor_label="" if actor else RETRY_LABEL,
         action="records.payment.refund_issued",
         target=record_request,
         detail={
@@ -280,6 +322,8 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
             "amount": str(refund.amount),
             "reason": refund.reason,
             "refunded": str(payment.amount_refunded),
+            "requested_by": _username(refund.requested_by),
+            "automatic_tries": refund.attempts,
         },
     )
     notify_requester(
