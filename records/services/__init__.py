@@ -7,8 +7,9 @@
 - `messages`: between the requester and the clerks;
 - `fees`: the fee schedule (capped by §1-212), charges, waivers, payment;
 - `payments`: paying online (Stripe Checkout), and what Stripe's events say of a payment;
-- `refunds`: a clerk refunding an online payment through Stripe (once, whatever is retried),
-  and a refund that fails after Stripe made it;
+- `refunds`: a clerk refunding an online payment through Stripe (once, whatever is retried);
+  `refund_retries`: beat asking Stripe again for a refund it did not answer; `refund_failures`:
+  a refund that fails after Stripe made it;
 - `webhooks`: Stripe's signed webhook, each event applied once by the module of its concern;
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;

@@ -1,6 +1,6 @@
 """Stripe's signed webhook: each event verified, stored by its id, and applied once by the
-service of its concern (payments.py for Checkout Sessions and `charge.refunded`, refunds.py
-for a refund that failed after Stripe made it).
+service of its concern (payments.py for Checkout Sessions and `charge.refunded`,
+refund_failures.py for a refund that failed after Stripe made it).
 
 Rules:
 - The signature is checked with STRIPE_WEBHOOK_SECRET and Stripe's five-minute tolerance on
@@ -20,7 +20,6 @@ from django.db import transaction
 
 from portal.errors import DomainError
 from records.models import Payment, PaymentEvent
-from records.services import refunds
 from records.services.fees import PaymentUnavailable
 from records.services.payments import (
     charge_refunded_apply,
@@ -29,6 +28,7 @@ from records.services.payments import (
     session_paid_apply,
     stripe_field,
 )
+from records.services.refund_failures import refund_failure_apply, refund_failure_reported
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ HANDLERS = {
     "checkout.session.expired": session_closed_apply(Payment.State.EXPIRED),
     "checkout.session.async_payment_failed": session_closed_apply(Payment.State.FAILED),
     "charge.refunded": charge_refunded_apply,
-    "refund.failed": refunds.refund_failure_apply,
-    "refund.updated": refunds.refund_failure_apply,
-    "charge.refund.updated": refunds.refund_failure_apply,
+    "refund.failed": refund_failure_apply,
+    "refund.updated": refund_failure_apply,
+    "charge.refund.updated": refund_failure_apply,
 }
 
 
@@ -62,7 +62,7 @@ def payment_event_apply(*, event, stripe_refunded: Decimal | None = None) -> boo
     if handler is None:
         return False
     obj = stripe_field(stripe_field(event, "data", {}), "object", {})
-    if handler is refunds.refund_failure_apply:
+    if handler is refund_failure_apply:
         handler(row, obj, stripe_refunded=stripe_refunded)
     else:
         handler(row, obj)
@@ -78,7 +78,7 @@ def payment_webhook_receive(*, payload: bytes, signature: str) -> bool:
     except ValueError as exc:
         raise DomainError("The webhook's signature is not valid.", code="bad_signature") from exc
     stripe_refunded = None
-    intent = refunds.refund_failure_reported(event)
+    intent = refund_failure_reported(event)
     if (
         intent
         and Payment.objects.filter(payment_intent=intent).exists()
