@@ -483,6 +483,12 @@ CELERY_BEAT_SCHEDULE["records-id-purge"] = {
     "task": "records.tasks.id_documents_purge",
     "schedule": env.float("RECORDS_PURGE_SECONDS", default=3600.0),
 }
+# Refunds Stripe did not answer are asked for again, with the same key, backing off; each
+# waits its own time (records/services/refund_retries.py), this is how often beat looks.
+CELERY_BEAT_SCHEDULE["records-refund-retry"] = {
+    "task": "records.tasks.refunds_retry_sweep",
+    "schedule": env.float("RECORDS_REFUND_RETRY_SECONDS", default=60.0),
+}
 # --- end records ---
 
 # --- tips ---

@@ -33,6 +33,14 @@ ACTIONS = [
     ("records.payment.refund_requested", _("Refund of an online payment asked of Stripe")),
     ("records.payment.refund_issued", _("Online payment refunded by a clerk")),
     ("records.payment.refund_failed", _("Refund of an online payment refused by Stripe")),
+    (
+        "records.payment.refund_stalled",
+        _("Refund of an online payment left waiting: Stripe answered none of the automatic tries"),
+    ),
+    (
+        "records.payment.refund_reversed",
+        _("Refund of an online payment failed after Stripe made it (the card's bank sent it back)"),
+    ),
     ("records.payment.mismatched", _("Online payment of another amount than asked")),
     # Files
     ("records.document.released", _("Document put forward for release")),

@@ -145,11 +145,21 @@ class TimelineEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Names the thing an entry reports when two paths may report it (a refund: Stripe's answer
+    # and its webhook): an entry with a key is written once per request.
+    key = models.CharField(_("key"), max_length=100, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "key"],
+                condition=~models.Q(key=""),
+                name="records_timelineentry_once_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.request} {self.action}"

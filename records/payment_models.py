@@ -96,11 +96,12 @@ class PaymentEvent(models.Model):
 
 
 class PaymentRefund(models.Model):
-    """A refund a clerk made from admin (records/services/payments.py `payment_refund`). The
+    """A refund a clerk made from admin (records/services/refunds.py `payment_refund`). The
     row is written `pending`, with the key Stripe sees as Idempotency-Key, before Stripe is
     asked; Stripe's answer marks it `issued` or `failed`. A pending refund is asked again with
     the same key, so however often it is sent Stripe refunds once. One pending refund a
-    payment at most."""
+    payment at most. An issued refund becomes `failed` when Stripe reports that the card's
+    bank sent it back (`refund.failed`; `provider_status` "failed", `error` its reason)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting for the provider's answer")
@@ -126,11 +127,27 @@ class PaymentRefund(models.Model):
     error = models.TextField(_("provider's answer"), blank=True)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
     completed_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Beat asks Stripe again for a pending refund (records/services/refund_retries.py).
+    attempts = models.PositiveSmallIntegerField(_("automatic tries"), default=0)
+    next_attempt_at = models.DateTimeField(_("next automatic try"), null=True, blank=True)
+    stalled_at = models.DateTimeField(
+        _("automatic tries stopped"),
+        null=True,
+        blank=True,
+        help_text=_("Stripe did not answer any automatic try: a clerk must look it up."),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="records_paymentrefund_pending",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="records_paymentrefund_amount_positive"

@@ -204,7 +204,9 @@ def stripe_webhook(request):
         services.payment_webhook_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except ValidationError:
+    except ValidationError as error:
+        if getattr(error, "domain_code", "") == "stripe_unread":
+            return HttpResponse("Stripe could not be read; send it again", status=503)
         return HttpResponseBadRequest("bad signature")
     return HttpResponse(status=200)
 

@@ -1,15 +1,18 @@
-"""The queue's filters: by deadline (in business days, on the department's clock) and by clerk."""
+"""The queue's filters: by deadline (in business days, on the department's clock), by clerk, and
+requests with a refund that waits for Stripe or needs a clerk."""
 
 from datetime import timedelta
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 from portal.localtime import local_today
 from records import services
-from records.models import Status
+from records.models import PaymentRefund, Status
+from records.services.payments import FAILED_REFUND_STATUSES
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -40,6 +43,39 @@ class DueFilter(admin.SimpleListFilter):
             return queryset.filter(status=Status.AWAITING_REQUESTER)
         if self.value() == "open":
             return queryset.exclude(status=Status.CLOSED)
+        return queryset
+
+
+class RefundFilter(admin.SimpleListFilter):
+    """Requests with a refund still waiting for Stripe, or one a clerk must see to: a refund
+    that failed after Stripe made it (the money is back with the department), or one Stripe
+    answered none of the automatic tries of (records/services/refund_retries.py)."""
+
+    title = _("refunds")
+    parameter_name = "refund"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Waiting for Stripe's answer")),
+            ("attention", _("Need a clerk: failed after Stripe made it, or never answered")),
+        ]
+
+    def queryset(self, request, queryset):
+        refunds = PaymentRefund.objects.filter(payment__request=OuterRef("pk"))
+        if self.value() == "waiting":
+            return queryset.filter(Exists(refunds.filter(state=PaymentRefund.State.PENDING)))
+        if self.value() == "attention":
+            return queryset.filter(
+                Exists(
+                    refunds.filter(
+                        Q(
+                            state=PaymentRefund.State.FAILED,
+                            provider_status__in=FAILED_REFUND_STATUSES,
+                        )
+                        | Q(state=PaymentRefund.State.PENDING, stalled_at__isnull=False)
+                    )
+                )
+            )
         return queryset
 
 

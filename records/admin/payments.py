@@ -23,6 +23,40 @@ from portal.services.audit import audit_record
 from records import selectors, services
 from records.admin.forms import RefundForm
 from records.models import Fee, Payment, PaymentRefund, RecordRequest
+from records.services.payments import FAILED_REFUND_STATUSES
+
+
+def _refund_outcome(refund: PaymentRefund) -> str:
+    """What a clerk needs to know of a refund beyond its state."""
+    failed = refund.state == PaymentRefund.State.FAILED
+    if failed and refund.provider_status in FAILED_REFUND_STATUSES:
+        return str(
+            _(
+                "It failed after Stripe made it: the card's bank sent it back (%(error)s). "
+                "The money is back with the department: return it another way."
+            )
+            % {"error": refund.error}
+        )
+    if failed and refund.error:
+        return str(_("Stripe said: %(error)s") % {"error": refund.error})
+    if refund.state == PaymentRefund.State.PENDING and refund.stalled_at is not None:
+        return str(
+            _(
+                "Stripe answered none of %(tries)s automatic tries: check it in Stripe's "
+                "dashboard (the refund's metadata has refund %(key)s), then send it again "
+                "from its page."
+            )
+            % {"tries": refund.attempts, "key": refund.key}
+        )
+    if refund.state == PaymentRefund.State.PENDING:
+        return str(
+            _(
+                "Stripe has not answered yet: the portal asks again by itself "
+                "(%(tries)s automatic tries so far)."
+            )
+            % {"tries": refund.attempts}
+        )
+    return ""
 
 
 class PaymentColumnsMixin:
@@ -106,7 +140,7 @@ class PaymentColumnsMixin:
             return format_html("<table>{}{}</table>", head, rows)
         refund_rows = format_html_join(
             "",
-            "<li>{}</li>",
+            "<li>{} {}</li>",
             (
                 (
                     _("%(when)s: $%(amount)s, %(state)s, by %(clerk)s (%(reason)s)")
@@ -117,6 +151,7 @@ class PaymentColumnsMixin:
                         "clerk": r.requested_by or "—",
                         "reason": r.reason,
                     },
+                    _refund_outcome(r),
                 )
                 for r in refunds
             ),

@@ -18,7 +18,7 @@ from portal.admin import AuditedModelAdmin, CappedCountPaginator, FormActionMixi
 from portal.forms import add_domain_errors
 from portal.services.audit import audit_record
 from records import selectors, services
-from records.admin.filters import AssigneeFilter, DueFilter
+from records.admin.filters import AssigneeFilter, DueFilter, RefundFilter
 from records.admin.forms import (
     AssignForm,
     CloseForm,
@@ -69,7 +69,7 @@ class RecordRequestAdmin(
         "payment_state",
         "received_at",
     ]
-    list_filter = [DueFilter, AssigneeFilter, "kind", "status"]
+    list_filter = [DueFilter, AssigneeFilter, "kind", "status", RefundFilter]
     list_select_related = ["assigned_to"]
     search_fields = ["=tracking_number", "=requester_email"]
     ordering = ["due_date", "id"]

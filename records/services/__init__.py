@@ -6,8 +6,11 @@
 - `links`: the signed tracking and download links;
 - `messages`: between the requester and the clerks;
 - `fees`: the fee schedule (capped by §1-212), charges, waivers, payment;
-- `payments`: paying online (Stripe Checkout and its signed webhooks);
+- `payments`: paying online (Stripe Checkout), and what Stripe's events say of a payment;
 - `refunds`: a clerk refunding an online payment through Stripe (once, whatever is retried);
+  `refund_retries`: beat asking Stripe again for a refund it did not answer; `refund_failures`:
+  a refund that fails after Stripe made it;
+- `webhooks`: Stripe's signed webhook, each event applied once by the module of its concern;
 - `appointments`: fingerprinting times;
 - `documents`: encrypted files, released documents and their download;
 - `release`: redactions, the release packet with four eyes (PACKET_STEPS) and its build;
@@ -58,7 +61,6 @@ from records.services.messages import message_from_clerk, message_from_requester
 from records.services.payments import (
     amount_due_online,
     payment_checkout_start,
-    payment_webhook_receive,
     payments_enabled,
 )
 from records.services.personnel import (
@@ -83,6 +85,7 @@ from records.services.release import (
     responsive_upload,
 )
 from records.services.updates import request_update
+from records.services.webhooks import payment_webhook_receive
 
 __all__ = [
     "OPEN",

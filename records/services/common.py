@@ -40,7 +40,15 @@ def notify_requester(
         )
 
 
-def timeline_add(*, record_request, action, actor=None, note="", public=True) -> TimelineEntry:
+def timeline_add(
+    *, record_request, action, actor=None, note="", public=True, key: str = ""
+) -> TimelineEntry:
+    """Add an entry. With a `key`, once: the entry already written under that key is returned
+    (callers hold the lock that orders the writers; the unique constraint is the backstop)."""
+    if key:
+        written = TimelineEntry.objects.filter(request=record_request, key=key).first()
+        if written is not None:
+            return written
     entry = TimelineEntry(
         request=record_request,
         action=action,
@@ -48,6 +56,7 @@ def timeline_add(*, record_request, action, actor=None, note="", public=True) ->
         note=note,
         public=public,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        key=key,
     )
     entry.full_clean()
     entry.save()

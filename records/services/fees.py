@@ -164,7 +164,11 @@ class PaymentProvider:
     address to send the payer to, or raises PaymentUnavailable; `verify` checks a webhook's
     signature and returns its event, or raises ValueError; `refund` refunds `amount` of a
     payment once per `idempotency_key`, or raises RefundRefused (nothing refunded) or
-    PaymentUnavailable (no answer). records/services/payments.py and refunds.py hold the rules
+    PaymentUnavailable (no answer); `refund_find` looks up the refund made under a key (in its
+    metadata), None when there is none, without asking for one; `refunded_total` is what the
+    provider counts as refunded on a payment now (its refunds that did not fail). Both raise
+    PaymentUnavailable when the provider cannot be read.
+    records/services/payments.py and refunds.py hold the rules
     around them and record the payment (`payment_record`) and each refund once.
     The provider in use: records.services.payments.StripeCheckout."""
 
@@ -188,6 +192,12 @@ class PaymentProvider:
     def refund(
         self, *, payment_intent: str, amount: Decimal, idempotency_key: str, metadata: dict
     ) -> RefundAnswer:
+        raise NotImplementedError
+
+    def refund_find(self, *, payment_intent: str, key: str) -> RefundAnswer | None:
+        raise NotImplementedError
+
+    def refunded_total(self, *, payment_intent: str) -> Decimal:
         raise NotImplementedError
 
 

@@ -7,9 +7,8 @@ Rules:
 - The amount asked is what is due now: the unwaived fees less what was already paid online
   and not refunded. With nothing due, no session is opened. An open session for the same amount
   is reused, so a double click opens one.
-- Each webhook event is applied once, by its id (PaymentEvent); its signature is checked with
-  STRIPE_WEBHOOK_SECRET and Stripe's five-minute tolerance on the signed timestamp refuses an
-  old event captured and sent again.
+- Each webhook event is applied once, by its id (records/services/webhooks.py, which hands
+  each event to this module or to refunds.py).
 - Events may come in any order. Amounts are set from the provider's running totals (a
   session's amount_total, a charge's amount_refunded), never added, so a late or repeated event
   cannot count twice; a refund that comes before the payment it refunds waits for it; an
@@ -23,7 +22,9 @@ Rules:
   flagged for the clerk (`records.payment.mismatched`).
 - A refund that takes the net below what is due reopens an invoice that was paid online.
 - Refunds a clerk makes from admin are records/services/refunds.py; the `charge.refunded` event
-  that follows carries the running total they already set, and adds nothing.
+  that follows carries the running total they already set, and adds nothing. A running total
+  sent before a refund failed (refunds.py) and delivered after it is not applied: it still
+  counts the refund Stripe took back.
 """
 
 import datetime
@@ -38,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 from portal.services.audit import audit_record
-from records.models import Payment, PaymentEvent, RecordRequest
+from records.models import Payment, PaymentEvent, PaymentRefund, RecordRequest
 from records.selectors import fees_total, online_paid
 from records.services.common import timeline_add
 from records.services.fees import (
@@ -54,6 +55,11 @@ from records.services.links import tracking_url
 logger = logging.getLogger(__name__)
 
 METHOD = "online"
+# A refund Stripe made and then could not complete (the card's bank sent it back, Stripe's
+# balance could not cover it): reported as `refund.failed`, and as `refund.updated` (or, for
+# endpoints on older API versions, `charge.refund.updated`) with one of these statuses.
+REFUND_FAILURE_EVENTS = ("refund.failed", "refund.updated", "charge.refund.updated")
+FAILED_REFUND_STATUSES = frozenset({"failed", "canceled"})
 SESSION_MINUTES = 60  # Stripe accepts 30 minutes to 24 hours
 CENT = Decimal("0.01")
 
@@ -66,7 +72,7 @@ def _cents(amount: Decimal) -> int:
     return int((amount / CENT).to_integral_value())
 
 
-def _amount(cents) -> Decimal:
+def amount_from_cents(cents) -> Decimal:
     return (Decimal(int(cents or 0)) * CENT).quantize(CENT)
 
 
@@ -163,18 +169,59 @@ class StripeCheckout(PaymentProvider):
             # No answer, a 5xx, a rate limit, a concurrent call with this key: whether Stripe
             # refunded is unknown until the same key is sent again.
             raise PaymentUnavailable(str(exc)) from exc
-        status = str(_get(refund, "status", ""))
-        if status in {"failed", "canceled"}:
-            raise RefundRefused(f"{status}: {_get(refund, 'failure_reason', '')}")
-        charge = _get(refund, "charge")
+        status = str(stripe_field(refund, "status", ""))
+        if status in FAILED_REFUND_STATUSES:
+            raise RefundRefused(f"{status}: {stripe_field(refund, 'failure_reason', '')}")
+        charge = stripe_field(refund, "charge")
         running = None if isinstance(charge, str) or charge is None else charge
         return RefundAnswer(
-            refund_id=str(_get(refund, "id", "")),
+            refund_id=str(stripe_field(refund, "id", "")),
             status=status,
             charge_refunded=(
-                _amount(_get(running, "amount_refunded", 0)) if running is not None else None
+                amount_from_cents(stripe_field(running, "amount_refunded", 0))
+                if running is not None
+                else None
             ),
         )
+
+    def refund_find(self, *, payment_intent: str, key: str) -> RefundAnswer | None:
+        """The refund Stripe made under our `key` (its metadata), from the payment's list."""
+        try:
+            refunds = stripe_client().v1.refunds.list(
+                params={"payment_intent": payment_intent, "limit": 100}
+            )
+            found = next(
+                (
+                    refund
+                    for refund in refunds.auto_paging_iter()
+                    if str(stripe_field(stripe_field(refund, "metadata", {}), "refund", "")) == key
+                ),
+                None,
+            )
+        except stripe.StripeError as exc:
+            raise PaymentUnavailable(str(exc)) from exc
+        if found is None:
+            return None
+        status = str(stripe_field(found, "status", ""))
+        if status in FAILED_REFUND_STATUSES:
+            raise RefundRefused(f"{status}: {stripe_field(found, 'failure_reason', '')}")
+        return RefundAnswer(
+            refund_id=str(stripe_field(found, "id", "")), status=status, charge_refunded=None
+        )
+
+    def refunded_total(self, *, payment_intent: str) -> Decimal:
+        try:
+            refunds = stripe_client().v1.refunds.list(
+                params={"payment_intent": payment_intent, "limit": 100}
+            )
+            cents = sum(
+                int(stripe_field(refund, "amount", 0))
+                for refund in refunds.auto_paging_iter()
+                if stripe_field(refund, "status", "") not in FAILED_REFUND_STATUSES
+            )
+        except stripe.StripeError as exc:
+            raise PaymentUnavailable(str(exc)) from exc
+        return amount_from_cents(cents)
 
 
 def provider() -> PaymentProvider:
@@ -255,7 +302,7 @@ def payment_checkout_start(*, record_request: RecordRequest) -> Payment:
 # --- Webhook events ------------------------------------------------------------------------------
 
 
-def _get(obj, key, default=None):
+def stripe_field(obj, key, default=None):
     try:
         value = obj[key]
     except (KeyError, TypeError):
@@ -283,12 +330,48 @@ def refunded_total_set(payment: Payment, refunded: Decimal) -> bool:
     return True
 
 
+def refunded_total_reset(payment: Payment, refunded: Decimal) -> bool:
+    """Set a locked payment's refunded total to what the provider counts now, lower too: for a
+    refund that failed after it was made (the only report that lowers it). True when it
+    changed."""
+    refunded = min(max(refunded, Decimal("0.00")), payment.amount_received)
+    if refunded == payment.amount_refunded:
+        return False
+    payment.amount_refunded = refunded
+    if refunded <= 0:
+        payment.state = Payment.State.PAID
+    elif refunded >= payment.amount_received:
+        payment.state = Payment.State.REFUNDED
+    else:
+        payment.state = Payment.State.PARTLY_REFUNDED
+    payment.save(update_fields=["amount_refunded", "state"])
+    return True
+
+
+def refund_timeline_key(refund: PaymentRefund) -> str:
+    """The timeline entry of a clerk's refund, whichever reports it first (Stripe's answer, or
+    the webhook when the answer was lost): one entry per refund."""
+    return f"refund-{refund.key}"
+
+
 def _refund_set(payment: Payment, refunded: Decimal) -> None:
     """A refund the provider reported (made in its dashboard, or one of ours already counted,
-    which then changes nothing)."""
+    which then changes nothing). A rise of exactly the amount of our refund still waiting for
+    Stripe's answer (one at most a payment) is that refund, whose answer was lost: its entry
+    is the one its answer will find, so the timeline shows it once."""
+    before = payment.amount_refunded
     if not refunded_total_set(payment, refunded):
         return
-    timeline_add(record_request=payment.request, action="refund", note=f"${refunded}")
+    waiting = payment.refunds.filter(state=PaymentRefund.State.PENDING).first()
+    if waiting is not None and payment.amount_refunded - before == waiting.amount:
+        timeline_add(
+            record_request=payment.request,
+            action="refund",
+            note=f"${waiting.amount}",
+            key=refund_timeline_key(waiting),
+        )
+    else:
+        timeline_add(record_request=payment.request, action="refund", note=f"${refunded}")
     audit_record(
         actor=None,
         actor_label="payment provider",
@@ -320,21 +403,21 @@ def payment_settle(record_request: RecordRequest, *, new_payment: Payment | None
         timeline_add(record_request=record_request, action="payment_reopened")
 
 
-def _session_paid(event: PaymentEvent, session) -> None:
-    payment = _payment_locked(session_id=_get(session, "id", ""))
+def session_paid_apply(event: PaymentEvent, session) -> None:
+    payment = _payment_locked(session_id=stripe_field(session, "id", ""))
     if payment is None:
-        logger.info("Stripe session %s is not one of ours", _get(session, "id"))
+        logger.info("Stripe session %s is not one of ours", stripe_field(session, "id"))
         return
     event.payment = payment
     event.save(update_fields=["payment"])
-    payment.payment_intent = _get(session, "payment_intent", "") or payment.payment_intent
-    if _get(session, "payment_status") != "paid":
+    payment.payment_intent = stripe_field(session, "payment_intent", "") or payment.payment_intent
+    if stripe_field(session, "payment_status") != "paid":
         payment.save(update_fields=["payment_intent"])
         return  # completed, but the money is still on its way (async_payment_succeeded)
     if payment.paid_at is not None:
         return  # paid already: a second "completed" or "succeeded" for the same session
-    received = _amount(_get(session, "amount_total", 0))
-    currency = str(_get(session, "currency", "")).lower()
+    received = amount_from_cents(stripe_field(session, "amount_total", 0))
+    currency = str(stripe_field(session, "currency", "")).lower()
     payment.amount_received = received
     payment.paid_at = timezone.now()
     payment.state = Payment.State.PAID
@@ -368,9 +451,9 @@ def _session_paid(event: PaymentEvent, session) -> None:
     payment_settle(payment.request, new_payment=payment)
 
 
-def _session_closed(state: str):
+def session_closed_apply(state: str):
     def apply(event: PaymentEvent, session) -> None:
-        payment = _payment_locked(session_id=_get(session, "id", ""))
+        payment = _payment_locked(session_id=stripe_field(session, "id", ""))
         if payment is None:
             return
         event.payment = payment
@@ -382,51 +465,21 @@ def _session_closed(state: str):
     return apply
 
 
-def _charge_refunded(event: PaymentEvent, charge) -> None:
-    intent = _get(charge, "payment_intent", "")
+def charge_refunded_apply(event: PaymentEvent, charge) -> None:
+    intent = stripe_field(charge, "payment_intent", "")
     event.payment_intent = intent
-    event.amount = _amount(_get(charge, "amount_refunded", 0))
+    event.amount = amount_from_cents(stripe_field(charge, "amount_refunded", 0))
     payment = _payment_locked(payment_intent=intent) if intent else None
     event.payment = payment
     event.save(update_fields=["payment_intent", "amount", "payment"])
     if payment is None:
-        return  # before its payment (or not ours): _session_paid applies it
+        return  # before its payment (or not ours): session_paid_apply applies it
+    failed_since = PaymentEvent.objects.filter(
+        payment=payment, type__in=REFUND_FAILURE_EVENTS, created__gte=event.created
+    ).exclude(pk=event.pk)
+    if failed_since.exists():
+        # A running total from before a refund failed, delivered late: it still counts the
+        # refund Stripe took back (the failure set the total from Stripe's refunds).
+        return
     _refund_set(payment, event.amount)
     payment_settle(payment.request)
-
-
-HANDLERS = {
-    "checkout.session.completed": _session_paid,
-    "checkout.session.async_payment_succeeded": _session_paid,
-    "checkout.session.expired": _session_closed(Payment.State.EXPIRED),
-    "checkout.session.async_payment_failed": _session_closed(Payment.State.FAILED),
-    "charge.refunded": _charge_refunded,
-}
-
-
-@transaction.atomic
-def payment_event_apply(*, event) -> bool:
-    """Apply one verified webhook event (a stripe.Event, or its dict). False when this event
-    was applied before (a retry or a replay) or is of a kind we do not use."""
-    created_at = datetime.datetime.fromtimestamp(int(_get(event, "created", 0)), tz=datetime.UTC)
-    row, created = PaymentEvent.objects.get_or_create(
-        event_id=str(_get(event, "id", ""))[:255],
-        defaults={"type": str(_get(event, "type", ""))[:100], "created": created_at},
-    )
-    if not created:
-        return False
-    handler = HANDLERS.get(row.type)
-    if handler is None:
-        return False
-    handler(row, _get(_get(event, "data", {}), "object", {}))
-    return True
-
-
-def payment_webhook_receive(*, payload: bytes, signature: str) -> bool:
-    """Verify a webhook's signature and apply its event. Raises DomainError `bad_signature`
-    for anything not signed with STRIPE_WEBHOOK_SECRET in the last five minutes."""
-    try:
-        event = provider().verify(payload=payload, signature=signature)
-    except ValueError as exc:
-        raise DomainError("The webhook's signature is not valid.", code="bad_signature") from exc
-    return payment_event_apply(event=event)

@@ -13,16 +13,24 @@ Rules (department policy; the payment itself is records/services/payments.py):
   (the payment's refunded total, timeline, audit, the requester's e-mail) or `failed` (Stripe
   said no: nothing was refunded; a new try is a new refund with a new key). No answer (down, a
   timeout, a 5xx) leaves it pending: the clerk is told, and sending the refund again asks Stripe
-  with the same key, which answers with the refund it made, if it made one. A payment has one
-  pending refund at most; the same submission sent twice (a double click) is the same refund.
+  with the same key, which answers with the refund it made, if it made one; beat asks again by
+  itself too (records/services/refund_retries.py). Stripe keeps a key for 24 hours: a refund
+  older than KEY_WINDOW (23 hours) is never asked for again, but looked up in Stripe's list by
+  its key, and recorded issued if Stripe made it, failed if not. A payment has one pending
+  refund at most; the same submission sent twice (a double click) is the same refund.
 - Stripe returns the charge with the refund, and its running total refunded is what the
   payment's total is set to (never added to), as the `charge.refunded` webhook does: whichever
   comes first sets it, and the other finds nothing more to count.
 - The requester is told once (outbox, their language; the de-duplication key is the refund's).
+- A refund Stripe made can still fail later (the card's bank sends it back): TRANSITIONS allows
+  it, records/services/refund_failures.py records it.
+- The timeline shows each refund once: its entry is keyed on the refund, whether Stripe's answer
+  or the `charge.refunded` webhook (when the answer was lost) reports it first.
 """
 
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -36,13 +44,35 @@ from portal.services.audit import audit_record
 from records.models import Payment, PaymentRefund
 from records.services.common import notify_requester, timeline_add
 from records.services.fees import PaymentUnavailable, RefundAnswer, RefundRefused
-from records.services.payments import CENT, payment_settle, provider, refunded_total_set
+from records.services.payments import (
+    CENT,
+    payment_settle,
+    provider,
+    refund_timeline_key,
+    refunded_total_set,
+)
 
 logger = logging.getLogger(__name__)
 
 REFUND_PERMISSION = "records.refund_payment"
+State = PaymentRefund.State
+# A refund's states, declared once: Stripe's answer marks a pending refund; a refund Stripe
+# made can still fail later (refund.failed). Nothing leaves `failed`.
+TRANSITIONS = {
+    State.PENDING: {State.ISSUED, State.FAILED},
+    State.ISSUED: {State.FAILED},
+    State.FAILED: set(),
+}
 REFUNDABLE_STATES = {Payment.State.PAID, Payment.State.PARTLY_REFUNDED}
+# Stripe keeps an Idempotency-Key's answer for 24 hours and may then prune it: the same key
+# sent later is a new refund. Past this age a pending refund is looked up, never asked again.
+KEY_WINDOW = timedelta(hours=23)
+RETRY_LABEL = "automatic retry"  # the audit log's actor for what the retry records
 ZERO = Decimal("0.00")
+
+
+def _username(user) -> str:
+    return user.get_username() if user is not None else ""
 
 
 def can_refund(user) -> bool:
@@ -75,16 +105,31 @@ def payment_refund(
     refund = _refund_reserve(actor=actor, payment=payment, amount=amount, reason=reason, key=key)
     if refund.state != PaymentRefund.State.PENDING:
         return refund  # this submission was answered already (a double click)
+    return refund_ask(refund=refund, actor=actor)
+
+
+def refund_ask(*, refund: PaymentRefund, actor=None) -> PaymentRefund:
+    """Ask Stripe for a pending refund with its own key, outside any transaction, and record
+    the answer (`actor` None: the automatic retry, records/services/refund_retries.py). A
+    refund older than KEY_WINDOW is looked up in Stripe's list by that key instead: Stripe may
+    have forgotten the key, and asking again could refund twice. Raises DomainError
+    `refund_refused` (recorded as failed) or `refund_unavailable` (still pending)."""
+    stale = refund.created_at <= timezone.now() - KEY_WINDOW
     try:
-        answer = provider().refund(
-            payment_intent=refund.payment.payment_intent,
-            amount=refund.amount,
-            idempotency_key=refund.idempotency_key,
-            metadata={
-                "record_request": str(refund.payment.request.public_id),
-                "refund": str(refund.key),
-            },
-        )
+        if stale:
+            answer = provider().refund_find(
+                payment_intent=refund.payment.payment_intent, key=str(refund.key)
+            )
+        else:
+            answer = provider().refund(
+                payment_intent=refund.payment.payment_intent,
+                amount=refund.amount,
+                idempotency_key=refund.idempotency_key,
+                metadata={
+                    "record_request": str(refund.payment.request.public_id),
+                    "refund": str(refund.key),
+                },
+            )
     except RefundRefused as exc:
         _refund_failed(refund=refund, actor=actor, error=str(exc))
         raise DomainError(
@@ -94,6 +139,9 @@ def payment_refund(
         ) from exc
     except PaymentUnavailable as exc:
         logger.warning("Stripe did not answer refund %s: %s", refund.key, exc)
+        refund.refresh_from_db(fields=["state"])
+        if refund.state == State.ISSUED:
+            return refund  # another try with the same key (a clerk, the retry) got the answer
         raise DomainError(
             _(
                 "Stripe did not answer, so the refund is not recorded. Try again in a few "
@@ -101,6 +149,14 @@ def payment_refund(
             ),
             code="refund_unavailable",
         ) from exc
+    if answer is None:  # looked up: Stripe never made it
+        _refund_failed(
+            refund=refund, actor=actor, error="not_found: Stripe has no refund with this key"
+        )
+        raise DomainError(
+            _("Stripe has no refund with this key, so nothing was refunded. Send a new refund."),
+            code="refund_refused",
+        )
     return _refund_issued(refund=refund, actor=actor, answer=answer)
 
 
@@ -187,14 +243,15 @@ def _refund_failed(*, refund: PaymentRefund, actor, error: str) -> None:
         .select_related("payment__request")
         .get(pk=refund.pk)
     )
-    if refund.state != PaymentRefund.State.PENDING:
-        return
+    if refund.state != State.PENDING:
+        return  # the same key's other try recorded Stripe's answer first
     refund.state = PaymentRefund.State.FAILED
     refund.error = error[:2000]
     refund.completed_at = timezone.now()
     refund.save(update_fields=["state", "error", "completed_at"])
     audit_record(
         actor=actor,
+        actor_label="" if actor else RETRY_LABEL,
         action="records.payment.refund_failed",
         target=refund.payment.request,
         detail={
@@ -203,6 +260,7 @@ def _refund_failed(*, refund: PaymentRefund, actor, error: str) -> None:
             "amount": str(refund.amount),
             "reason": refund.reason,
             "error": refund.error,
+            "requested_by": _username(refund.requested_by),
         },
     )
 
@@ -213,8 +271,8 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
         Payment.objects.select_for_update().select_related("request").get(pk=refund.payment_id)
     )
     refund = PaymentRefund.objects.select_for_update().get(pk=refund.pk)
-    if refund.state != PaymentRefund.State.PENDING:
-        return refund  # the same key's other try recorded Stripe's answer first
+    if State.ISSUED not in TRANSITIONS[refund.state]:
+        return refund  # the same key's other try (or the webhook) recorded the outcome first
     refund.state = PaymentRefund.State.ISSUED
     refund.provider_refund_id = answer.refund_id[:255]
     refund.provider_status = answer.status[:40]
@@ -225,11 +283,21 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
     ours = payment.refunds.filter(state=PaymentRefund.State.ISSUED).aggregate(total=Sum("amount"))
     refunded_total_set(payment, max(answer.charge_refunded or ZERO, ours["total"] or ZERO))
     record_request = payment.request
-    timeline_add(
-        record_request=record_request, action="refund", actor=actor, note=f"${refund.amount}"
+    clerk = actor or refund.requested_by  # the retry sends the clerk's refund
+    entry = timeline_add(
+        record_request=record_request,
+        action="refund",
+        actor=clerk,
+        note=f"${refund.amount}",
+        key=refund_timeline_key(refund),
     )
+    if entry.actor_id is None and getattr(clerk, "is_authenticated", False):
+        # The webhook wrote it first, without knowing whose refund it was.
+        entry.actor = clerk
+        entry.save(update_fields=["actor"])
     audit_record(
         actor=actor,
+        actor_label="" if actor else RETRY_LABEL,
         action="records.payment.refund_issued",
         target=record_request,
         detail={
@@ -239,6 +307,8 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
             "amount": str(refund.amount),
             "reason": refund.reason,
             "refunded": str(payment.amount_refunded),
+            "requested_by": _username(refund.requested_by),
+            "automatic_tries": refund.attempts,
         },
     )
     notify_requester(

@@ -24,6 +24,7 @@ TIMELINE_LABELS = {
     "paid": _("Payment received"),
     "partial_payment": _("Part of the fees paid online"),
     "refund": _("Payment refunded"),
+    "refund_failed": _("Refund did not reach your card"),
     "payment_reopened": _("Fees due again after a refund"),
     "deemed_denied": _("Deadline passed without an answer"),
     "release": _("Documents released"),

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.records.refunds_support import RefundingStripe
 from tests.support import stripe as fake
 
 # A worker process (tests marked `worker`) reads its settings from the environment when the
@@ -27,8 +28,9 @@ def _records_files(settings, tmp_path, request):
 
 @pytest.fixture
 def stripe(settings):
-    """The local stand-in of Stripe's API (tests/support/stripe.py), the portal pointed at it."""
-    with fake.StripeStandIn() as stand_in:
+    """The local stand-in of Stripe's API (tests/support/stripe.py, with the refunds list and
+    failed refunds of tests/records/refunds_support.py), the portal pointed at it."""
+    with RefundingStripe() as stand_in:
         settings.STRIPE_SECRET_KEY = fake.SECRET_KEY
         settings.STRIPE_WEBHOOK_SECRET = fake.WEBHOOK_SECRET
         settings.STRIPE_API_BASE = stand_in.url

@@ -205,9 +205,9 @@ def test_a_refund_is_asked_for_on_an_accessible_page_usable_by_keyboard(
     live_server, page, clerk, client, stripe
 ):
     from records.models import PaymentRefund
-    from tests.records.test_payment_refunds import _paid
+    from tests.records.refunds_support import paid
 
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     page.goto(f"{live_server.url}{QUEUE}{payment.request.pk}/change/")
     page.get_by_role("link", name=re.compile("Refund the payment of")).click()
     expect(page.locator("#id_reason")).to_be_visible()

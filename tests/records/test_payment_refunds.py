@@ -1,4 +1,4 @@
-"""A clerk refunds an online payment from admin (records/services/payments.py payment_refund),
+"""A clerk refunds an online payment from admin (records/services/refunds.py payment_refund),
 against the local stand-in of Stripe's Refunds API: Stripe refunds once whatever is retried,
 an error leaves nothing recorded as refunded, and the webhook that follows counts nothing twice."""
 
@@ -9,72 +9,32 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from portal import roles
-from portal.models import AuditEntry, Notification
+from portal.models import AuditEntry
 from records.models import Fee, Payment, PaymentRefund, Status
 from records.selectors import online_paid
 from records.services import tracking_token
 from records.services.refunds import payment_refund, refundable_amount
 from tests.factories import UserFactory
 from tests.records.factories import RecordRequestFactory
-from tests.support import stripe as fake
+from tests.records.refunds_support import (
+    REASON,
+    deliver,
+    paid,
+    refund_calls,
+    refund_messages,
+)
 from tests.support.errors import raises_domain
 
 pytestmark = pytest.mark.django_db
-WEBHOOK = "/api/v1/records/payments/stripe/webhook/"
-REASON = "Request denied: no such report (C.G.S. §1-210)."
-
-
-def _deliver(client, payload):
-    body, header = fake.signed(payload)
-    response = client.post(
-        WEBHOOK, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
-    )
-    assert response.status_code == 200
-    return response
-
-
-def _paid(client, stripe, *, amount="2.00", language="en", intent="pi_test_1") -> Payment:
-    """A request whose fee the requester paid online: the session, its charge at Stripe, and
-    the signed `checkout.session.completed` that recorded it."""
-    record_request = RecordRequestFactory(status=Status.READY, language=language)
-    Fee.objects.create(
-        request=record_request,
-        description="Copies",
-        quantity=1,
-        unit_price=Decimal(amount),
-        amount=Decimal(amount),
-    )
-    token = tracking_token(record_request=record_request)
-    location = client.post(f"/records/track/{token}/pay/")["Location"]
-    session = stripe.sessions[location.rsplit("/", 1)[-1]]
-    stripe.charge(intent=intent, amount=session["amount_total"])
-    _deliver(
-        client, fake.event("checkout.session.completed", fake.completed(session, intent=intent))
-    )
-    payment = Payment.objects.get(session_id=session["id"])
-    assert payment.state == Payment.State.PAID
-    return payment
-
-
-def _refund_calls(stripe) -> list[dict]:
-    return [r for r in stripe.requests if r["path"] == "/v1/refunds"]
-
-
-def _refund_messages(payment) -> list[Notification]:
-    return list(
-        Notification.objects.filter(
-            recipient=payment.request.requester_email, dedupe_key__startswith="records-refund-"
-        )
-    )
 
 
 # --- The service -----------------------------------------------------------------------------
 
 
 def test_refund_is_made_at_stripe_and_recorded_with_the_clerk_and_reason(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     refund = payment_refund(actor=clerk, payment=payment, reason=REASON)
-    [call] = _refund_calls(stripe)
+    [call] = refund_calls(stripe)
     form = dict(p.split("=", 1) for p in call["body"].decode().split("&"))
     assert form["payment_intent"] == "pi_test_1"
     assert form["amount"] == "200"
@@ -92,7 +52,7 @@ def test_refund_is_made_at_stripe_and_recorded_with_the_clerk_and_reason(client,
 
 
 def test_amount_defaults_to_what_is_left_refundable(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     payment_refund(actor=clerk, payment=payment, amount=Decimal("0.50"), reason=REASON)
     payment.refresh_from_db()
     assert refundable_amount(payment=payment) == Decimal("1.50")
@@ -103,7 +63,7 @@ def test_amount_defaults_to_what_is_left_refundable(client, stripe, clerk):
 
 
 def test_the_same_submission_sent_twice_refunds_once(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     key = uuid.uuid4()
     first = payment_refund(actor=clerk, payment=payment, reason=REASON, key=key)
     second = payment_refund(actor=clerk, payment=payment, reason=REASON, key=key)
@@ -111,11 +71,11 @@ def test_the_same_submission_sent_twice_refunds_once(client, stripe, clerk):
     assert len(stripe.refunds_made()) == 1
     assert PaymentRefund.objects.count() == 1
     assert AuditEntry.objects.filter(action="records.payment.refund_issued").count() == 1
-    assert len(_refund_messages(payment)) == 1
+    assert len(refund_messages(payment)) == 1
 
 
 def test_answer_lost_after_stripe_refunded_then_retry_reuses_the_key(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     stripe.lose_next_answers(2)  # the call and the library's own retry
     with raises_domain("refund_unavailable"):
         payment_refund(actor=clerk, payment=payment, reason=REASON)
@@ -124,11 +84,11 @@ def test_answer_lost_after_stripe_refunded_then_retry_reuses_the_key(client, str
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("0.00")  # nothing recorded as refunded
     assert not payment.request.timeline.filter(action="refund").exists()
-    assert not _refund_messages(payment)
+    assert not refund_messages(payment)
     retried = payment_refund(actor=clerk, payment=payment, reason=REASON)
     assert retried.pk == pending.pk and retried.state == PaymentRefund.State.ISSUED
     assert len(stripe.refunds_made()) == 1  # Stripe answered the same key with the same refund
-    assert {c["headers"]["Idempotency-Key"] for c in _refund_calls(stripe)} == {
+    assert {c["headers"]["Idempotency-Key"] for c in refund_calls(stripe)} == {
         pending.idempotency_key
     }
     payment.refresh_from_db()
@@ -137,7 +97,7 @@ def test_answer_lost_after_stripe_refunded_then_retry_reuses_the_key(client, str
 
 @pytest.mark.parametrize("outage", ["503", "unreachable"])
 def test_stripe_down_records_nothing_and_a_retry_works(client, stripe, clerk, settings, outage):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     if outage == "503":
         for _ in range(2):  # the call and the library's own retry
             stripe.fail_next(503, "api_error", "Service unavailable")
@@ -161,7 +121,7 @@ def test_stripe_down_records_nothing_and_a_retry_works(client, stripe, clerk, se
 def test_stripe_refusal_is_shown_recorded_as_failed_and_a_new_try_gets_a_new_key(
     client, stripe, clerk
 ):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     stripe.charges["pi_test_1"]["amount_refunded"] = 150  # refunded in the dashboard, unheard of
     with raises_domain("refund_refused") as caught:
         payment_refund(actor=clerk, payment=payment, reason=REASON)
@@ -180,14 +140,14 @@ def test_stripe_refusal_is_shown_recorded_as_failed_and_a_new_try_gets_a_new_key
 
 @pytest.mark.parametrize("amount", ["2.01", "0.00", "-1.00"])
 def test_amount_outside_what_is_refundable_is_refused_in_the_service(client, stripe, clerk, amount):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     with raises_domain("refund_amount"):
         payment_refund(actor=clerk, payment=payment, amount=Decimal(amount), reason=REASON)
-    assert _refund_calls(stripe) == [] and not PaymentRefund.objects.exists()
+    assert refund_calls(stripe) == [] and not PaymentRefund.objects.exists()
 
 
 def test_amount_above_what_is_left_after_a_refund_is_refused(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     payment_refund(actor=clerk, payment=payment, amount=Decimal("1.50"), reason=REASON)
     with raises_domain("refund_amount"):
         payment_refund(actor=clerk, payment=payment, amount=Decimal("1.00"), reason=REASON)
@@ -195,10 +155,10 @@ def test_amount_above_what_is_left_after_a_refund_is_refused(client, stripe, cle
 
 
 def test_empty_reason_is_refused(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     with raises_domain("refund_reason"):
         payment_refund(actor=clerk, payment=payment, reason="   ")
-    assert _refund_calls(stripe) == []
+    assert refund_calls(stripe) == []
 
 
 def test_payment_not_succeeded_is_refused(client, stripe, clerk):
@@ -210,11 +170,11 @@ def test_payment_not_succeeded_is_refused(client, stripe, clerk):
     payment = Payment.objects.get()  # opened, never paid
     with raises_domain("refund_not_paid"):
         payment_refund(actor=clerk, payment=payment, reason=REASON)
-    assert _refund_calls(stripe) == []
+    assert refund_calls(stripe) == []
 
 
 def test_staff_without_the_refund_permission_is_refused_in_the_service(client, stripe):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     reader = UserFactory(roles=[roles.SITE_ADMINISTRATORS])
     changer = UserFactory()
     changer.user_permissions.add(
@@ -223,7 +183,7 @@ def test_staff_without_the_refund_permission_is_refused_in_the_service(client, s
     for actor in (reader, changer, None):
         with raises_domain("forbidden"):
             payment_refund(actor=actor, payment=payment, reason=REASON)
-    assert _refund_calls(stripe) == []
+    assert refund_calls(stripe) == []
 
 
 def test_records_clerks_hold_the_refund_permission(clerk):
@@ -232,7 +192,7 @@ def test_records_clerks_hold_the_refund_permission(clerk):
 
 
 def test_another_amount_while_one_is_pending_is_refused(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     stripe.lose_next_answers(2)
     with raises_domain("refund_unavailable"):
         payment_refund(actor=clerk, payment=payment, reason=REASON)
@@ -245,10 +205,10 @@ def test_another_amount_while_one_is_pending_is_refused(client, stripe, clerk):
 
 
 def test_charge_refunded_afterwards_counts_nothing_twice(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     payment_refund(actor=clerk, payment=payment, amount=Decimal("0.50"), reason=REASON)
-    _deliver(client, stripe.refunded_event("pi_test_1"))
-    _deliver(client, stripe.refunded_event("pi_test_1"))  # and a second delivery of its kind
+    deliver(client, stripe.refunded_event("pi_test_1"))
+    deliver(client, stripe.refunded_event("pi_test_1"))  # and a second delivery of its kind
     payment.refresh_from_db()
     assert (payment.state, payment.amount_refunded) == (
         Payment.State.PARTLY_REFUNDED,
@@ -261,11 +221,11 @@ def test_charge_refunded_afterwards_counts_nothing_twice(client, stripe, clerk):
 
 def test_webhook_before_stripe_answer_reaches_us_counts_once(client, stripe, clerk):
     """Stripe refunded, its answer was lost, the webhook came, then the clerk tried again."""
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     stripe.lose_next_answers(2)
     with raises_domain("refund_unavailable"):
         payment_refund(actor=clerk, payment=payment, reason=REASON)
-    _deliver(client, stripe.refunded_event("pi_test_1"))
+    deliver(client, stripe.refunded_event("pi_test_1"))
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("2.00")
     refund = payment_refund(actor=clerk, payment=payment, reason=REASON)
@@ -273,20 +233,53 @@ def test_webhook_before_stripe_answer_reaches_us_counts_once(client, stripe, cle
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("2.00")
     assert len(stripe.refunds_made()) == 1
-    assert len(_refund_messages(payment)) == 1
+    assert len(refund_messages(payment)) == 1
+
+
+def test_lost_answer_then_webhook_then_retry_writes_one_timeline_entry(client, stripe, clerk):
+    """The webhook counts the refund before Stripe's answer reaches us; the retry that gets the
+    answer records the same refund: one "Payment refunded" on the timeline, with the clerk."""
+    payment = paid(client, stripe)
+    stripe.lose_next_answers(2)
+    with raises_domain("refund_unavailable"):
+        payment_refund(actor=clerk, payment=payment, reason=REASON)
+    deliver(client, stripe.refunded_event("pi_test_1"))
+    payment_refund(actor=clerk, payment=payment, reason=REASON)
+    deliver(client, stripe.refunded_event("pi_test_1"))  # a later delivery of its kind
+    [entry] = payment.request.timeline.filter(action="refund")
+    assert entry.actor == clerk and entry.note == "$2.00"
+    assert entry.key == f"refund-{PaymentRefund.objects.get().key}"
+
+
+def test_dashboard_refund_beside_a_pending_one_keeps_its_own_timeline_entry(client, stripe, clerk):
+    """A refund made in Stripe's dashboard while ours waits for an answer is not taken for ours:
+    its amount is not our refund's, so it keeps a timeline entry of its own."""
+    payment = paid(client, stripe)
+    stripe.fail_next(503, "api_error", "Service unavailable")
+    stripe.fail_next(503, "api_error", "Service unavailable")
+    with raises_domain("refund_unavailable"):
+        payment_refund(actor=clerk, payment=payment, amount=Decimal("1.50"), reason=REASON)
+    stripe.charges["pi_test_1"]["amount_refunded"] = 50  # $0.50 refunded in the dashboard
+    deliver(client, stripe.refunded_event("pi_test_1"))
+    refund = payment_refund(actor=clerk, payment=payment, reason=REASON)
+    assert refund.state == PaymentRefund.State.ISSUED
+    entries = list(payment.request.timeline.filter(action="refund").order_by("id"))
+    assert [(e.actor, e.key != "") for e in entries] == [(None, False), (clerk, True)]
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("2.00")
 
 
 # --- The resident ------------------------------------------------------------------------------
 
 
 def test_resident_is_told_once_in_their_language(client, stripe, clerk):
-    payment = _paid(client, stripe, language="es")
+    payment = paid(client, stripe, language="es")
     stripe.lose_next_answers(2)
     with raises_domain("refund_unavailable"):
         payment_refund(actor=clerk, payment=payment, reason=REASON)
     payment_refund(actor=clerk, payment=payment, reason=REASON)
-    _deliver(client, stripe.refunded_event("pi_test_1"))
-    [message] = _refund_messages(payment)
+    deliver(client, stripe.refunded_event("pi_test_1"))
+    [message] = refund_messages(payment)
     assert message.language == "es"
     assert "Reembolso" in message.subject and "$2.00" in message.body
     assert REASON not in message.body
@@ -300,7 +293,7 @@ def _page(payment) -> str:
 
 
 def test_request_page_offers_a_refund_to_a_clerk_only_with_the_permission(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     client.force_login(clerk)
     change = f"/admin/records/recordrequest/{payment.request.pk}/change/"
     assert _page(payment) in client.get(change).content.decode()
@@ -313,11 +306,11 @@ def test_request_page_offers_a_refund_to_a_clerk_only_with_the_permission(client
     assert client.get(_page(payment)).status_code == 403
     response = client.post(_page(payment), {"amount": "2.00", "reason": REASON})
     assert response.status_code == 403
-    assert _refund_calls(stripe) == []
+    assert refund_calls(stripe) == []
 
 
 def test_refund_form_defaults_to_the_full_amount_and_refunds(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     client.force_login(clerk)
     page = client.get(_page(payment))
     assert page.status_code == 200
@@ -336,7 +329,7 @@ def test_refund_form_defaults_to_the_full_amount_and_refunds(client, stripe, cle
 
 
 def test_refund_form_shows_errors_and_keeps_what_was_typed(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     client.force_login(clerk)
     key = client.get(_page(payment)).context["form"].initial["attempt"]
     no_reason = client.post(_page(payment), {"amount": "2.00", "reason": "", "attempt": key})
@@ -345,11 +338,11 @@ def test_refund_form_shows_errors_and_keeps_what_was_typed(client, stripe, clerk
     assert too_much.status_code == 200
     assert "$2.00" in " ".join(too_much.context["form"].errors["amount"])
     assert REASON in too_much.content.decode()
-    assert _refund_calls(stripe) == []
+    assert refund_calls(stripe) == []
 
 
 def test_stripe_error_on_the_form_then_sending_it_again_refunds_once(client, stripe, clerk):
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     client.force_login(clerk)
     key = client.get(_page(payment)).context["form"].initial["attempt"]
     stripe.lose_next_answers(2)
@@ -378,7 +371,7 @@ def test_two_clerks_refunding_the_same_payment_at_once_refund_it_once(
 
     from portal.errors import DomainError
 
-    payment = _paid(client, stripe)
+    payment = paid(client, stripe)
     second = user_in_role(roles.RECORDS_CLERKS, username="second.clerk")
     start = threading.Barrier(2)
     refunds, refused, other_errors = [], [], []
@@ -409,4 +402,4 @@ def test_two_clerks_refunding_the_same_payment_at_once_refund_it_once(
     payment.refresh_from_db()
     assert payment.amount_refunded == payment.amount_received
     assert AuditEntry.objects.filter(action="records.payment.refund_issued").count() == 1
-    assert len(_refund_messages(payment)) == 1
+    assert len(refund_messages(payment)) == 1
