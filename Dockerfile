@@ -69,7 +69,7 @@ COPY . .
 COPY --from=assets /build/static/vendor static/vendor
 
 # The only places the portal user may write:
-#   var/          settings.py creates it at import; beat keeps its schedule here (a volume in
+#   var/          the settings create it at import; beat keeps its schedule here (a volume in
 #                 compose)
 #   var/records/  record requests' encrypted files (RECORDS_FILE_ROOT; a volume in compose, which
 #                 takes this directory's owner when Docker first creates it)

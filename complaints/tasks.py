@@ -1,5 +1,5 @@
 """Complaint tasks: each loads by id, calls one service, and is safe to run twice. Every task
-queued after commit has a beat sweep behind it (portal/settings.py, complaints block)."""
+queued after commit has a beat sweep behind it (portal/settings/complaints.py)."""
 
 from celery import shared_task
 

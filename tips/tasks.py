@@ -1,5 +1,5 @@
 """Tip line tasks: each loads by id, calls a service, and is safe to run twice. Every task
-queued after commit has a beat sweep behind it (portal/settings.py, tips block)."""
+queued after commit has a beat sweep behind it (portal/settings/tips.py)."""
 
 from celery import shared_task
 

@@ -4,7 +4,7 @@ workers and gunicorn, each on a free port, each stopped at the end. Nothing here
 machine's PostgreSQL or Redis. Each test is bounded in time (FAULT_TIMEOUT) and runs in CI;
 `pytest -m faults` runs them alone.
 
-What they prove (portal/services/notifications.py):
+What they prove (portal/services/notifications/):
 - a worker SIGKILLed mid-storm and started again: every message accepted by the server, and a
   message accepted twice only in the measured window (server's acceptance to our commit), one
   per worker process at most, and that message says so in admin;

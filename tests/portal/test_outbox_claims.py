@@ -14,10 +14,12 @@ from django.utils import timezone
 from portal.models import Notification
 from portal.services import notifications
 from portal.services.notifications import (
+    delivery,
     notification_deliver,
     notification_deliver_batch,
     notification_enqueue,
     notification_sweep,
+    outbox,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +45,7 @@ def test_the_claim_is_committed_before_the_message_reaches_the_server(monkeypatc
         seen["claimed"] = Notification.objects.get(pk=message.pk).claimed_at is not None
         mail.outbox.append(message)
 
-    monkeypatch.setattr(notifications, "_send", send)
+    monkeypatch.setattr(delivery, "_send", send)
     assert notification_deliver(notification_id=notification.pk).sent
     assert seen == {"status": "sending", "claimed": True}
     notification.refresh_from_db()
@@ -91,14 +93,14 @@ def test_a_batch_is_sent_over_one_connection_and_each_marked(monkeypatch):
     mail.outbox.clear()
     Notification.objects.update(status="pending")
     opened = []
-    real = notifications.get_connection
+    real = delivery.get_connection
 
     def counting(**kwargs):
         connection = real(**kwargs)
         opened.append(connection)
         return connection
 
-    monkeypatch.setattr(notifications, "get_connection", counting)
+    monkeypatch.setattr(delivery, "get_connection", counting)
     result = notification_deliver_batch(ids=[n.pk for n in queued])
     assert result.sent == 5
     assert len(opened) == 1
@@ -113,7 +115,7 @@ def test_messages_queued_in_one_transaction_go_to_celery_in_batches_per_queue(
     settings.NOTIFICATION_BATCH_SIZE = 3
     handed = []
     monkeypatch.setattr(
-        notifications,
+        outbox,
         "notification_dispatch_batch",
         lambda *, ids, bulk=False, countdown=0, mass=False: handed.append((len(ids), bulk)) or True,
     )
@@ -130,7 +132,7 @@ def test_a_batch_whose_savepoint_rolled_back_does_not_swallow_later_messages(
 ):
     handed = []
     monkeypatch.setattr(
-        notifications,
+        outbox,
         "notification_dispatch_batch",
         lambda *, ids, bulk=False, countdown=0, mass=False: handed.extend(ids) or True,
     )

@@ -1,6 +1,6 @@
 """On the real Redis broker, the one message a resident waits for goes before a mass mailing
-queued earlier (portal/services/notifications.py: MASS_PRIORITY): on a snow night the confirmation
-of a permit asked for now does not wait behind 20,000 cancellations."""
+queued earlier (portal/services/notifications/outbox.py: MASS_PRIORITY): on a snow night the
+confirmation of a permit asked for now does not wait behind 20,000 cancellations."""
 
 import uuid
 

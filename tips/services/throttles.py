@@ -1,5 +1,5 @@
-"""How often one client may use the tip line (department policy, settings in the tips block of
-portal/settings.py): `TIPS_SUBMISSIONS_PER_HOUR` tips an hour, `TIPS_CHECKS_PER_15_MINUTES`
+"""How often one client may use the tip line (department policy, settings in
+portal/settings/tips.py): `TIPS_SUBMISSIONS_PER_HOUR` tips an hour, `TIPS_CHECKS_PER_15_MINUTES`
 check-back tries a quarter of an hour.
 
 - The client is the one the proxy names, not the proxy, and is known only by a keyed value
