@@ -1,5 +1,5 @@
-"""Bookings from the department's booking system: the import API, the CSV import, release and
-retention.
+"""Bookings from the department's booking system: the import API, the CSV import, release, and
+the booking systems' keys.
 
 Rules (department policy, issue 16):
 - One record per booking number: sending the same booking again updates it (idempotent upsert),
@@ -10,8 +10,8 @@ Rules (department policy, issue 16):
 - A release takes the person out of public view at once (the search reads `released_at`).
 - Released records are purged by the kernel's retention rules (portal/services/retention/):
   the period the retention page sets for "custody.custodyrecord" (30 days after release by
-  default), never while a legal hold is on the booking, under the purge's lock. The beat task
-  runs that purge for custody's kinds; there is no second copy of it here.
+  default), never while a legal hold is on the booking, under the purge's lock: its hourly
+  run covers custody's kinds, and custody has no purge of its own.
 - A booking system proves itself with a key of which only the SHA-256 is kept.
 """
 
@@ -30,10 +30,8 @@ from django.utils.translation import gettext as _
 
 from custody.forms import BookingForm
 from custody.models import BookingSystem, CustodyRecord
-from custody.retention import KINDS
 from portal.errors import DomainError
 from portal.localtime import to_local
-from portal.services import retention
 from portal.services.audit import audit_record
 from portal.staff_models import key_hash
 
@@ -158,13 +156,6 @@ def booking_release(
             target=record,
         )
     return record
-
-
-def records_purge() -> int:
-    """Purge released records and visit requests whose period (the retention page) has passed,
-    except what a legal hold keeps, through the kernel's purge (its batches, lock and audit
-    entries `portal.retention.purged`). Idempotent; returns how many rows went."""
-    return retention.retention_purge(keys=list(KINDS)).total
 
 
 # --- Booking systems' keys ------------------------------------------------------------------
