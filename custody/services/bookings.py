@@ -18,7 +18,6 @@ Rules (department policy, issue 16):
 import csv
 import datetime
 import io
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +32,11 @@ from custody.models import BookingSystem, CustodyRecord
 from portal.errors import DomainError
 from portal.localtime import to_local
 from portal.services.audit import audit_record
-from portal.staff_models import key_hash
+from portal.services.keys import hashed_key_authenticate
 
 JUVENILE_AGE = 18
 CSV_MAX_ROWS = 5000
 CSV_MAX_BYTES = 2 * 1024 * 1024
-KEY_PREFIX_LENGTH = 8
 
 
 class InvalidBooking(ValidationError):
@@ -162,21 +160,13 @@ def booking_release(
 
 
 def booking_system_authenticate(key: str) -> BookingSystem | None:
-    system = BookingSystem.objects.filter(key_hash=key_hash(key)).first()
-    if system is None or not system.active:
-        return None
-    now = timezone.now()
-    if system.last_used_at is None or now - system.last_used_at > datetime.timedelta(minutes=5):
-        BookingSystem.objects.filter(pk=system.pk).update(last_used_at=now)
-    return system
+    return hashed_key_authenticate(BookingSystem.objects.all(), key)
 
 
 @transaction.atomic
 def booking_system_issue_key(*, system: BookingSystem, actor) -> str:
     """A new key for `system` (the old one stops working); shown once, never stored."""
-    key = secrets.token_urlsafe(32)
-    system.key_hash = key_hash(key)
-    system.prefix = key[:KEY_PREFIX_LENGTH]
+    key = system.set_new_key()
     system.revoked_at = None
     system.save()
     audit_record(actor=actor, action="custody.bookingsystem.key_issued", target=system)
