@@ -170,7 +170,8 @@ def main() -> int:
 
     from django.core.cache import cache
     from django.test import Client
-    from rest_framework.throttling import AnonRateThrottle
+
+    from portal.throttling import AnonRateThrottle
 
     AnonRateThrottle.THROTTLE_RATES = {**AnonRateThrottle.THROTTLE_RATES, "anon": "1000000/minute"}
     cache.clear()

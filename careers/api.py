@@ -5,11 +5,11 @@ from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
 
 from careers import selectors
 from careers.models import Position
 from careers.serializers import PositionSerializer
+from portal.throttling import AnonRateThrottle
 
 LANG = OpenApiParameter(
     "lang", str, enum=["en", "es"], description="Language of the text fields (English by default)."

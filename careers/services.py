@@ -12,7 +12,7 @@
 - Department policy: an unsuccessful application (not selected) and its CV are deleted
   the department's retention period for "careers.application" (set in admin; default
   CAREERS_RETENTION_DAYS, 180) after the decision, unless a legal hold keeps it, by the
-  kernel's retention purge (the careers beat task runs it for this kind).
+  kernel's hourly retention purge (careers/retention.py registers the kind).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from portal.links import SignedLink, absolute_url
 from portal.selectors import department_get
 from portal.services.audit import audit_record
 from portal.services.notifications import notification_enqueue
-from portal.services.retention import retention_days, retention_purge
+from portal.services.retention import retention_days
 
 Status = InternshipApplication.Status
 
@@ -271,11 +271,3 @@ def application_update(
         locked.save()
     application.refresh_from_db()
     return locked
-
-
-def applications_purge() -> int:
-    """Delete unsuccessful applications, and their CV files, once the department's period after
-    the decision has passed, except one under legal hold: the kernel's purge of the kind, with
-    its lock, batches and audit entries (`portal.retention.purged`). Idempotent; returns how many
-    were deleted."""
-    return retention_purge(keys=[RETENTION_KIND]).total

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.singletons import LocalSingleton
+from portal.staff_models import HashedKey
 
 
 class CustodySettings(LocalSingleton):
@@ -32,16 +33,12 @@ class CustodySettings(LocalSingleton):
         return str(_("Custody settings"))
 
 
-class BookingSystem(models.Model):
+class BookingSystem(HashedKey):
     """A booking system allowed to send bookings through the import API. Only the SHA-256 of
-    its key is kept (portal.staff_models.key_hash): a copy of the database opens no API."""
+    its key is kept (portal.staff_models.HashedKey): a copy of the database opens no API."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -50,10 +47,6 @@ class BookingSystem(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
 
 
 class CustodyRecord(models.Model):

@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.registry import RetentionKind, retention_kinds
 
-KINDS = ("custody.custodyrecord", "custody.visitrequest")
-
 
 def register() -> None:
     retention_kinds.register(

@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from rest_framework import status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal import selectors
 from portal.serializers import DivisionSerializer, NeighborhoodSerializer
+from portal.throttling import AnonRateThrottle
 
 
 class NeighborhoodViewSet(viewsets.ReadOnlyModelViewSet):

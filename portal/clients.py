@@ -16,7 +16,7 @@
   can refuse a throttled client before it reads the request body; `throttle_record(purpose, key,
   window)` counts one event, called only once a submission was valid. Windows follow the clock
   (an hour window is a clock hour), counters live in the cache (Redis in production) with their
-  window as lifetime.
+  window as lifetime. The API's throttles count with it too (portal/throttling.py).
 """
 
 import hashlib
@@ -129,6 +129,10 @@ class _LocalCounters:
         with self._lock:
             self._counts.pop(key, None)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
     def _prune(self, now: float) -> None:
         self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
         for key in list(self._counts)[: max(len(self._counts) - self.MAX_KEYS, 0)]:
@@ -136,6 +140,11 @@ class _LocalCounters:
 
 
 _local = _LocalCounters()
+
+
+def forget_local_counters() -> None:
+    """Drop this process's own counts (the tests start each test without them)."""
+    _local.clear()
 
 
 def counter_add(key: str, lifetime: int) -> int:

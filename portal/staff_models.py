@@ -1,9 +1,12 @@
-"""Staff access: one-time invitations to enrol, and tokens for officers' handheld devices.
+"""Staff access: one-time invitations to enrol, and tokens for officers' handheld devices; and
+`HashedKey`, what every model holding a key the portal issued to a machine shares (the handheld
+tokens here, custody's booking systems, Open311 applications).
 
-Neither stores a secret that works: an invitation and a token keep only the SHA-256 of their
-key, so a copy of the database (or a backup) opens no account and no API."""
+None stores a secret that works: each keeps only the SHA-256 of its key, so a copy of the
+database (or a backup) opens no account and no API."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +18,34 @@ def key_hash(key: str) -> str:
     """The stored form of an invitation or token key. The keys are 256 random bits: a plain
     SHA-256 is enough (nothing to guess), and lets the lookup be one indexed query."""
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+class HashedKey(models.Model):
+    """A key issued to a machine (a device, a booking system, an application): shown once, when
+    issued, and kept only as its SHA-256 with its first characters, so that staff can tell keys
+    apart; it can be revoked, and its last use is noted (`portal.services.keys`)."""
+
+    PREFIX_LENGTH = 8
+
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key starts with"), max_length=PREFIX_LENGTH, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def set_new_key(self) -> str:
+        """Give this row a new key (256 random bits; the old one stops working once saved) and
+        return it, to be shown once: like `User.set_password`, it saves nothing."""
+        key = secrets.token_urlsafe(32)
+        self.key_hash = key_hash(key)
+        self.prefix = key[: self.PREFIX_LENGTH]
+        return key
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
 
 
 class StaffInvitation(models.Model):
@@ -53,7 +84,7 @@ class StaffInvitation(models.Model):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
 
-class StaffToken(models.Model):
+class StaffToken(HashedKey):
     """An API token for one device of one staff member: it expires, can be revoked, and
     records when it was last used."""
 
@@ -64,7 +95,7 @@ class StaffToken(models.Model):
         related_name="staff_tokens",
     )
     name = models.CharField(_("device"), max_length=80, help_text=_("e.g. Handheld 3"))
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # HashedKey's field under this model's own label, as it always was (no migration).
     prefix = models.CharField(_("starts with"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -77,8 +108,6 @@ class StaffToken(models.Model):
         editable=False,
     )
     expires_at = models.DateTimeField(_("expires"), editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -90,4 +119,4 @@ class StaffToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return super().active and self.expires_at > timezone.now()

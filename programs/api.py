@@ -7,8 +7,8 @@ from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
 
+from portal.throttling import AnonRateThrottle
 from programs import selectors
 from programs.models import Event, Partner
 from programs.serializers import EventSerializer, ProgramSerializer

@@ -19,6 +19,7 @@ from django.db import connection
 
 from portal import roles
 from portal.celery import app
+from portal.clients import forget_local_counters
 from portal.services.page_cache import page_cache_forget_local
 from portal.singletons import forget_local_singletons
 from portal.sms import LocmemSMSBackend
@@ -68,6 +69,7 @@ def _isolated(settings, request):
     cache.clear()
     page_cache_forget_local()
     forget_local_singletons()
+    forget_local_counters()
     settings.SMS_BACKEND = "portal.sms.LocmemSMSBackend"
     LocmemSMSBackend.outbox.clear()
     app.conf.task_always_eager = not request.node.get_closest_marker("worker")
@@ -75,6 +77,7 @@ def _isolated(settings, request):
     cache.clear()
     page_cache_forget_local()
     forget_local_singletons()
+    forget_local_counters()
 
 
 @pytest.fixture
@@ -156,6 +159,32 @@ def demo(live_server, demo_settings):
     """The live server with the demo data loaded (`make demo`)."""
     call_command("demo_setup", verbosity=0)
     return live_server
+
+
+# --- Redis cut under the cache ------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_proxy(settings):
+    """This process's cache reaches Redis through a proxy the test cuts (`cache_proxy.stop()`)
+    and restores (`.start()`): a Redis outage with the real client and its real errors, without
+    stopping the Redis every other test uses."""
+    location = os.environ.get("REDIS_URL")
+    if not location:
+        if REQUIRE_SERVICES:
+            pytest.fail("PORTAL_REQUIRE_SERVICES=1 but REDIS_URL is not set")
+        pytest.skip("needs REDIS_URL (a real Redis under the cache)")
+    redis = urlsplit(location)
+    proxy = TcpProxy(redis.hostname or "127.0.0.1", redis.port or 6379).start()
+    db = (redis.path or "/0").lstrip("/") or "0"
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": f"redis://127.0.0.1:{proxy.port}/{db}",
+        }
+    }
+    yield proxy
+    proxy.stop()
 
 
 # --- A real Celery worker ------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from custody.services.bookings import (
     booking_system_revoke,
     csv_import,
     csv_preview,
-    records_purge,
 )
 from custody.services.visits import (
     VISIT_LINK,
@@ -26,7 +25,6 @@ __all__ = [
     "booking_system_revoke",
     "csv_import",
     "csv_preview",
-    "records_purge",
     "visit_cancel",
     "visit_from_token",
     "visit_request",

@@ -1,5 +1,5 @@
-"""Bookings from the department's booking system: the import API, the CSV import, release and
-retention.
+"""Bookings from the department's booking system: the import API, the CSV import, release, and
+the booking systems' keys.
 
 Rules (department policy, issue 16):
 - One record per booking number: sending the same booking again updates it (idempotent upsert),
@@ -10,15 +10,14 @@ Rules (department policy, issue 16):
 - A release takes the person out of public view at once (the search reads `released_at`).
 - Released records are purged by the kernel's retention rules (portal/services/retention/):
   the period the retention page sets for "custody.custodyrecord" (30 days after release by
-  default), never while a legal hold is on the booking, under the purge's lock. The beat task
-  runs that purge for custody's kinds; there is no second copy of it here.
+  default), never while a legal hold is on the booking, under the purge's lock: its hourly
+  run covers custody's kinds, and custody has no purge of its own.
 - A booking system proves itself with a key of which only the SHA-256 is kept.
 """
 
 import csv
 import datetime
 import io
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,17 +29,14 @@ from django.utils.translation import gettext as _
 
 from custody.forms import BookingForm
 from custody.models import BookingSystem, CustodyRecord
-from custody.retention import KINDS
 from portal.errors import DomainError
 from portal.localtime import to_local
-from portal.services import retention
 from portal.services.audit import audit_record
-from portal.staff_models import key_hash
+from portal.services.keys import hashed_key_authenticate
 
 JUVENILE_AGE = 18
 CSV_MAX_ROWS = 5000
 CSV_MAX_BYTES = 2 * 1024 * 1024
-KEY_PREFIX_LENGTH = 8
 
 
 class InvalidBooking(ValidationError):
@@ -160,32 +156,17 @@ def booking_release(
     return record
 
 
-def records_purge() -> int:
-    """Purge released records and visit requests whose period (the retention page) has passed,
-    except what a legal hold keeps, through the kernel's purge (its batches, lock and audit
-    entries `portal.retention.purged`). Idempotent; returns how many rows went."""
-    return retention.retention_purge(keys=list(KINDS)).total
-
-
 # --- Booking systems' keys ------------------------------------------------------------------
 
 
 def booking_system_authenticate(key: str) -> BookingSystem | None:
-    system = BookingSystem.objects.filter(key_hash=key_hash(key)).first()
-    if system is None or not system.active:
-        return None
-    now = timezone.now()
-    if system.last_used_at is None or now - system.last_used_at > datetime.timedelta(minutes=5):
-        BookingSystem.objects.filter(pk=system.pk).update(last_used_at=now)
-    return system
+    return hashed_key_authenticate(BookingSystem.objects.all(), key)
 
 
 @transaction.atomic
 def booking_system_issue_key(*, system: BookingSystem, actor) -> str:
     """A new key for `system` (the old one stops working); shown once, never stored."""
-    key = secrets.token_urlsafe(32)
-    system.key_hash = key_hash(key)
-    system.prefix = key[:KEY_PREFIX_LENGTH]
+    key = system.set_new_key()
     system.revoked_at = None
     system.save()
     audit_record(actor=actor, action="custody.bookingsystem.key_issued", target=system)

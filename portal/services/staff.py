@@ -29,6 +29,7 @@ from portal import roles
 from portal.errors import DomainError
 from portal.links import absolute_url
 from portal.services.audit import audit_record
+from portal.services.keys import hashed_key_authenticate
 from portal.staff_models import StaffInvitation, StaffToken, key_hash
 
 __all__ = [
@@ -41,8 +42,6 @@ __all__ = [
     "staff_token_issue",
     "staff_token_revoke",
 ]
-
-LAST_USED_PRECISION = datetime.timedelta(minutes=5)
 
 
 def may_manage(*, actor, user) -> bool:
@@ -135,17 +134,15 @@ def staff_token_issue(*, user, name: str, actor, days: int | None = None) -> tup
             _("Only a superuser may issue a token to a superuser or a sensitive group member."),
             code="token_not_allowed",
         )
-    key = secrets.token_urlsafe(32)
     now = timezone.now()
     token = StaffToken(
         user=user,
         name=name,
-        key_hash=key_hash(key),
-        prefix=key[:8],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=now,
         expires_at=now + datetime.timedelta(days=days or settings.STAFF_TOKEN_DAYS),
     )
+    key = token.set_new_key()
     token.full_clean()
     token.save()
     audit_record(actor=actor, action="portal.stafftoken.issued", target=token)
@@ -165,13 +162,9 @@ def staff_token_revoke(*, token: StaffToken, actor) -> None:
 def staff_token_authenticate(key: str) -> StaffToken | None:
     """The active token behind `key` (its user loaded), or None. Notes the last use, at most
     once every few minutes, so a busy handheld does not write on every request."""
-    token = StaffToken.objects.select_related("user").filter(key_hash=key_hash(key)).first()
-    if token is None or not token.active or not token.user.is_active:
+    token = hashed_key_authenticate(StaffToken.objects.select_related("user"), key)
+    if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-        StaffToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
     return token
 
 

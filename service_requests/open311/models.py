@@ -7,11 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.staff_models import HashedKey
 
-class Open311Client(models.Model):
+
+class Open311Client(HashedKey):
     """An application allowed to POST requests through the Open311 server (a 311 phone app, a
     civic tool). Its API key is shown once, when issued; only its SHA-256 is kept
-    (portal.staff_models.key_hash), so a copy of the database lets no one post."""
+    (portal.staff_models.HashedKey), so a copy of the database lets no one post."""
 
     name = models.CharField(_("application"), max_length=120)
     contact = models.CharField(
@@ -19,8 +21,6 @@ class Open311Client(models.Model):
         max_length=200,
         help_text=_("A name and an e-mail address or phone number, to reach them about it."),
     )
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
     reply_with_token = models.BooleanField(
         _("reply with a token"),
         default=False,
@@ -39,8 +39,6 @@ class Open311Client(models.Model):
         related_name="+",
         editable=False,
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -49,10 +47,6 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
 
 
 class Open311Submission(models.Model):

@@ -3,7 +3,7 @@
 Rules:
 - An application posts only with an API key issued here and not revoked (`client_authenticate`);
   the key is 256 random bits shown once, and only its SHA-256 is stored (the kernel's
-  `key_hash`, as for staff device tokens).
+  `HashedKey` and `hashed_key_authenticate`, as for staff device tokens).
 - A GeoReport POST is taken by the app's one door, `services.request_submit` (source
   "open311"), in the same transaction as the record of which application sent it
   (`open311_request_submit`): every refusal, the app's and ours, is reported at once, and on
@@ -28,13 +28,11 @@ from django.utils.translation import gettext as _
 from portal.errors import DomainError
 from portal.selectors import department_get
 from portal.services.audit import audit_record
-from portal.staff_models import key_hash
+from portal.services.keys import hashed_key_authenticate
 from service_requests import services
 from service_requests.choices import Source
 from service_requests.models import Open311Client, Open311Submission, ServiceRequest
 
-# Last use is noted at most this often, so a busy application does not write on every POST.
-LAST_USED_PRECISION = timezone.timedelta(minutes=5)
 ACCOUNT_ID_MAX = 100
 MEDIA_URL_MAX = 500
 
@@ -62,15 +60,13 @@ def client_issue(
     *, name: str, contact: str, actor, reply_with_token: bool = False
 ) -> tuple[Open311Client, str]:
     """A new application with its API key; the key is returned once and never stored."""
-    key = secrets.token_urlsafe(32)
     client = Open311Client(
         name=name.strip(),
         contact=contact.strip(),
-        key_hash=key_hash(key),
-        prefix=key[:8],
         reply_with_token=reply_with_token,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    key = client.set_new_key()
     client.full_clean()
     client.save()
     audit_record(actor=actor, action="service_requests.open311client.issued", target=client)
@@ -89,16 +85,7 @@ def client_revoke(*, client: Open311Client, actor) -> None:
 
 def client_authenticate(key: str | None) -> Open311Client | None:
     """The application behind `key`, if the key is one we issued and did not revoke."""
-    if not key:
-        return None
-    client = Open311Client.objects.filter(key_hash=key_hash(key.strip())).first()
-    if client is None or not client.active:
-        return None
-    now = timezone.now()
-    if client.last_used_at is None or now - client.last_used_at > LAST_USED_PRECISION:
-        Open311Client.objects.filter(pk=client.pk).update(last_used_at=now)
-        client.last_used_at = now
-    return client
+    return hashed_key_authenticate(Open311Client.objects.all(), key)
 
 
 # --- Requests -----------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import time_machine
 from django.utils import timezone
-from rest_framework.throttling import AnonRateThrottle
 
+from portal import throttling
 from portal.models import AuditEntry, DepartmentSettings, Notification, Street
 from service_requests import services
 from service_requests.models import Open311Submission, ServiceRequest
@@ -258,6 +258,19 @@ def test_posts_are_throttled_per_api_key(client, stray, api_key, settings):
     assert errors_json(refused)[0]["code"] == 429 and refused["Retry-After"]
     assert post(client, **valid(other_key)).status_code == 200
     assert ServiceRequest.objects.count() == 3
+
+
+def test_posts_stay_throttled_per_api_key_while_redis_is_cut(
+    client, stray, api_key, settings, cache_proxy, time_machine
+):
+    settings.OPEN311_POST_RATE = "2/hour"
+    time_machine.move_to("2026-12-01 12:00:05+00:00", tick=True)  # not at the window's end
+    cache_proxy.stop()
+    assert post(client, **valid(api_key)).status_code == 200
+    assert post(client, **valid(api_key)).status_code == 200
+    refused = post(client, **valid(api_key))
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert ServiceRequest.objects.count() == 2
 
 
 # --- POST: success ------------------------------------------------------------------------------
@@ -723,8 +736,8 @@ def test_a_refusal_found_after_the_request_was_written_rolls_it_back(client, str
 def test_reads_are_throttled_per_address_and_refused_in_the_error_format(
     client, stray, jurisdiction, monkeypatch
 ):
-    rates = {**AnonRateThrottle.THROTTLE_RATES, "anon": "2/minute"}
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", rates)
+    rates = {**throttling.AnonRateThrottle.THROTTLE_RATES, "anon": "2/minute"}
+    monkeypatch.setattr(throttling.AnonRateThrottle, "THROTTLE_RATES", rates)
     assert client.get(f"{BASE}/services.json").status_code == 200
     assert client.get(f"{BASE}/services.xml").status_code == 200
     refused = client.get(f"{BASE}/services.xml")

@@ -19,12 +19,11 @@ Rules:
   files are removed from storage only after the transaction commits; a file whose removal was
   interrupted is removed by the next run. A run that dies midway leaves whole batches done and
   the rest due, so the next run carries on.
-- Every door keeps these rules. An app's job that purges a registered kind on its own beat
-  (custody's bookings, careers' applications) runs this purge for its keys
-  (`retention_purge(keys=...)`), never a copy. An app's job that removes something sooner than
-  its case's kind, by a fixed period of its own (a tip's original file, a request's identity
-  documents), works through `early_purge_batch`: the same lock, held rows left out once it is
-  taken.
+- Every door keeps these rules. A registered kind is purged by this purge alone, whose hourly
+  run covers every kind (an app needs no job of its own for one, and never a copy). An app's
+  job that removes something sooner than its case's kind, by a fixed period of its own (a
+  tip's original file, a request's identity documents), works through `early_purge_batch`:
+  the same lock, held rows left out once it is taken.
 - The audit log is append-only (migration 0003). Its only way out is this purge, through the
   database function `portal_audit_purge` (migration 0009_ret_retention): it sets
   `portal.audit_purge_before` for its own statement, and the trigger lets a DELETE through

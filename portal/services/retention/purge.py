@@ -130,10 +130,8 @@ def retention_purge(
     *, batch: int = BATCH, keys: list[str] | None = None, max_batches: int | None = None
 ) -> PurgeReport:
     """Purge every kind's due rows (beat task `portal.tasks.retention_purge`), or only the kinds
-    in `keys`: an app whose own job purges a registered kind (custody's bookings, careers'
-    applications) calls this with its keys, so the period on the retention page, the holds and
-    the lock hold for it too. Idempotent; safe to run in two processes at once (skip-locked
-    rows, one lock per batch)."""
+    in `keys` (by hand, or in a test), with the same periods, holds and lock. Idempotent; safe
+    to run in two processes at once (skip-locked rows, one lock per batch)."""
     for key in keys or ():
         kind_get(key)  # a misspelt key is an error, not a purge that silently does nothing
     files = purge_files_delete()

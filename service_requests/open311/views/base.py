@@ -17,9 +17,9 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
+from portal.throttling import AnonRateThrottle, RateThrottle
 from service_requests.open311 import services
 from service_requests.open311.renderers import Open311JSONRenderer, Open311XMLRenderer
 from service_requests.open311.serializers import ErrorSerializer
@@ -62,7 +62,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         return (None, client)
 
 
-class ApiKeyPostThrottle(SimpleRateThrottle):
+class ApiKeyPostThrottle(RateThrottle):
     """POSTs per application, counted on its key (settings.OPEN311_POST_RATE)."""
 
     scope = "open311_post"

@@ -1,0 +1,33 @@
+"""Keys issued to machines (`portal.staff_models.HashedKey`): finding the row a key opens.
+
+Rules:
+- A key is looked up by its SHA-256 only (one indexed query); the key itself is never stored.
+- A revoked key (or one its model says is no longer active: an expired handheld token) opens
+  nothing.
+- Its last use is noted at most once every LAST_USED_PRECISION, so a busy device or
+  application does not write a row on every request; admin shows it to spot a key nobody uses.
+"""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+
+from portal.staff_models import HashedKey, key_hash
+
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+
+
+def hashed_key_authenticate(queryset: models.QuerySet, key: str | None) -> HashedKey | None:
+    """The active row of `queryset` (a `HashedKey` model's, with what the caller needs joined)
+    whose key is `key`, or None; notes its last use."""
+    if not key:
+        return None
+    row = queryset.filter(key_hash=key_hash(key.strip())).first()
+    if row is None or not row.active:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+        queryset.model.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
+    return row
