@@ -24,7 +24,6 @@ from .records import *  # noqa: F403
 from .tips import *  # noqa: F403
 from .parking import *  # noqa: F403
 from .programs import *  # noqa: F403
-from .custody import *  # noqa: F403
 from .careers import *  # noqa: F403
 from .service_requests import *  # noqa: F403
 from .open311 import *  # noqa: F403

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .api import SPECTACULAR_SETTINGS
-from .base import CELERY_BEAT_SCHEDULE, VAR_DIR, env
+from .base import VAR_DIR, env
 
 # Applicants' CVs are stored encrypted with these Fernet keys (newest first); DEBUG=0 requires
 # them (system check portal.E101).
@@ -12,12 +12,8 @@ CAREERS_ENCRYPTION_KEYS = env.list("CAREERS_ENCRYPTION_KEYS", default=[])
 CAREERS_FILE_ROOT = Path(env.str("CAREERS_FILE_ROOT", default=str(VAR_DIR / "careers")))
 # Unsuccessful internship applications (and their CVs) are deleted this many days after the
 # decision by default; the department's period is on the retention page (careers.application),
-# and the beat task below runs the kernel's purge for it.
+# and the kernel's hourly retention purge deletes them.
 CAREERS_RETENTION_DAYS = env.int("CAREERS_RETENTION_DAYS", default=180)
-CELERY_BEAT_SCHEDULE["careers-applications-purge"] = {
-    "task": "careers.tasks.applications_purge",
-    "schedule": env.float("CAREERS_PURGE_SECONDS", default=3600.0),
-}
 # Internship applications one client may send per hour, and the CV's limits.
 CAREERS_APPLICATIONS_PER_HOUR = env.int("CAREERS_APPLICATIONS_PER_HOUR", default=5)
 CAREERS_CV_MAX_MB = env.int("CAREERS_CV_MAX_MB", default=5)
