@@ -15,7 +15,7 @@ Every API view that throttles names one of these (or a subclass), never DRF's ow
 
 from rest_framework import throttling
 
-from portal.clients import throttle_record
+from portal.clients import client_key, throttle_record
 
 PURPOSE = "api"
 
@@ -45,5 +45,16 @@ class RateThrottle(throttling.SimpleRateThrottle):
 
 
 class AnonRateThrottle(RateThrottle, throttling.AnonRateThrottle):
-    """Anonymous requests per client address: the "anon" rate (`DEFAULT_THROTTLE_RATES`), the
-    address read behind the proxy as DRF's `NUM_PROXIES` (= `TRUSTED_PROXY_COUNT`) says."""
+    """Anonymous requests per client: the "anon" rate (`DEFAULT_THROTTLE_RATES`). The client is
+    known as the forms know it (`portal.clients.client_key`): the address behind
+    `TRUSTED_PROXY_COUNT` proxies, an IPv6 client as its /64, counted under a keyed hash that
+    changes every hour, so Redis never holds who read the API. Rates are per minute or per hour:
+    a longer window would outlive the hash it counts under."""
+
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            return None  # staff are counted by their own throttles, as with DRF's class
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": client_key(request, f"api.{self.scope}"),
+        }

@@ -44,6 +44,21 @@ def test_api_read_counters_live_in_redis_with_their_window_as_lifetime(client, t
     assert 0 < redis.get_client().ttl(keys[0]) <= 60
 
 
+def test_api_read_counters_keep_no_client_address(client, three_a_minute):
+    """As the forms' limits: the API counts a keyed, hourly-rotated hash of the client's address,
+    never the address itself (which Redis would otherwise hold for everyone who read the API)."""
+    _read(client, "203.0.113.7")
+    _read(client, "2001:db8:1:2::7")
+    redis = getattr(cache, "_cache", None)
+    if redis is None or not hasattr(redis, "get_client"):
+        pytest.skip("needs Redis")
+    keys = [key for key in redis.get_client().keys("*") if b":throttle:api:" in key]
+    assert len(keys) == 2
+    for key in keys:
+        assert b"203.0.113" not in key
+        assert b"2001:db8" not in key and b"2001" not in key
+
+
 def test_api_reads_stay_throttled_while_redis_is_cut(client, three_a_minute, cache_proxy):
     assert _read(client).status_code == 200  # counted in Redis
     cache_proxy.stop()
