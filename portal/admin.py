@@ -4,6 +4,7 @@ every change (and, where a record is sensitive, every view) lands in the audit l
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,41 @@ class FormActionMixin:
             "select_across": request.POST.get("select_across", "0"),
         }
         return TemplateResponse(request, self.form_action_template, context)
+
+
+class ServiceChangeMixin:
+    """A change page whose one submission is one service call. The subclass implements
+    `apply_change(request, obj, form)`, which calls that service (it saves and writes its own
+    audit entry); put the mixin before `AuditedModelAdmin`.
+
+    When the service refuses (a `ValidationError`), it kept nothing (its own transaction rolled
+    back): the page says why and shows again, without admin's "changed" log entry or message.
+    Inlines are read-only: nothing is saved through their formsets."""
+
+    def apply_change(self, request, obj, form) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        try:
+            self.apply_change(request, obj, form)
+        except ValidationError as error:
+            obj._update_refused = True
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+
+    def log_change(self, request, obj, message):
+        if not getattr(obj, "_update_refused", False):
+            super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_update_refused", False):
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # Admin's change message reads these lists.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

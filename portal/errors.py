@@ -5,6 +5,7 @@ view can show it on the form and the API can return it as a 400 with that code.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 
 class DomainError(ValidationError):
@@ -29,3 +30,14 @@ class DomainError(ValidationError):
             super().__init__(message, code=code, params=params)
         self.domain_code = code
         self.conflict = conflict
+
+
+def check_length(value: str, *, limit: int, field: str) -> None:
+    """Refuse text longer than `limit` characters: a DomainError on `field` with code
+    `too_long`, worded the same wherever a service takes free text."""
+    if len(value) > limit:
+        raise DomainError(
+            gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": limit},
+            code="too_long",
+            field=field,
+        )

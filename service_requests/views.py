@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import maps
-from portal.charts import bar_chart
 from portal.clients import client_key, throttle_allowed, throttle_record
 from portal.errors import DomainError
 from portal.forms import add_domain_errors
@@ -362,29 +361,7 @@ def _map_of(place, rows) -> dict:
 
 @page_cached
 def on_time(request):
-    by_service = selectors.on_time_by_service()
-    by_neighborhood = selectors.on_time_by_neighborhood()
-    return render(
-        request,
-        "service_requests/on_time.html",
-        {
-            "overall": selectors.on_time_overall(),
-            "by_service": by_service,
-            "by_neighborhood": by_neighborhood,
-            "service_chart": bar_chart(
-                values=[row.rate for row in by_service],
-                labels=[row.label for row in by_service],
-                title_id="by-service-heading",
-                unit="%",
-            ),
-            "neighborhood_chart": bar_chart(
-                values=[row.rate for row in by_neighborhood],
-                labels=[row.label for row in by_neighborhood],
-                title_id="by-neighborhood-heading",
-                unit="%",
-            ),
-        },
-    )
+    return render(request, "service_requests/on_time.html", selectors.on_time_figures())
 
 
 def new_url(service, **query) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from complaints.access import Access
 from complaints.models import BoardReview, Complaint
 from complaints.services.common import require
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from portal.localtime import local_today
 from portal.services.audit import audit_record
 
@@ -53,13 +53,7 @@ def review_record(
             field="reasons",
         )
     for name, value in (("reasons", reasons), ("recommendation", recommendation)):
-        if len(value) > TEXT_LIMIT:
-            raise DomainError(
-                gettext_lazy("Please keep this under %(limit)d characters.")
-                % {"limit": TEXT_LIMIT},
-                code="too_long",
-                field=name,
-            )
+        check_length(value, limit=TEXT_LIMIT, field=name)
     if reviewed_on > local_today():
         raise DomainError(
             gettext_lazy("The review's date cannot be in the future."),

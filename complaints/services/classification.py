@@ -24,7 +24,7 @@ from complaints.services.workflow import (
     _locked,
     _move,
 )
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from portal.localtime import department_zone
 
 
@@ -88,12 +88,7 @@ def allegation_add(
             code="summary_required",
             field="summary",
         )
-    if len(summary) > 300:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": 300},
-            code="too_long",
-            field="summary",
-        )
+    check_length(summary, limit=300, field="summary")
     if officer is not None and officer.complaint_id != complaint.pk:
         raise DomainError(gettext_lazy("Choose an officer of this case."), code="officer")
     allegation = Allegation.objects.create(

@@ -43,7 +43,7 @@ from complaints.services.common import store_file
 from portal import handoff, passphrases
 from portal import scrub as kernel_scrub
 from portal.anonymity import file_times_to_hour, rounded_now
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from portal.localtime import department_zone
 from portal.models import Officer
 from portal.services.audit import audit_record
@@ -83,19 +83,9 @@ class Submitted:
     warnings: list = field(default_factory=list)
 
 
-def _too_long(field_name: str, limit: int) -> DomainError:
-    return DomainError(
-        gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": limit},
-        code="too_long",
-        field=field_name,
-    )
-
-
 def _check_length(field_name: str, value: str, limit_key: str | None = None) -> str:
     value = (value or "").strip()
-    limit = policy.TEXT_LIMITS[limit_key or field_name]
-    if len(value) > limit:
-        raise _too_long(field_name, limit)
+    check_length(value, limit=policy.TEXT_LIMITS[limit_key or field_name], field=field_name)
     return value
 
 

@@ -12,7 +12,7 @@ from complaints.access import Access
 from complaints.models import Complaint, InvestigationStep
 from complaints.services.common import require
 from complaints.services.workflow import STEP_STAGES, _audit, _complaint_only, _locked, _move
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from portal.localtime import local_today
 
 
@@ -44,19 +44,8 @@ def step_add(
         raise DomainError(
             gettext_lazy("Say what the step is."), code="title_required", field="title"
         )
-    if len(title) > 200:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": 200},
-            code="too_long",
-            field="title",
-        )
-    if len(notes) > policy.MESSAGE_LIMIT:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.")
-            % {"limit": policy.MESSAGE_LIMIT},
-            code="too_long",
-            field="notes",
-        )
+    check_length(title, limit=200, field="title")
+    check_length(notes, limit=policy.MESSAGE_LIMIT, field="notes")
     if done_on and done_on > local_today():
         raise DomainError(
             gettext_lazy("A step cannot be done in the future."),

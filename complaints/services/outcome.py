@@ -20,7 +20,7 @@ from complaints.services.common import require
 from complaints.services.notices import commendation_notify
 from complaints.services.workflow import S, _audit, _complaint_only, _locked, _move
 from portal import handoff
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from portal.localtime import department_zone, local_today
 
 
@@ -89,12 +89,7 @@ def complaint_close(
     allowed = set(Complaint.Outcome.values) - {"", Complaint.Outcome.DELIVERED}
     if outcome not in allowed:
         raise DomainError(gettext_lazy("Choose an outcome."), code="outcome", field="outcome")
-    if len(outcome_summary) > 1000:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": 1000},
-            code="too_long",
-            field="outcome_summary",
-        )
+    check_length(outcome_summary, limit=1000, field="outcome_summary")
     if (
         outcome in (Complaint.Outcome.DISCIPLINE, Complaint.Outcome.TRAINING)
         and not outcome_summary
@@ -134,13 +129,7 @@ def message_send(*, actor, complaint: Complaint, body: str) -> ComplaintMessage:
     body = (body or "").strip()
     if not body:
         raise DomainError(gettext_lazy("Write a message."), code="empty", field="body")
-    if len(body) > policy.MESSAGE_LIMIT:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.")
-            % {"limit": policy.MESSAGE_LIMIT},
-            code="too_long",
-            field="body",
-        )
+    check_length(body, limit=policy.MESSAGE_LIMIT, field="body")
     message = ComplaintMessage.objects.create(
         complaint=complaint, direction=ComplaintMessage.Direction.STAFF, body=body, author=actor
     )

@@ -20,7 +20,7 @@ from complaints.services.intake import attachments_add
 from complaints.services.notices import resident_added_notify
 from portal import passphrases
 from portal.clients import throttle_allowed, throttle_record
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 
 SUBMIT_WINDOW = 3600
 CHECK_WINDOW = 15 * 60
@@ -94,13 +94,7 @@ def resident_add_information(
         raise DomainError(
             gettext_lazy("Write something or add a file."), code="empty_reply", field="body"
         )
-    if len(body) > policy.MESSAGE_LIMIT:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.")
-            % {"limit": policy.MESSAGE_LIMIT},
-            code="too_long",
-            field="body",
-        )
+    check_length(body, limit=policy.MESSAGE_LIMIT, field="body")
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.stage == Complaint.Stage.CLOSED:
         raise DomainError(

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import csv as portal_csv
-from portal.admin import AuditedModelAdmin, CappedCountPaginator, FormActionMixin
+from portal.admin import (
+    AuditedModelAdmin,
+    CappedCountPaginator,
+    FormActionMixin,
+    ServiceChangeMixin,
+)
 from portal.forms import add_domain_errors
 from portal.services.audit import audit_record
 from records import selectors, services
@@ -56,6 +61,7 @@ class RecordRequestAdmin(
     PaymentColumnsMixin,
     PersonnelViewsMixin,
     FormActionMixin,
+    ServiceChangeMixin,
     AuditedModelAdmin,
 ):
     audit_views = True
@@ -231,48 +237,24 @@ class RecordRequestAdmin(
         )
         return TemplateResponse(request, "admin/records/add.html", context)
 
-    def save_model(self, request, obj, form, change):
+    def apply_change(self, request, obj, form):
         """The whole submission is one service call: it applies every part or none."""
         data = form.cleaned_data
-        try:
-            services.request_update(
-                record_request=obj,
-                actor=request.user,
-                changes={
-                    f: data[f] for f in form.changed_data if f in RecordRequestForm.Meta.fields
-                },
-                message=data.get("message") or "",
-                internal_note=data.get("internal_note") or "",
-                fee_item=data.get("fee_item"),
-                fee_quantity=data.get("fee_quantity") or 1,
-                fee_waived=data.get("fee_waived", False),
-                fee_waiver_reason=data.get("fee_waiver_reason", ""),
-                payment_method=data.get("payment_choice") or "",
-                payment_reference=data.get("payment_receipt", ""),
-                responsive_file=data.get("responsive_file"),
-                release_file=data.get("release_file"),
-            )
-        except ValidationError as error:
-            # The service kept nothing (its own transaction rolled back): say why, and stay on
-            # the page without the "changed" log entry or message.
-            obj._update_refused = True
-            for message in error.messages:
-                self.message_user(request, message, messages.ERROR)
-
-    def log_change(self, request, obj, message):
-        if not getattr(obj, "_update_refused", False):
-            super().log_change(request, obj, message)
-
-    def response_change(self, request, obj):
-        if getattr(obj, "_update_refused", False):
-            return redirect(request.path)
-        return super().response_change(request, obj)
-
-    def save_related(self, request, form, formsets, change):
-        """Every inline is read-only: nothing is saved through the formsets (admin's change
-        message reads these lists)."""
-        for formset in formsets:
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        services.request_update(
+            record_request=obj,
+            actor=request.user,
+            changes={f: data[f] for f in form.changed_data if f in RecordRequestForm.Meta.fields},
+            message=data.get("message") or "",
+            internal_note=data.get("internal_note") or "",
+            fee_item=data.get("fee_item"),
+            fee_quantity=data.get("fee_quantity") or 1,
+            fee_waived=data.get("fee_waived", False),
+            fee_waiver_reason=data.get("fee_waiver_reason", ""),
+            payment_method=data.get("payment_choice") or "",
+            payment_reference=data.get("payment_receipt", ""),
+            responsive_file=data.get("responsive_file"),
+            release_file=data.get("release_file"),
+        )
 
     # -- columns ----------------------------------------------------------------------------------
 

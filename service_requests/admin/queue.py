@@ -2,15 +2,18 @@
 (services.request_update); the list's actions (actions.py) call the same services. Opening a
 request (which shows the resident's contact details) is logged (audit_views)."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.contrib import admin
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import AuditedModelAdmin, CappedCountPaginator, FormActionMixin
+from portal.admin import (
+    AuditedModelAdmin,
+    CappedCountPaginator,
+    FormActionMixin,
+    ServiceChangeMixin,
+)
 from service_requests import selectors, services
 from service_requests.admin.actions import QueueActionsMixin
 from service_requests.admin.forms import StaffRequestForm
@@ -52,7 +55,9 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(QueueActionsMixin, RequestViewsMixin, FormActionMixin, AuditedModelAdmin):
+class ServiceRequestAdmin(
+    QueueActionsMixin, RequestViewsMixin, FormActionMixin, ServiceChangeMixin, AuditedModelAdmin
+):
     audit_views = True
     form = StaffRequestForm
     list_display = [
@@ -154,36 +159,18 @@ class ServiceRequestAdmin(QueueActionsMixin, RequestViewsMixin, FormActionMixin,
 
     # -- one submission, one service ----------------------------------------------------------
 
-    def save_model(self, request, obj, form, change):
+    def apply_change(self, request, obj, form):
         data = form.cleaned_data
-        try:
-            services.request_update(
-                service_request=obj,
-                actor=request.user,
-                status=data.get("new_status") or None,
-                reason=data.get("reason") or "",
-                assignee=data.get("assignee"),
-                note=data.get("note") or "",
-                message=data.get("message") or "",
-                merge_into=data.get("merge_into"),
-            )
-        except ValidationError as error:
-            obj._update_refused = True
-            for message in error.messages:
-                self.message_user(request, message, messages.ERROR)
-
-    def log_change(self, request, obj, message):
-        if not getattr(obj, "_update_refused", False):
-            super().log_change(request, obj, message)
-
-    def response_change(self, request, obj):
-        if getattr(obj, "_update_refused", False):
-            return redirect(request.path)
-        return super().response_change(request, obj)
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        services.request_update(
+            service_request=obj,
+            actor=request.user,
+            status=data.get("new_status") or None,
+            reason=data.get("reason") or "",
+            assignee=data.get("assignee"),
+            note=data.get("note") or "",
+            message=data.get("message") or "",
+            merge_into=data.get("merge_into"),
+        )
 
     # -- columns ------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from portal.charts import bar_chart
 from service_requests import selectors
 from service_requests.models import RequestPhoto
 
@@ -25,27 +24,11 @@ class RequestViewsMixin:
     def on_time_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise Http404
-        by_service = selectors.on_time_by_service()
-        by_neighborhood = selectors.on_time_by_neighborhood()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("On-time rate"),
-            "overall": selectors.on_time_overall(),
-            "by_service": by_service,
-            "by_neighborhood": by_neighborhood,
+            **selectors.on_time_figures(),
             "overdue": selectors.overdue_list().count(),
-            "service_chart": bar_chart(
-                values=[r.rate for r in by_service],
-                labels=[r.label for r in by_service],
-                title_id="by-service",
-                unit="%",
-            ),
-            "neighborhood_chart": bar_chart(
-                values=[r.rate for r in by_neighborhood],
-                labels=[r.label for r in by_neighborhood],
-                title_id="by-neighborhood",
-                unit="%",
-            ),
         }
         return TemplateResponse(request, "admin/service_requests/on_time.html", context)

@@ -5,6 +5,8 @@ reported at once, and nothing is written unless all pass):
 - The service exists and is offered (`service_unknown`).
 - Each answer fits its question's GeoReport v2 datatype; required questions are answered
   (the rules and their codes: services/answers.py).
+- The description, when given, is at most 4,000 characters (DESCRIPTION_MAX), GeoReport v2's
+  limit for `description` (`description_too_long`).
 - The place is inside the town, as a point or an address on one of its streets (the rules and
   their codes: services/place.py).
 - At most SERVICE_REQUESTS_MAX_PHOTOS photos, each a real JPEG, PNG or WebP image within the

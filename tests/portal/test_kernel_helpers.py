@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from django import forms
 from django.db import transaction
+from django.utils import translation
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from portal import handoff, links, localtime
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from portal.forms import add_domain_errors
 from portal.selectors import department_get
 
@@ -119,6 +120,14 @@ def test_a_domain_error_without_a_known_field_goes_at_the_top():
     add_domain_errors(form, DomainError("Closed today.", code="closed"))
     add_domain_errors(form, DomainError("Gone.", code="gone", field="nonexistent"))
     assert form.non_field_errors() == ["Closed today.", "Gone."]
+
+
+def test_text_over_its_limit_is_refused_on_its_field_in_the_readers_language():
+    check_length("x" * 10, limit=10, field="body")
+    with pytest.raises(DomainError) as caught, translation.override("es"):
+        check_length("x" * 11, limit=10, field="body")
+    assert caught.value.domain_code == "too_long"
+    assert caught.value.message_dict == {"body": ["Escriba menos de 10 caracteres."]}
 
 
 class _Refusing(APIView):

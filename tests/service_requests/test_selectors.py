@@ -106,6 +106,21 @@ def test_on_time_counts_closed_by_the_expected_time(stray, clerk_staff, town):
     assert by_place == {"Westside": 100.0, "Eastside": 0.0}
 
 
+def test_the_on_time_page_figures_cost_five_queries_and_chart_each_list(stray, clerk_staff):
+    services.request_transition(
+        service_request=make(dt.datetime.now(dt.UTC)),
+        to_status="closed",
+        actor=clerk_staff,
+        reason="resolved",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        figures = selectors.on_time_figures()
+    assert len(queries) == 5
+    assert figures["overall"].rate == 100.0
+    assert 'data-for="by-service-heading"' in figures["service_chart"]
+    assert 'data-for="by-neighborhood-heading"' in figures["neighborhood_chart"]
+
+
 def test_street_suggestions_keep_the_house_number(client, stray):
     data = client.get("/requests/streets/", {"q": "42 chap"}).json()
     assert data["streets"][0] == {

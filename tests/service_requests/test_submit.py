@@ -146,6 +146,14 @@ def test_answers_of_the_wrong_type_are_refused(stray, answers, field, code):
     assert not ServiceRequest.objects.exists()
 
 
+def test_a_description_over_4000_characters_is_refused(stray):
+    submit(description="x" * 4000, lat=INSIDE_WEST[0], long=INSIDE_WEST[1])
+    with pytest.raises(DomainError) as caught:
+        submit(description="x" * 4001, lat=INSIDE_WEST[0], long=INSIDE_WEST[1])
+    assert codes(caught.value) == {"description": ["description_too_long"]}
+    assert ServiceRequest.objects.count() == 1
+
+
 def test_every_problem_is_reported_at_once(stray):
     with pytest.raises(DomainError) as caught:
         submit(attributes={"count": "many"}, lat=OUTSIDE[0], long=OUTSIDE[1], notify_email=True)

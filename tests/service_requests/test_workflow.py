@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -84,6 +85,18 @@ def test_closing_needs_a_reason_in_the_admin_too(client, stray, clerk_staff):
     assert "Say why the request is closed." in response.content.decode()
     request.refresh_from_db()
     assert request.status == "open"
+
+
+def test_a_refused_admin_update_stays_on_the_page_without_a_change_logged(
+    client, stray, clerk_staff
+):
+    request = make()
+    verified_login(client, clerk_staff)
+    page = f"{ADMIN}{request.pk}/change/"
+    response = client.post(page, {"new_status": "closed", "note": "Dog gone."})
+    assert (response.status_code, response.url) == (302, page)
+    assert not LogEntry.objects.filter(object_id=str(request.pk)).exists()
+    assert not RequestEvent.objects.filter(request=request, kind="note").exists()
 
 
 def test_staff_close_from_the_admin_page_with_a_message(client, stray, clerk_staff):

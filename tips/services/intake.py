@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from portal import handoff, passphrases
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from tips import crypto, scrub, tasks
 from tips.models import Tip, TipAttachment, TipCategory, rounded_now
 from tips.services.common import file_times_to_hour, store_file
@@ -81,12 +81,7 @@ def attachments_add(
 
 def _check_lengths(values: dict[str, str]) -> None:
     for field, limit in TEXT_LIMITS.items():
-        if len(values.get(field) or "") > limit:
-            raise DomainError(
-                gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": limit},
-                code="too_long",
-                field=field,
-            )
+        check_length(values.get(field) or "", limit=limit, field=field)
 
 
 @transaction.atomic

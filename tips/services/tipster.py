@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from portal import passphrases
-from portal.errors import DomainError
+from portal.errors import DomainError, check_length
 from tips import privacy
 from tips.models import Tip, TipMessage, normalize_tip_number
 from tips.services.common import MESSAGE_LIMIT, survivor
@@ -53,12 +53,7 @@ def tipster_reply(*, tip: Tip, body: str = "", files: list[bytes] | None = None)
         raise DomainError(
             gettext_lazy("Write a message or add a file."), code="empty_reply", field="body"
         )
-    if len(body) > MESSAGE_LIMIT:
-        raise DomainError(
-            gettext_lazy("Please keep this under %(limit)d characters.") % {"limit": MESSAGE_LIMIT},
-            code="too_long",
-            field="body",
-        )
+    check_length(body, limit=MESSAGE_LIMIT, field="body")
     own = Tip.objects.select_for_update().get(pk=tip.pk)
     # A merged tip's tipster writes on: it is filed under the surviving tip, marked as theirs.
     tip = survivor(own)
