@@ -32,7 +32,7 @@ from custody.models import BookingSystem, CustodyRecord
 from portal.errors import DomainError
 from portal.localtime import to_local
 from portal.services.audit import audit_record
-from portal.services.keys import hashed_key_authenticate
+from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
 
 JUVENILE_AGE = 18
 CSV_MAX_ROWS = 5000
@@ -173,11 +173,9 @@ def booking_system_issue_key(*, system: BookingSystem, actor) -> str:
     return key
 
 
-@transaction.atomic
 def booking_system_revoke(*, system: BookingSystem, actor) -> None:
-    system.revoked_at = timezone.now()
-    system.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="custody.bookingsystem.revoked", target=system)
+    """Stop `system`'s key; revoking a revoked key again changes nothing."""
+    hashed_key_revoke(system, actor=actor, action="custody.bookingsystem.revoked")
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.apps import apps
 from django.utils import timezone
 
 from custody.models import BookingSystem
-from portal.services.keys import hashed_key_authenticate
+from portal.models import AuditEntry
+from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
 from portal.staff_models import HashedKey, StaffToken, key_hash
 from service_requests.models import Open311Client
 
@@ -63,3 +64,16 @@ def test_the_last_use_is_noted_at_most_every_five_minutes():
         hashed_key_authenticate(BookingSystem.objects.all(), key)
     system.refresh_from_db()
     assert system.last_used_at == later
+
+
+def test_a_key_is_revoked_once_a_second_revoke_writes_nothing():
+    system = BookingSystem(name="County jail")
+    system.set_new_key()
+    system.save()
+    assert hashed_key_revoke(system, actor=None, action="custody.bookingsystem.revoked")
+    system.refresh_from_db()
+    revoked_at = system.revoked_at
+    assert not hashed_key_revoke(system, actor=None, action="custody.bookingsystem.revoked")
+    system.refresh_from_db()
+    assert system.revoked_at == revoked_at
+    assert AuditEntry.objects.filter(action="custody.bookingsystem.revoked").count() == 1
