@@ -12,7 +12,8 @@ Rules (department policy, issue 16):
   the period the retention page sets for "custody.custodyrecord" (30 days after release by
   default), never while a legal hold is on the booking, under the purge's lock: its hourly
   run covers custody's kinds, and custody has no purge of its own.
-- A booking system proves itself with a key of which only the SHA-256 is kept.
+- A booking system proves itself with a key of which only the SHA-256 is kept; it is created
+  with its key in one write, so no row ever stands without one.
 """
 
 import csv
@@ -161,6 +162,18 @@ def booking_release(
 
 def booking_system_authenticate(key: str) -> BookingSystem | None:
     return hashed_key_authenticate(BookingSystem.objects.all(), key)
+
+
+@transaction.atomic
+def booking_system_create(*, name: str, actor) -> tuple[BookingSystem, str]:
+    """A new booking system with its key, saved once (never a row without a key); the key is
+    returned to be shown once, never stored."""
+    system = BookingSystem(name=name.strip())
+    key = system.set_new_key()
+    system.full_clean()
+    system.save()
+    audit_record(actor=actor, action="custody.bookingsystem.created", target=system)
+    return system, key
 
 
 @transaction.atomic

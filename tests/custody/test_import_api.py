@@ -159,3 +159,10 @@ def test_revoking_a_revoked_key_again_changes_nothing_and_is_audited_once():
     system.refresh_from_db()
     assert system.revoked_at == revoked_at
     assert AuditEntry.objects.filter(action="custody.bookingsystem.revoked").count() == 1
+
+
+def test_a_new_key_replaces_the_old_one():
+    system, old = booking_system()
+    new = services.booking_system_issue_key(system=system, actor=None)
+    assert services.booking_system_authenticate(old) is None
+    assert services.booking_system_authenticate(new) == system
