@@ -7,12 +7,13 @@ import datetime
 import pytest
 import time_machine
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from custody.models import BookingSystem
 from portal.models import AuditEntry
 from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
 from portal.staff_models import HashedKey, StaffToken, key_hash
+from records.models import RecordCheckLetter
 from service_requests.models import Open311Client
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,17 @@ def test_a_key_is_revoked_once_a_second_revoke_writes_nothing():
     system.refresh_from_db()
     assert system.revoked_at == revoked_at
     assert AuditEntry.objects.filter(action="custody.bookingsystem.revoked").count() == 1
+
+
+def test_revoked_takes_the_gender_of_each_models_noun_in_spanish():
+    # Django merges every app's catalog: one bare "revoked" would give every model one gender,
+    # and a kernel's entry would override an app's own (records' letters are "anuladas").
+    models = [BookingSystem, StaffToken, Open311Client, RecordCheckLetter]
+    with translation.override("es"):
+        labels = {m.__name__: str(m._meta.get_field("revoked_at").verbose_name) for m in models}
+    assert labels == {
+        "BookingSystem": "revocado",  # un sistema de fichajes
+        "StaffToken": "revocado",  # un token de dispositivo
+        "Open311Client": "revocada",  # una aplicación
+        "RecordCheckLetter": "anulada",  # una carta
+    }
