@@ -39,7 +39,9 @@ class BookingSystem(HashedKey):
     its key is kept (portal.staff_models.HashedKey): a copy of the database opens no API."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("booking system", "created"), default=timezone.now, editable=False
+    )
     revoked_at = revoked_at_field(pgettext_lazy("booking system", "revoked"))
 
     class Meta:

@@ -68,7 +68,9 @@ class StaffInvitation(models.Model):
         related_name="staff_invitations",
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("invitation", "created"), default=timezone.now, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -108,7 +110,9 @@ class StaffToken(HashedKey):
     # HashedKey's field under this model's own label, as it always was (no migration).
     prefix = models.CharField(_("starts with"), max_length=8, editable=False)
     revoked_at = revoked_at_field(pgettext_lazy("device token", "revoked"))
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("device token", "created"), default=timezone.now, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from custody.models import BookingSystem
 from portal.models import AuditEntry
 from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
-from portal.staff_models import HashedKey, StaffToken, key_hash
+from portal.staff_models import HashedKey, StaffInvitation, StaffToken, key_hash
 from records.models import RecordCheckLetter
 from service_requests.models import Open311Client
 
@@ -91,4 +91,15 @@ def test_revoked_takes_the_gender_of_each_models_noun_in_spanish():
         "StaffToken": "revocado",  # un token de dispositivo
         "Open311Client": "revocada",  # una aplicación
         "RecordCheckLetter": "anulada",  # una carta
+    }
+
+
+def test_created_takes_the_gender_of_each_models_noun_in_spanish():
+    models = [BookingSystem, StaffToken, StaffInvitation]
+    with translation.override("es"):
+        labels = {m.__name__: str(m._meta.get_field("created_at").verbose_name) for m in models}
+    assert labels == {
+        "BookingSystem": "creado",  # un sistema de fichajes
+        "StaffToken": "creado",  # un token de dispositivo
+        "StaffInvitation": "creada",  # una invitación
     }
