@@ -35,12 +35,19 @@ class BookingSystemAdmin(AuditedModelAdmin):
     actions = ["issue_key", "revoke"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            self._show_key(request, obj)
+        if change:  # a new name
+            super().save_model(request, obj, form, change)
+            return
+        # One service call saves the system with its key and writes the audit entry.
+        system, key = services.booking_system_create(name=obj.name, actor=request.user)
+        obj.pk = system.pk
+        self._message_key(request, system, key)
 
     def _show_key(self, request, system):
         key = services.booking_system_issue_key(system=system, actor=request.user)
+        self._message_key(request, system, key)
+
+    def _message_key(self, request, system, key):
         messages.warning(
             request,
             _("Key for %(name)s (shown once, copy it now): %(key)s")

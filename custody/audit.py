@@ -13,6 +13,7 @@ ACTIONS = [
     # kernel's, which writes "portal.retention.purged".
     ("custody.record.purged", _("Released bookings purged after the retention period")),
     ("custody.csv.imported", _("Bookings imported from a CSV file")),
+    ("custody.bookingsystem.created", _("Booking system added, with its import key")),
     ("custody.bookingsystem.key_issued", _("Import key issued to a booking system")),
     ("custody.bookingsystem.revoked", _("Booking system's import key revoked")),
     ("custody.visit.requested", _("Visit requested")),

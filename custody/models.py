@@ -10,9 +10,10 @@ import uuid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.singletons import LocalSingleton
-from portal.staff_models import HashedKey
+from portal.staff_models import HashedKey, revoked_at_field
 
 
 class CustodySettings(LocalSingleton):
@@ -38,7 +39,10 @@ class BookingSystem(HashedKey):
     its key is kept (portal.staff_models.HashedKey): a copy of the database opens no API."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("booking system", "created"), default=timezone.now, editable=False
+    )
+    revoked_at = revoked_at_field(pgettext_lazy("booking system", "revoked"))
 
     class Meta:
         ordering = ["name"]

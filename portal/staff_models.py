@@ -11,13 +11,23 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def key_hash(key: str) -> str:
     """The stored form of an invitation or token key. The keys are 256 random bits: a plain
     SHA-256 is enough (nothing to guess), and lets the lookup be one indexed query."""
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def revoked_at_field(verbose_name: str | Promise) -> models.DateTimeField:
+    """`HashedKey.revoked_at`, for a model to label with its own noun: Spanish gives "revoked"
+    the noun's gender (una clave revocada, un sistema revocado), and Django merges every app's
+    catalog, so one bare msgid would give every model the same one. Override it as
+    `revoked_at = revoked_at_field(pgettext_lazy("<noun>", "revoked"))`."""
+    return models.DateTimeField(verbose_name, null=True, blank=True, editable=False)
 
 
 class HashedKey(models.Model):
@@ -29,7 +39,7 @@ class HashedKey(models.Model):
 
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("key starts with"), max_length=PREFIX_LENGTH, editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_at = revoked_at_field(pgettext_lazy("key", "revoked"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -58,7 +68,9 @@ class StaffInvitation(models.Model):
         related_name="staff_invitations",
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("invitation", "created"), default=timezone.now, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -97,7 +109,10 @@ class StaffToken(HashedKey):
     name = models.CharField(_("device"), max_length=80, help_text=_("e.g. Handheld 3"))
     # HashedKey's field under this model's own label, as it always was (no migration).
     prefix = models.CharField(_("starts with"), max_length=8, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    revoked_at = revoked_at_field(pgettext_lazy("device token", "revoked"))
+    created_at = models.DateTimeField(
+        pgettext_lazy("device token", "created"), default=timezone.now, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

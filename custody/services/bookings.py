@@ -12,7 +12,8 @@ Rules (department policy, issue 16):
   the period the retention page sets for "custody.custodyrecord" (30 days after release by
   default), never while a legal hold is on the booking, under the purge's lock: its hourly
   run covers custody's kinds, and custody has no purge of its own.
-- A booking system proves itself with a key of which only the SHA-256 is kept.
+- A booking system proves itself with a key of which only the SHA-256 is kept; it is created
+  with its key in one write, so no row ever stands without one.
 """
 
 import csv
@@ -32,7 +33,7 @@ from custody.models import BookingSystem, CustodyRecord
 from portal.errors import DomainError
 from portal.localtime import to_local
 from portal.services.audit import audit_record
-from portal.services.keys import hashed_key_authenticate
+from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
 
 JUVENILE_AGE = 18
 CSV_MAX_ROWS = 5000
@@ -164,6 +165,18 @@ def booking_system_authenticate(key: str) -> BookingSystem | None:
 
 
 @transaction.atomic
+def booking_system_create(*, name: str, actor) -> tuple[BookingSystem, str]:
+    """A new booking system with its key, saved once (never a row without a key); the key is
+    returned to be shown once, never stored."""
+    system = BookingSystem(name=name.strip())
+    key = system.set_new_key()
+    system.full_clean()
+    system.save()
+    audit_record(actor=actor, action="custody.bookingsystem.created", target=system)
+    return system, key
+
+
+@transaction.atomic
 def booking_system_issue_key(*, system: BookingSystem, actor) -> str:
     """A new key for `system` (the old one stops working); shown once, never stored."""
     key = system.set_new_key()
@@ -173,11 +186,9 @@ def booking_system_issue_key(*, system: BookingSystem, actor) -> str:
     return key
 
 
-@transaction.atomic
 def booking_system_revoke(*, system: BookingSystem, actor) -> None:
-    system.revoked_at = timezone.now()
-    system.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="custody.bookingsystem.revoked", target=system)
+    """Stop `system`'s key; revoking a revoked key again changes nothing."""
+    hashed_key_revoke(system, actor=actor, action="custody.bookingsystem.revoked")
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -6,13 +6,16 @@ Rules:
   nothing.
 - Its last use is noted at most once every LAST_USED_PRECISION, so a busy device or
   application does not write a row on every request; admin shows it to spot a key nobody uses.
+- Revoking is done once: the row is locked first, and a key already revoked keeps its date and
+  gets no second audit entry (two staff pressing "revoke" together record one revocation).
 """
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from portal.services.audit import audit_record
 from portal.staff_models import HashedKey, key_hash
 
 LAST_USED_PRECISION = datetime.timedelta(minutes=5)
@@ -31,3 +34,16 @@ def hashed_key_authenticate(queryset: models.QuerySet, key: str | None) -> Hashe
         queryset.model.objects.filter(pk=row.pk).update(last_used_at=now)
         row.last_used_at = now
     return row
+
+
+@transaction.atomic
+def hashed_key_revoke(row: HashedKey, *, actor, action: str) -> bool:
+    """Revoke `row`'s key and record `action` (the app's audit code) against it. Returns
+    whether this call revoked it: False, with nothing written, when it already was."""
+    locked = type(row).objects.select_for_update().get(pk=row.pk)
+    if locked.revoked_at is not None:
+        return False
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action=action, target=locked)
+    return True

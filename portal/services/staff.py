@@ -29,7 +29,7 @@ from portal import roles
 from portal.errors import DomainError
 from portal.links import absolute_url
 from portal.services.audit import audit_record
-from portal.services.keys import hashed_key_authenticate
+from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
 from portal.staff_models import StaffInvitation, StaffToken, key_hash
 
 __all__ = [
@@ -149,14 +149,8 @@ def staff_token_issue(*, user, name: str, actor, days: int | None = None) -> tup
     return token, key
 
 
-@transaction.atomic
 def staff_token_revoke(*, token: StaffToken, actor) -> None:
-    token = StaffToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked_at is not None:
-        return
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="portal.stafftoken.revoked", target=token)
+    hashed_key_revoke(token, actor=actor, action="portal.stafftoken.revoked")
 
 
 def staff_token_authenticate(key: str) -> StaffToken | None:

@@ -6,8 +6,9 @@ folder, with its own translation catalog."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from portal.staff_models import HashedKey
+from portal.staff_models import HashedKey, revoked_at_field
 
 
 class Open311Client(HashedKey):
@@ -39,6 +40,7 @@ class Open311Client(HashedKey):
         related_name="+",
         editable=False,
     )
+    revoked_at = revoked_at_field(pgettext_lazy("application", "revoked"))
 
     class Meta:
         ordering = ["name", "id"]

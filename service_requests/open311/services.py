@@ -22,13 +22,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
 from portal.selectors import department_get
 from portal.services.audit import audit_record
-from portal.services.keys import hashed_key_authenticate
+from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
 from service_requests import services
 from service_requests.choices import Source
 from service_requests.models import Open311Client, Open311Submission, ServiceRequest
@@ -73,14 +72,8 @@ def client_issue(
     return client, key
 
 
-@transaction.atomic
 def client_revoke(*, client: Open311Client, actor) -> None:
-    client = Open311Client.objects.select_for_update().get(pk=client.pk)
-    if client.revoked_at is not None:
-        return
-    client.revoked_at = timezone.now()
-    client.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="service_requests.open311client.revoked", target=client)
+    hashed_key_revoke(client, actor=actor, action="service_requests.open311client.revoked")
 
 
 def client_authenticate(key: str | None) -> Open311Client | None:

@@ -33,10 +33,7 @@ def booking(number="EB-1", **fields):
 
 
 def booking_system(name="County booking") -> tuple[BookingSystem, str]:
-    system = BookingSystem.objects.create(name=name)
-    key = services.booking_system_issue_key(system=system, actor=None)
-    system.refresh_from_db()
-    return system, key
+    return services.booking_system_create(name=name, actor=None)
 
 
 def slot(days=2, hour=14, capacity=2) -> VisitSlot:

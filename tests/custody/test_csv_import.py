@@ -4,13 +4,15 @@ service as the API."""
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.signals import post_save
 from django.urls import reverse
 
 from custody import services
-from custody.models import CustodyRecord
+from custody.models import BookingSystem, CustodyRecord
 from portal import roles
 from portal.errors import DomainError
 from portal.models import AuditEntry
+from portal.staff_models import key_hash
 from tests.factories import UserFactory
 from tests.support.otp import verified_login
 
@@ -113,13 +115,33 @@ def test_the_back_office_pages_open_for_a_site_administrator(client, administrat
     assert AuditEntry.objects.filter(action="custody.custodyrecord.viewed").exists()
 
 
-def test_adding_a_booking_system_shows_its_key_once(client, administrator):
-    response = client.post(
-        reverse("admin:custody_bookingsystem_add"), {"name": "County"}, follow=True
+def test_adding_a_booking_system_saves_it_once_with_the_key_it_shows_once(client, administrator):
+    saves = []
+
+    def note(sender, instance, created, **kwargs):
+        saves.append((created, instance.key_hash))
+
+    post_save.connect(note, sender=BookingSystem, dispatch_uid="test-booking-system-saves")
+    try:
+        response = client.post(
+            reverse("admin:custody_bookingsystem_add"), {"name": "County"}, follow=True
+        )
+    finally:
+        post_save.disconnect(sender=BookingSystem, dispatch_uid="test-booking-system-saves")
+    (shown,) = [str(m) for m in response.context["messages"] if "shown once" in str(m)]
+    key = shown.rsplit(": ", 1)[1]
+    system = BookingSystem.objects.get()
+    # One write, already with the key: no moment when the row has an empty hash.
+    assert saves == [(True, key_hash(key))]
+    assert services.booking_system_authenticate(key) == system
+    actions = AuditEntry.objects.filter(target_id=str(system.pk)).values_list("action", flat=True)
+    assert list(actions) == ["custody.bookingsystem.created"]
+    assert (
+        key
+        not in client.get(
+            reverse("admin:custody_bookingsystem_change", args=[system.pk])
+        ).content.decode()
     )
-    shown = [str(m) for m in response.context["messages"]]
-    assert any("shown once" in text for text in shown)
-    assert AuditEntry.objects.filter(action="custody.bookingsystem.key_issued").exists()
 
 
 def _row(line: str) -> dict:

@@ -148,3 +148,21 @@ def test_the_schema_names_the_booking_systems_key_apart(client):
     operation = schema["paths"]["/api/v1/custody/bookings/"]["post"]
     assert operation["security"] == [{"bookingSystemKey": []}]
     assert "bookingSystemKey" in schema["components"]["securitySchemes"]
+
+
+def test_revoking_a_revoked_key_again_changes_nothing_and_is_audited_once():
+    system, _key = booking_system("Old system")
+    services.booking_system_revoke(system=system, actor=None)
+    system.refresh_from_db()
+    revoked_at = system.revoked_at
+    services.booking_system_revoke(system=system, actor=None)
+    system.refresh_from_db()
+    assert system.revoked_at == revoked_at
+    assert AuditEntry.objects.filter(action="custody.bookingsystem.revoked").count() == 1
+
+
+def test_a_new_key_replaces_the_old_one():
+    system, old = booking_system()
+    new = services.booking_system_issue_key(system=system, actor=None)
+    assert services.booking_system_authenticate(old) is None
+    assert services.booking_system_authenticate(new) == system

@@ -7,7 +7,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from custody import selectors, services
-from custody.models import BookingSystem
 from custody.views import SEARCH_LIMIT
 from tests.custody.factories import booking
 from tests.factories import UserFactory
@@ -113,8 +112,7 @@ def test_hidden_people_never_appear_at_any_door(client, people, who):
 
 
 def test_the_api_refuses_to_list_even_with_a_key(people):
-    system = BookingSystem.objects.create(name="x")
-    key = services.booking_system_issue_key(system=system, actor=None)
+    _system, key = services.booking_system_create(name="x", actor=None)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/custody/bookings/").status_code == 405

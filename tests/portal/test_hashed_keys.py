@@ -7,11 +7,13 @@ import datetime
 import pytest
 import time_machine
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from custody.models import BookingSystem
-from portal.services.keys import hashed_key_authenticate
-from portal.staff_models import HashedKey, StaffToken, key_hash
+from portal.models import AuditEntry
+from portal.services.keys import hashed_key_authenticate, hashed_key_revoke
+from portal.staff_models import HashedKey, StaffInvitation, StaffToken, key_hash
+from records.models import RecordCheckLetter
 from service_requests.models import Open311Client
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,41 @@ def test_the_last_use_is_noted_at_most_every_five_minutes():
         hashed_key_authenticate(BookingSystem.objects.all(), key)
     system.refresh_from_db()
     assert system.last_used_at == later
+
+
+def test_a_key_is_revoked_once_a_second_revoke_writes_nothing():
+    system = BookingSystem(name="County jail")
+    system.set_new_key()
+    system.save()
+    assert hashed_key_revoke(system, actor=None, action="custody.bookingsystem.revoked")
+    system.refresh_from_db()
+    revoked_at = system.revoked_at
+    assert not hashed_key_revoke(system, actor=None, action="custody.bookingsystem.revoked")
+    system.refresh_from_db()
+    assert system.revoked_at == revoked_at
+    assert AuditEntry.objects.filter(action="custody.bookingsystem.revoked").count() == 1
+
+
+def test_revoked_takes_the_gender_of_each_models_noun_in_spanish():
+    # Django merges every app's catalog: one bare "revoked" would give every model one gender,
+    # and a kernel's entry would override an app's own (records' letters are "anuladas").
+    models = [BookingSystem, StaffToken, Open311Client, RecordCheckLetter]
+    with translation.override("es"):
+        labels = {m.__name__: str(m._meta.get_field("revoked_at").verbose_name) for m in models}
+    assert labels == {
+        "BookingSystem": "revocado",  # un sistema de fichajes
+        "StaffToken": "revocado",  # un token de dispositivo
+        "Open311Client": "revocada",  # una aplicación
+        "RecordCheckLetter": "anulada",  # una carta
+    }
+
+
+def test_created_takes_the_gender_of_each_models_noun_in_spanish():
+    models = [BookingSystem, StaffToken, StaffInvitation]
+    with translation.override("es"):
+        labels = {m.__name__: str(m._meta.get_field("created_at").verbose_name) for m in models}
+    assert labels == {
+        "BookingSystem": "creado",  # un sistema de fichajes
+        "StaffToken": "creado",  # un token de dispositivo
+        "StaffInvitation": "creada",  # una invitación
+    }
