@@ -6,7 +6,9 @@
 - `links`: the signed tracking and download links;
 - `messages`: between the requester and the clerks;
 - `fees`: the fee schedule (capped by §1-212), charges, waivers, payment;
-- `payments`: paying online (Stripe Checkout), and what Stripe's events say of a payment;
+- `payments`: paying online (opening a Stripe Checkout Session); `payment_events`: what
+  Stripe's events say of a payment, and the invoice settled by it; `stripe_provider`: Stripe
+  itself (the client, its answers, reading its objects);
 - `refunds`: a clerk refunding an online payment through Stripe (once, whatever is retried);
   `refund_retries`: beat asking Stripe again for a refund it did not answer; `refund_failures`:
   a refund that fails after Stripe made it;
@@ -58,11 +60,7 @@ from records.services.links import (
     tracking_token_read,
 )
 from records.services.messages import message_from_clerk, message_from_requester
-from records.services.payments import (
-    amount_due_online,
-    payment_checkout_start,
-    payments_enabled,
-)
+from records.services.payments import amount_due_online, payment_checkout_start
 from records.services.personnel import (
     employee_notice_send,
     employee_objection_record,
@@ -84,6 +82,7 @@ from records.services.release import (
     redaction_remove,
     responsive_upload,
 )
+from records.services.stripe_provider import payments_enabled
 from records.services.updates import request_update
 from records.services.webhooks import payment_webhook_receive
 

@@ -168,9 +168,9 @@ class PaymentProvider:
     metadata), None when there is none, without asking for one; `refunded_total` is what the
     provider counts as refunded on a payment now (its refunds that did not fail). Both raise
     PaymentUnavailable when the provider cannot be read.
-    records/services/payments.py and refunds.py hold the rules
+    records/services/payments.py, payment_events.py and refunds.py hold the rules
     around them and record the payment (`payment_record`) and each refund once.
-    The provider in use: records.services.payments.StripeCheckout."""
+    The provider in use: records.services.stripe_provider.StripeCheckout."""
 
     method = "online"
 

@@ -10,7 +10,7 @@ Rules (Stripe's documented events; department policy for who is told):
 - The payment's refunded total is set to what Stripe still counts as refunded (its list of the
   payment's refunds, read by the webhook before the event is applied; records/services/
   webhooks.py), never our figure less the amount, which would count a failure twice, or one we
-  never counted. An invoice the refund had reopened is paid again (payments.payment_settle).
+  never counted. An invoice the refund had reopened is paid again (payment_events.payment_settle).
 - The timeline says so and the audit log has `records.payment.refund_reversed`, once per
   refund, however many events report it. Clerks see it on the request's page and under the
   queue's filter "refunds".
@@ -32,15 +32,14 @@ from django.utils.translation import gettext_lazy
 from portal.services.audit import audit_record
 from records.models import Payment, PaymentEvent, PaymentRefund
 from records.services.common import notify_requester, timeline_add
-from records.services.payments import (
+from records.services.payment_events import payment_settle, refunded_total_reset
+from records.services.refunds import TRANSITIONS, ZERO, State
+from records.services.stripe_provider import (
     FAILED_REFUND_STATUSES,
     REFUND_FAILURE_EVENTS,
     amount_from_cents,
-    payment_settle,
-    refunded_total_reset,
     stripe_field,
 )
-from records.services.refunds import TRANSITIONS, ZERO, State
 
 logger = logging.getLogger(__name__)
 

@@ -38,8 +38,8 @@ from portal.errors import DomainError
 from portal.services.audit import audit_record
 from records import tasks
 from records.models import PaymentRefund
-from records.services.payments import payments_enabled
 from records.services.refunds import KEY_WINDOW, RETRY_LABEL, refund_ask
+from records.services.stripe_provider import payments_enabled
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """Refunding an online payment from the back office: a clerk refunds a fee paid through Stripe
 (a request denied, a fee waived, a fee paid twice) without going to Stripe's dashboard.
 
-Rules (department policy; the payment itself is records/services/payments.py):
+Rules (department policy; the payment itself is records/services/payments.py and
+payment_events.py):
 - Only staff with the permission `records.refund_payment` refund (granted to the role "Records
   clerks" in records/apps.py). The rule is checked here, whichever page or API calls.
 - A refund needs a reason (kept on the refund and in the audit log, never sent to the
@@ -44,13 +45,12 @@ from portal.services.audit import audit_record
 from records.models import Payment, PaymentRefund
 from records.services.common import notify_requester, timeline_add
 from records.services.fees import PaymentUnavailable, RefundAnswer, RefundRefused
-from records.services.payments import (
-    CENT,
+from records.services.payment_events import (
     payment_settle,
-    provider,
     refund_timeline_key,
     refunded_total_set,
 )
+from records.services.stripe_provider import CENT, provider
 
 logger = logging.getLogger(__name__)
 

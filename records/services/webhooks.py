@@ -1,5 +1,5 @@
 """Stripe's signed webhook: each event verified, stored by its id, and applied once by the
-service of its concern (payments.py for Checkout Sessions and `charge.refunded`,
+service of its concern (payment_events.py for Checkout Sessions and `charge.refunded`,
 refund_failures.py for a refund that failed after Stripe made it).
 
 Rules:
@@ -21,14 +21,13 @@ from django.db import transaction
 from portal.errors import DomainError
 from records.models import Payment, PaymentEvent
 from records.services.fees import PaymentUnavailable
-from records.services.payments import (
+from records.services.payment_events import (
     charge_refunded_apply,
-    provider,
     session_closed_apply,
     session_paid_apply,
-    stripe_field,
 )
 from records.services.refund_failures import refund_failure_apply, refund_failure_reported
+from records.services.stripe_provider import provider, stripe_field
 
 logger = logging.getLogger(__name__)
 
