@@ -4,7 +4,8 @@ Many residents use the portal in Spanish, so a public string added without a tra
 bug: it shows up in English in the middle of a Spanish page. The first test regenerates the
 catalogs from a copy of the source, exactly as `make messages` does, and fails on any string left
 untranslated or fuzzy. The second checks that the compiled .mo files, which are what Django
-actually reads, say the same as the .po files committed beside them.
+actually reads, say the same as the .po files committed beside them. The third fails when two
+catalogs translate the same string differently, since Django merges them and only one wins.
 """
 
 import os
@@ -157,4 +158,31 @@ def test_every_compiled_catalog_matches_its_po_file(catalog):
     assert not (missing or extra or changed), (
         f"{relative} is out of date with its .po file - run `make messages`.\n"
         f"  not compiled yet: {missing}\n  no longer in the .po: {extra}\n  changed: {changed}"
+    )
+
+
+def test_no_two_catalogs_translate_the_same_string_differently():
+    """Django merges every app's catalog into one per language, so for a msgid (and context)
+    only one translation wins project-wide: the first app in INSTALLED_APPS that has it (with
+    LOCALE_PATHS above all). If two catalogs say it differently, one app shows the other's
+    wording, often the wrong gender or number. A string that labels different nouns takes a
+    context (`pgettext`, `{% translate ... context ... %}`); one that means the same everywhere
+    takes the same translation everywhere."""
+    translations: dict[tuple, dict[str, list[str]]] = {}
+    for catalog in _catalogs(ROOT):
+        owner = str(catalog.relative_to(ROOT).parents[2])
+        for key, text in _translations(polib.pofile(str(catalog))).items():
+            translations.setdefault(key, {}).setdefault(repr(text), []).append(owner)
+    clashes = []
+    for (context, msgid), variants in sorted(
+        translations.items(), key=lambda item: (item[0][0] or "", item[0][1])
+    ):
+        if len(variants) > 1:
+            label = f"{msgid!r}" if context is None else f"{msgid!r} (context {context!r})"
+            said = "; ".join(f"{', '.join(owners)}: {text}" for text, owners in variants.items())
+            clashes.append(f"    {label} - {said}")
+    assert not clashes, (
+        f"{len(clashes)} strings are translated differently by two catalogs, and Django uses "
+        "only one of them everywhere - give each meaning a context, or one translation:\n"
+        + "\n".join(clashes)
     )
