@@ -9,6 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.localtime import local_today
 
@@ -96,7 +97,7 @@ class InternshipApplication(models.Model):
         UNDER_REVIEW = "under_review", _("Under review")
         SHORTLISTED = "shortlisted", _("Shortlisted")
         INTERVIEW = "interview", _("Invited to an interview")
-        OFFERED = "offered", _("Offered a place")
+        OFFERED = "offered", pgettext_lazy("internship", "Offered a place")
         NOT_SELECTED = "not_selected", _("Not selected")
 
     class Semester(models.TextChoices):

@@ -88,9 +88,9 @@ class CustodyRecord(models.Model):
     court_time = models.TimeField(_("court time"), null=True, blank=True)
     court_name = models.CharField(_("court"), max_length=120, blank=True)
     court_address = models.CharField(_("court address"), max_length=200, blank=True)
-    booked_at = models.DateTimeField(_("booked"))
+    booked_at = models.DateTimeField(pgettext_lazy("custody record", "booked"))
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("custody record", "updated"), auto_now=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -132,7 +132,7 @@ class VisitSlot(models.Model):
 class VisitRequest(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("visit request", "Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slot = models.ForeignKey(

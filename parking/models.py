@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import Street, phone_validator
 from portal.singletons import LocalSingleton
@@ -188,7 +189,9 @@ class Permit(models.Model):
     first_night = models.DateField(_("first night"))
     last_night = models.DateField(_("last night"))
     status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("permit", "requested"), auto_now_add=True, db_index=True
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -344,7 +347,9 @@ class NightlyList(models.Model):
     """Record that a night's list went to the shift supervisor (at most once a night)."""
 
     night = models.DateField(_("night"), unique=True)
-    generated_at = models.DateTimeField(_("generated"), auto_now_add=True)
+    generated_at = models.DateTimeField(
+        pgettext_lazy("nightly list", "generated"), auto_now_add=True
+    )
     vehicles = models.PositiveIntegerField(_("vehicles"), default=0)
     sent_to = models.EmailField(_("sent to"), blank=True)
 

@@ -3,6 +3,7 @@ attribute datatypes (exactly GeoReport v2's), response-target units."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -54,7 +55,7 @@ LIST_DATATYPES = (Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST)
 
 
 class TargetUnit(models.TextChoices):
-    HOURS = "hours", _("hours")
+    HOURS = "hours", pgettext_lazy("time unit", "hours")
     BUSINESS_DAYS = "business_days", _("business days")
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.forms import add_domain_errors
 from portal.localtime import to_local
@@ -131,7 +132,7 @@ class PaymentColumnsMixin:
             _("opened"),
             _("state"),
             _("asked"),
-            _("received"),
+            pgettext_lazy("payment", "received"),
             _("refunded"),
             _("reference"),
         )

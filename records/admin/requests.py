@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from portal import csv as portal_csv
 from portal.admin import (
@@ -284,7 +284,9 @@ class RecordRequestAdmin(
     def fees_summary(self, obj):
         total = selectors.fees_total(record_request=obj)
         settled = selectors.fees_settled(record_request=obj)
-        return format_html("${} — {}", total, _("settled") if settled else _("due"))
+        return format_html(
+            "${} — {}", total, _("settled") if settled else pgettext_lazy("fees", "due")
+        )
 
     @admin.display(description=_("workflow"))
     def workflow(self, obj):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Payment(models.Model):
@@ -83,7 +84,7 @@ class PaymentEvent(models.Model):
         _("amount"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     created = models.DateTimeField(_("created at the provider"))
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    received_at = models.DateTimeField(pgettext_lazy("payment", "received"), auto_now_add=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from records.choices import ClosureReason, RequestKind, Status
 
@@ -151,7 +152,9 @@ class Message(models.Model):
         NOTE = "note", _("Internal note")
 
     request = models.ForeignKey(RecordRequest, on_delete=models.CASCADE, related_name="messages")
-    author = models.CharField(_("from"), max_length=10, choices=Author.choices)
+    author = models.CharField(
+        pgettext_lazy("message", "from"), max_length=10, choices=Author.choices
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.admin import (
     AuditedModelAdmin,
@@ -236,7 +237,7 @@ class ServiceRequestAdmin(
         if obj.notify_email:
             wants.append(_("e-mail"))
         if obj.notify_sms:
-            wants.append(_("text"))
+            wants.append(pgettext_lazy("SMS", "text"))
         if wants:
             text += " — " + str(_("wants updates by")) + " " + ", ".join(str(w) for w in wants)
         return text
