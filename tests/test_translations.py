@@ -186,3 +186,27 @@ def test_no_two_catalogs_translate_the_same_string_differently():
         "only one of them everywhere - give each meaning a context, or one translation:\n"
         + "\n".join(clashes)
     )
+
+
+def test_our_spanish_wins_over_the_libraries_catalogs():
+    """A library's catalog (Django's admin and auth, two_factor, …) must not put its wording in
+    our pages: every string our catalogs translate reads, in Spanish, as our catalog says. The
+    libraries come before our apps in INSTALLED_APPS, so our catalogs are LOCALE_PATHS, which
+    Django reads before any app's."""
+    from django.utils import translation
+
+    overridden = []
+    with translation.override("es"):
+        for catalog in _catalogs(ROOT):
+            for (context, msgid), text in _translations(polib.pofile(str(catalog))).items():
+                if isinstance(text, dict):
+                    continue  # plural forms: the same catalogs, the same order
+                shown = (
+                    translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                )
+                if shown != text:
+                    owner = catalog.relative_to(ROOT).parents[2]
+                    overridden.append(f"    {owner}: {msgid!r} shows {shown!r}, not {text!r}")
+    assert not overridden, "Spanish from another catalog wins over ours:\n" + "\n".join(
+        sorted(set(overridden))
+    )

@@ -41,6 +41,19 @@ if not DEBUG:
             "DEBUG=0 needs ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=portal.town.gov"
         )
 
+# The kernel and the feature apps: ours, after the libraries they build on.
+PORTAL_APPS = [
+    "portal",
+    "tips",
+    "parking",
+    "records",
+    "programs",
+    "custody",
+    "careers",
+    "service_requests",
+    "complaints",
+]
+
 INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin to patch its forms.
     "modeltranslation",
@@ -65,15 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "portal",
-    "tips",
-    "parking",
-    "records",
-    "programs",
-    "custody",
-    "careers",
-    "service_requests",
-    "complaints",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [
@@ -273,7 +278,10 @@ NOTIFICATION_BULK_QUEUE = "bulk"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogs are read before any app's: the libraries come first in INSTALLED_APPS, and
+# their Spanish (Django admin's, two_factor's) would otherwise win over ours for the same
+# string. Ours agree among themselves (tests/test_translations.py), so their order is moot.
+LOCALE_PATHS = [BASE_DIR / "locale", *(BASE_DIR / app / "locale" for app in PORTAL_APPS)]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_I18N = True
