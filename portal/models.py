@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.singletons import LocalSingleton
 
@@ -248,8 +249,9 @@ class Notification(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        # Una notificación: feminine in Spanish, where a report is "fallido".
+        SENT = "sent", pgettext_lazy("notification", "Sent")
+        FAILED = "failed", pgettext_lazy("notification", "Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

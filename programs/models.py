@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.contact import ContactChannel
 from portal.models import Neighborhood, Officer, phone_validator
@@ -341,7 +342,7 @@ class Registration(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("On the waiting list")
         OFFERED = "offered", _("Offered a place")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")  # una inscripción
         EXPIRED = "expired", _("Offer expired")
 
     # A held place (sign-up not yet confirmed from the e-mail) is kept from others until it
