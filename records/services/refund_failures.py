@@ -12,8 +12,8 @@ Rules (Stripe's documented events; department policy for who is told):
   webhooks.py), never our figure less the amount, which would count a failure twice, or one we
   never counted. An invoice the refund had reopened is paid again (payment_events.payment_settle).
 - The timeline says so and the audit log has `records.payment.refund_reversed`, once per
-  refund, however many events report it. Clerks see it on the request's page and under the
-  queue's filter "refunds".
+  refund, however many events report it. The clerks are e-mailed (records/services/
+  refund_alerts.py), and see it on the request's page and under the queue's filter "refunds".
 - A requester who was told of the refund is told, in their language, that it did not go
   through (once: the outbox key is the refund's); one never told (the refund was still waiting
   for Stripe's answer) is not. A failed dashboard refund is recorded the same way, without an
@@ -33,6 +33,7 @@ from portal.services.audit import audit_record
 from records.models import Payment, PaymentEvent, PaymentRefund
 from records.services.common import notify_requester, timeline_add
 from records.services.payment_events import payment_settle, refunded_total_reset
+from records.services.refund_alerts import refund_reversed_alert
 from records.services.refunds import TRANSITIONS, ZERO, State
 from records.services.stripe_provider import (
     FAILED_REFUND_STATUSES,
@@ -142,6 +143,13 @@ def refund_failure_apply(
                 "was": str(was or ""),
                 "refunded": str(payment.amount_refunded),
             },
+        )
+        refund_reversed_alert(
+            record_request=record_request,
+            refund=refund,
+            provider_refund_id=provider_refund_id,
+            amount=amount,
+            failure_reason=failure_reason,
         )
     if was == State.ISSUED:  # they were told it was refunded
         notify_requester(

@@ -15,8 +15,9 @@ and given back to the same request sent again, for at least 24 hours):
 - Cap: after RETRY_MAX_ATTEMPTS tries (about 12 hours), or once the refund is
   refunds.KEY_WINDOW (23 hours) old, whichever comes first, beat stops: Stripe may forget a key
   after 24 hours, and the same key sent then would be a second refund. The refund stays pending
-  and is flagged for the clerks (`stalled_at`, audit `records.payment.refund_stalled`, the
-  request's page, the queue's filter "refunds"). A clerk may still send it again: within the
+  and is flagged for the clerks (`stalled_at`, audit `records.payment.refund_stalled`, an
+  e-mail to the clerks through the outbox (records/services/refund_alerts.py), the request's
+  page, the queue's filter "refunds"). A clerk may still send it again: within the
   day with the same key; after it, refunds.refund_ask looks the refund up by its key instead.
 - Once, whoever asks at the same moment: a try claims its refund in a transaction of its own,
   under a row lock taken with SKIP LOCKED (a refund whose answer is being recorded, or that
@@ -38,6 +39,7 @@ from portal.errors import DomainError
 from portal.services.audit import audit_record
 from records import tasks
 from records.models import PaymentRefund
+from records.services.refund_alerts import refund_stalled_alert
 from records.services.refunds import KEY_WINDOW, RETRY_LABEL, refund_ask
 from records.services.stripe_provider import payments_enabled
 
@@ -106,6 +108,7 @@ def _claim(refund_id: int, now: datetime) -> PaymentRefund | None:
                     else "",
                 },
             )
+            refund_stalled_alert(refund=refund)
             logger.warning("Refund %s: no answer from Stripe; left to the clerks", refund.key)
             return None
         refund.attempts += 1
