@@ -41,6 +41,7 @@ ACTIONS = [
         "records.payment.refund_reversed",
         _("Refund of an online payment failed after Stripe made it (the card's bank sent it back)"),
     ),
+    ("records.payment.refund_dealt_with", _("Refund that needed a clerk marked as dealt with")),
     ("records.payment.mismatched", _("Online payment of another amount than asked")),
     # Files
     ("records.document.released", _("Document put forward for release")),

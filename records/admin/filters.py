@@ -5,14 +5,14 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 from portal.localtime import local_today
 from records import services
 from records.models import PaymentRefund, Status
-from records.services.payments import FAILED_REFUND_STATUSES
+from records.services.refunds import NEEDS_CLERK
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -49,7 +49,8 @@ class DueFilter(admin.SimpleListFilter):
 class RefundFilter(admin.SimpleListFilter):
     """Requests with a refund still waiting for Stripe, or one a clerk must see to: a refund
     that failed after Stripe made it (the money is back with the department), or one Stripe
-    answered none of the automatic tries of (records/services/refund_retries.py)."""
+    answered none of the automatic tries of (records/services/refund_retries.py), until a clerk
+    marks it as dealt with."""
 
     title = _("refunds")
     parameter_name = "refund"
@@ -65,17 +66,7 @@ class RefundFilter(admin.SimpleListFilter):
         if self.value() == "waiting":
             return queryset.filter(Exists(refunds.filter(state=PaymentRefund.State.PENDING)))
         if self.value() == "attention":
-            return queryset.filter(
-                Exists(
-                    refunds.filter(
-                        Q(
-                            state=PaymentRefund.State.FAILED,
-                            provider_status__in=FAILED_REFUND_STATUSES,
-                        )
-                        | Q(state=PaymentRefund.State.PENDING, stalled_at__isnull=False)
-                    )
-                )
-            )
+            return queryset.filter(Exists(refunds.filter(NEEDS_CLERK, dealt_with_at__isnull=True)))
         return queryset
 
 

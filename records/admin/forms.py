@@ -40,6 +40,16 @@ class RefundForm(forms.Form):
     attempt = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
+class RefundDealtWithForm(forms.Form):
+    """A refund that needed a clerk, marked as dealt with (refund_dealt_with checks the note)."""
+
+    note = forms.CharField(
+        label=_("How was it dealt with? (kept on the refund and in the audit log)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AssignForm(ReasonForm):
     clerk = forms.ModelChoiceField(
         label=_("Clerk"),

@@ -22,13 +22,25 @@ from portal.forms import add_domain_errors
 from portal.localtime import to_local
 from portal.services.audit import audit_record
 from records import selectors, services
-from records.admin.forms import RefundForm
+from records.admin.forms import RefundDealtWithForm, RefundForm
 from records.models import Fee, Payment, PaymentRefund, RecordRequest
 from records.services.payments import FAILED_REFUND_STATUSES
 
 
 def _refund_outcome(refund: PaymentRefund) -> str:
     """What a clerk needs to know of a refund beyond its state."""
+    outcome = _refund_answer(refund)
+    if refund.dealt_with_at is not None:
+        dealt_with = _("Dealt with by %(clerk)s on %(when)s: %(note)s") % {
+            "clerk": refund.dealt_with_by or "—",
+            "when": date_format(to_local(refund.dealt_with_at), "SHORT_DATETIME_FORMAT"),
+            "note": refund.dealt_with_note,
+        }
+        return f"{outcome} {dealt_with}".strip()
+    return outcome
+
+
+def _refund_answer(refund: PaymentRefund) -> str:
     failed = refund.state == PaymentRefund.State.FAILED
     if failed and refund.provider_status in FAILED_REFUND_STATUSES:
         return str(
@@ -136,7 +148,9 @@ class PaymentColumnsMixin:
             _("refunded"),
             _("reference"),
         )
-        refunds = PaymentRefund.objects.filter(payment__request=obj).select_related("requested_by")
+        refunds = PaymentRefund.objects.filter(payment__request=obj).select_related(
+            "requested_by", "dealt_with_by"
+        )
         if not refunds:
             return format_html("<table>{}{}</table>", head, rows)
         refund_rows = format_html_join(
@@ -176,6 +190,19 @@ class PaymentColumnsMixin:
             for p in selectors.payment_list(record_request=obj)
             if services.refundable_amount(payment=p) > 0
             or p.refunds.filter(state=PaymentRefund.State.PENDING).exists()
+        ]
+        links += [
+            (
+                reverse("admin:records_recordrequest_refund_dealt_with", args=[obj.pk, r.pk]),
+                _("Mark the refund of $%(amount)s of %(date)s as dealt with")
+                % {
+                    "amount": r.amount,
+                    "date": date_format(to_local(r.created_at), "SHORT_DATE_FORMAT"),
+                },
+            )
+            for r in PaymentRefund.objects.filter(
+                services.NEEDS_CLERK, payment__request=obj, dealt_with_at__isnull=True
+            )
         ]
         if not links:
             return _("Nothing paid online is left to refund.")
@@ -251,3 +278,39 @@ class PaymentColumnsMixin:
             "form": form,
         }
         return TemplateResponse(request, "admin/records/refund.html", context)
+
+    def refund_dealt_with_view(self, request, object_id: int, refund_id: int):
+        """Mark a refund that needs a clerk (failed after Stripe made it, or never answered) as
+        dealt with, with a note (records/services/refunds.py `refund_dealt_with`)."""
+        record_request = get_object_or_404(RecordRequest, pk=object_id)
+        refund = get_object_or_404(PaymentRefund, pk=refund_id, payment__request=record_request)
+        if not self.has_change_permission(request, record_request) or not services.can_refund(
+            request.user
+        ):
+            raise PermissionDenied
+        form = RefundDealtWithForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.refund_dealt_with(
+                    actor=request.user, refund=refund, note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                add_domain_errors(form, error)
+            else:
+                self.message_user(
+                    request,
+                    _("The refund of $%(amount)s is marked as dealt with.")
+                    % {"amount": refund.amount},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:records_recordrequest_change", record_request.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Mark a refund as dealt with"),
+            "record_request": record_request,
+            "refund": refund,
+            "outcome": _refund_answer(refund),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/records/refund_dealt_with.html", context)

@@ -340,6 +340,11 @@ class RecordRequestAdmin(
                 name="records_recordrequest_refund",
             ),
             path(
+                "<int:object_id>/refund/<int:refund_id>/dealt-with/",
+                self.admin_site.admin_view(self.refund_dealt_with_view),
+                name="records_recordrequest_refund_dealt_with",
+            ),
+            path(
                 "<int:object_id>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name="records_recordrequest_act",

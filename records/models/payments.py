@@ -137,6 +137,18 @@ class PaymentRefund(models.Model):
         blank=True,
         help_text=_("Stripe did not answer any automatic try: a clerk must look it up."),
     )
+    # A refund that needs a clerk (flagged above, or failed after Stripe made it) leaves the
+    # queue's filter once a clerk says it was dealt with (records/services/refunds.py).
+    dealt_with_at = models.DateTimeField(_("dealt with"), null=True, blank=True)
+    dealt_with_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dealt with by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dealt_with_note = models.TextField(_("how it was dealt with"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

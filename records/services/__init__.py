@@ -67,7 +67,13 @@ from records.services.personnel import (
     employee_objection_resolve,
     personnel_release_check,
 )
-from records.services.refunds import can_refund, payment_refund, refundable_amount
+from records.services.refunds import (
+    NEEDS_CLERK,
+    can_refund,
+    payment_refund,
+    refund_dealt_with,
+    refundable_amount,
+)
 from records.services.release import (
     OTHER_STEPS,
     PACKET_STEPS,
@@ -87,6 +93,7 @@ from records.services.updates import request_update
 from records.services.webhooks import payment_webhook_receive
 
 __all__ = [
+    "NEEDS_CLERK",
     "OPEN",
     "OTHER_STEPS",
     "PACKET_STEPS",
@@ -134,6 +141,7 @@ __all__ = [
     "redaction_add",
     "redaction_for_term",
     "redaction_remove",
+    "refund_dealt_with",
     "refundable_amount",
     "request_assign",
     "request_extend",

@@ -103,6 +103,8 @@ def refund_failure_apply(
         refund.provider_status = status[:40]
         refund.error = f"{status}: {failure_reason}"[:2000]
         refund.completed_at = timezone.now()
+        # A flagged refund a clerk marked as dealt with, now reported failed, needs one again.
+        refund.dealt_with_at, refund.dealt_with_by, refund.dealt_with_note = None, None, ""
         refund.save(
             update_fields=[
                 "state",
@@ -110,6 +112,9 @@ def refund_failure_apply(
                 "provider_status",
                 "error",
                 "completed_at",
+                "dealt_with_at",
+                "dealt_with_by",
+                "dealt_with_note",
             ]
         )
     if stripe_refunded is None:

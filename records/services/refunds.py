@@ -27,6 +27,12 @@ payment_events.py):
   it, records/services/refund_failures.py records it.
 - The timeline shows each refund once: its entry is keyed on the refund, whether Stripe's answer
   or the `charge.refunded` webhook (when the answer was lost) reports it first.
+- A refund that needs a clerk (NEEDS_CLERK: failed after Stripe made it, or pending and flagged
+  by beat) stays under the queue's filter "refunds → Need a clerk" until a clerk with the same
+  permission marks it as dealt with, with a note (`refund_dealt_with`, audit
+  `records.payment.refund_dealt_with`). Once: marking it again changes nothing. A refund that
+  needs nothing is refused (`refund_needs_nothing`). A flagged refund marked so stays pending:
+  sending it again still records Stripe's answer.
 """
 
 import logging
@@ -35,7 +41,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,7 +56,7 @@ from records.services.payment_events import (
     refund_timeline_key,
     refunded_total_set,
 )
-from records.services.stripe_provider import CENT, provider
+from records.services.stripe_provider import CENT, FAILED_REFUND_STATUSES, provider
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +75,11 @@ REFUNDABLE_STATES = {Payment.State.PAID, Payment.State.PARTLY_REFUNDED}
 KEY_WINDOW = timedelta(hours=23)
 RETRY_LABEL = "automatic retry"  # the audit log's actor for what the retry records
 ZERO = Decimal("0.00")
+# A refund a clerk must see to: the card's bank sent it back after Stripe made it (the money is
+# back with the department), or beat stopped asking Stripe for it (refund_retries.py).
+NEEDS_CLERK = Q(state=State.FAILED, provider_status__in=FAILED_REFUND_STATUSES) | Q(
+    state=State.PENDING, stalled_at__isnull=False
+)
 
 
 def _username(user) -> str:
@@ -323,4 +334,48 @@ def _refund_issued(*, refund: PaymentRefund, actor, answer: RefundAnswer) -> Pay
         amount=refund.amount,
     )
     payment_settle(record_request)
+    return refund
+
+
+@transaction.atomic
+def refund_dealt_with(*, actor, refund: PaymentRefund, note: str) -> PaymentRefund:
+    """A clerk says a refund that needed one was dealt with (the money returned another way, the
+    refund found in Stripe's dashboard), with a note: it leaves the filter "Need a clerk".
+    Marking it again changes nothing. Raises DomainError: `forbidden`, `refund_note`,
+    `refund_needs_nothing`."""
+    if not can_refund(actor):
+        raise DomainError(_("You may not refund payments."), code="forbidden")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say how the refund was dealt with."), code="refund_note", field="note")
+    refund = (
+        PaymentRefund.objects.select_for_update(of=("self",))
+        .select_related("payment__request")
+        .get(pk=refund.pk)
+    )
+    if refund.dealt_with_at is not None:
+        return refund  # marked already (a double click, two clerks)
+    if not PaymentRefund.objects.filter(NEEDS_CLERK, pk=refund.pk).exists():
+        raise DomainError(
+            _("This refund needs nothing from a clerk."),
+            code="refund_needs_nothing",
+            conflict=True,
+        )
+    refund.dealt_with_at = timezone.now()
+    refund.dealt_with_by = actor
+    refund.dealt_with_note = note[:2000]
+    refund.save(update_fields=["dealt_with_at", "dealt_with_by", "dealt_with_note"])
+    audit_record(
+        actor=actor,
+        action="records.payment.refund_dealt_with",
+        target=refund.payment.request,
+        detail={
+            "session": refund.payment.session_id,
+            "refund": str(refund.key),
+            "amount": str(refund.amount),
+            "state": refund.state,
+            "error": refund.error,
+            "note": refund.dealt_with_note,
+        },
+    )
     return refund

@@ -12,16 +12,22 @@ speak yet (it belongs there; kept here while only the records tests use it):
   each with the Refund object as `data.object` (`charge` an id, `metadata` as sent)."""
 
 import itertools
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+from django.utils import timezone
+
 from portal.models import Notification
-from records.models import Fee, Payment, Status
-from records.services import tracking_token
+from records.models import Fee, Payment, PaymentRefund, Status
+from records.services import refund_retries, tracking_token
+from records.services.refunds import payment_refund
 from tests.records.factories import RecordRequestFactory
 from tests.support import stripe as fake
+from tests.support.errors import raises_domain
 
 WEBHOOK = "/api/v1/records/payments/stripe/webhook/"
+NOWHERE = "http://127.0.0.1:9"  # nothing listens there
 REASON = "Request denied: no such report (C.G.S. §1-210)."
 _failures = itertools.count(1)
 
@@ -123,3 +129,19 @@ def refund_messages(payment, prefix: str = "records-refund-") -> list[Notificati
             recipient=payment.request.requester_email, dedupe_key__startswith=prefix
         )
     )
+
+
+def stalled(client, stripe, clerk, settings) -> PaymentRefund:
+    """A refund Stripe never answered, flagged by beat a day after the clerk's click."""
+    payment = paid(client, stripe)
+    settings.STRIPE_API_BASE = NOWHERE
+    with raises_domain("refund_unavailable"):
+        payment_refund(actor=clerk, payment=payment, reason=REASON)
+    settings.STRIPE_API_BASE = stripe.url
+    refund = PaymentRefund.objects.get(payment=payment)
+    later = timezone.now() + timedelta(hours=23, minutes=1)
+    for _ in range(2):  # a second sweep finds it flagged already
+        assert refund_retries.refund_retry(refund_id=refund.pk, now=later) == "skipped"
+    refund.refresh_from_db()
+    assert refund.stalled_at is not None
+    return refund

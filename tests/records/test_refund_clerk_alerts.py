@@ -2,21 +2,16 @@
 refund needs one of them: beat gave up asking Stripe (flagged), or Stripe reports that a refund
 it made failed (the card's bank sent it back). Against the local stand-in of Stripe."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from portal import roles
 from portal.models import Notification
-from records.models import PaymentRefund, RecordsSettings
-from records.services import refund_retries
+from records.models import RecordsSettings
 from records.services.refunds import payment_refund
-from tests.records.refunds_support import REASON, deliver, paid
-from tests.support.errors import raises_domain
+from tests.records.refunds_support import REASON, deliver, paid, stalled
 
 pytestmark = pytest.mark.django_db
-NOWHERE = "http://127.0.0.1:9"  # nothing listens there
 SUPERVISOR = "records.supervisor@example.org"
 
 
@@ -32,25 +27,10 @@ def supervisor():
     return SUPERVISOR
 
 
-def _stalled(client, stripe, clerk, settings) -> PaymentRefund:
-    payment = paid(client, stripe)
-    settings.STRIPE_API_BASE = NOWHERE
-    with raises_domain("refund_unavailable"):
-        payment_refund(actor=clerk, payment=payment, reason=REASON)
-    settings.STRIPE_API_BASE = stripe.url
-    refund = PaymentRefund.objects.get()
-    later = timezone.now() + timedelta(hours=23, minutes=1)
-    for _ in range(2):  # a second sweep finds it flagged already
-        assert refund_retries.refund_retry(refund_id=refund.pk, now=later) == "skipped"
-    refund.refresh_from_db()
-    assert refund.stalled_at is not None
-    return refund
-
-
 def test_flagged_refund_is_mailed_to_its_clerk_and_the_supervisor_once(
     client, stripe, clerk, settings, supervisor
 ):
-    refund = _stalled(client, stripe, clerk, settings)
+    refund = stalled(client, stripe, clerk, settings)
     messages = _staff_alerts("records:refund-stalled:")
     assert sorted(m.recipient for m in messages) == sorted([clerk.email, SUPERVISOR])
     for message in messages:
@@ -68,7 +48,7 @@ def test_flagged_refund_without_clerk_or_supervisor_address_goes_to_the_records_
     user_in_role(roles.TIP_INVESTIGATORS, username="ivy")
     clerk.email = ""
     clerk.save(update_fields=["email"])
-    _stalled(client, stripe, clerk, settings)
+    stalled(client, stripe, clerk, settings)
     assert [m.recipient for m in _staff_alerts("records:refund-stalled:")] == [other.email]
 
 
