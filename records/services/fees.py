@@ -203,9 +203,17 @@ class PaymentProvider:
 
 @transaction.atomic
 def payment_record(
-    *, record_request: RecordRequest, method: str, reference: str = "", actor=None
+    *,
+    record_request: RecordRequest,
+    method: str,
+    reference: str = "",
+    actor=None,
+    notify: bool = True,
 ) -> RecordRequest:
-    """Mark the invoice paid (at the window, by mail, or by a provider's confirmation)."""
+    """Mark the invoice paid (at the window, by mail, or by a provider's confirmation).
+    `notify` False: the requester is not sent "We received your payment" (a refund that
+    failed paid the invoice again: the money was received once, and the failure's own e-mail
+    says what happens next)."""
     record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
     total = fees_total(record_request=record_request)
     if total == Decimal("0.00"):
@@ -226,7 +234,7 @@ def payment_record(
         detail={"amount": str(total), "method": method, "reference": reference},
         actor_label="" if actor else "payment provider",
     )
-    if record_request.status in {Status.READY, Status.CLOSED}:
+    if notify and record_request.status in {Status.READY, Status.CLOSED}:
         notify_requester(
             record_request=record_request,
             subject=gettext_lazy("Your documents for request %(number)s"),

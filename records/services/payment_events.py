@@ -112,16 +112,28 @@ def _refund_set(payment: Payment, refunded: Decimal) -> None:
     )
 
 
-def payment_settle(record_request: RecordRequest, *, new_payment: Payment | None = None) -> None:
+def payment_settle(
+    record_request: RecordRequest,
+    *,
+    new_payment: Payment | None = None,
+    notify_paid: bool = True,
+) -> bool:
     """Mark the invoice paid once what was paid online covers it; reopen one paid online
-    that a refund left short."""
+    that a refund left short. True when it marked the invoice paid now. `notify_paid` False:
+    without "We received your payment" (a failed refund's money, received once already)."""
     record_request = RecordRequest.objects.select_for_update().get(pk=record_request.pk)
     total = fees_total(record_request=record_request)
     paid = online_paid(record_request=record_request)
     if record_request.fees_paid_at is None:
         if total > 0 and paid >= total:
             reference = new_payment.payment_intent if new_payment else ""
-            payment_record(record_request=record_request, method=METHOD, reference=reference)
+            payment_record(
+                record_request=record_request,
+                method=METHOD,
+                reference=reference,
+                notify=notify_paid,
+            )
+            return True
         elif new_payment is not None and new_payment.net > 0:
             timeline_add(
                 record_request=record_request,
@@ -132,6 +144,7 @@ def payment_settle(record_request: RecordRequest, *, new_payment: Payment | None
         record_request.fees_paid_at = None
         record_request.save(update_fields=["fees_paid_at", "updated_at"])
         timeline_add(record_request=record_request, action="payment_reopened")
+    return False
 
 
 def session_paid_apply(event: PaymentEvent, session) -> None:

@@ -16,8 +16,10 @@ Rules (Stripe's documented events; department policy for who is told):
   refund_alerts.py), and see it on the request's page and under the queue's filter "refunds".
 - A requester who was told of the refund is told, in their language, that it did not go
   through (once: the outbox key is the refund's); one never told (the refund was still waiting
-  for Stripe's answer) is not. A failed dashboard refund is recorded the same way, without an
-  e-mail (none was sent for the refund).
+  for Stripe's answer) is not. An invoice the failure pays again sends no second "We received
+  your payment" (the money was received once): the failure's e-mail says instead that the
+  documents are on the tracking page again, when the request is ready or closed. A failed
+  dashboard refund is recorded the same way, without an e-mail (none was sent for the refund).
 """
 
 import contextlib
@@ -27,10 +29,11 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from portal.services.audit import audit_record
-from records.models import Payment, PaymentEvent, PaymentRefund
+from records.models import Payment, PaymentEvent, PaymentRefund, Status
 from records.services.common import notify_requester, timeline_add
 from records.services.payment_events import payment_settle, refunded_total_reset
 from records.services.refund_alerts import refund_reversed_alert
@@ -156,17 +159,29 @@ def refund_failure_apply(
             amount=amount,
             failure_reason=failure_reason,
         )
+    # An invoice the refund had reopened is paid again, without a second "We received your
+    # payment": the money was received once, and the failure's own e-mail says what follows.
+    paid_again = payment_settle(record_request, notify_paid=False)
     if was == State.ISSUED:  # they were told it was refunded
+        body = gettext_lazy(
+            "The refund of $%(amount)s for request %(number)s did not reach your card: your "
+            "bank or card issuer sent it back. The Records Division will get in touch about "
+            "returning the money another way; you can also write to them from your "
+            "tracking page."
+        )
+        if paid_again and record_request.status in {Status.READY, Status.CLOSED}:
+            body = format_lazy(
+                "{} {}",
+                body,
+                gettext_lazy(
+                    "Until then your fees count as paid, so your documents are on your "
+                    "tracking page again."
+                ),
+            )
         notify_requester(
             record_request=record_request,
             subject=gettext_lazy("Refund for request %(number)s did not go through"),
-            body=gettext_lazy(
-                "The refund of $%(amount)s for request %(number)s did not reach your card: your "
-                "bank or card issuer sent it back. The Records Division will get in touch about "
-                "returning the money another way; you can also write to them from your "
-                "tracking page."
-            ),
+            body=body,
             dedupe_key=f"records-refund-failed-{refund.key}",
             amount=amount,
         )
-    payment_settle(record_request)

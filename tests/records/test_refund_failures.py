@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Notification
 from records.models import Payment, PaymentRefund
 from records.selectors import online_paid
 from records.services.refunds import payment_refund
@@ -191,3 +191,24 @@ def test_clerks_see_the_failure_and_its_reason_on_the_request_page(client, strip
     assert "the card&#x27;s bank sent it back" in text or "the card's bank sent it back" in text
     queue = client.get("/admin/records/recordrequest/?refund=attention")
     assert payment.request.tracking_number in queue.content.decode()
+
+
+def test_failure_that_pays_the_invoice_again_sends_no_second_payment_received(
+    client, stripe, clerk
+):
+    """The refund reopened the invoice; its failure pays it again. The requester already got
+    "We received your payment" once: the failure's own e-mail says the documents are back,
+    and no second "payment received" arrives."""
+    payment, refund = _issued(client, stripe, clerk)
+    record_request = payment.request
+    record_request.refresh_from_db()
+    assert record_request.fees_paid_at is None  # the refund reopened it
+    received = {"recipient": record_request.requester_email, "subject__startswith": "Your doc"}
+    assert Notification.objects.filter(**received).count() == 1
+    stripe.fail_refund(refund.provider_refund_id)
+    deliver(client, stripe.refund_event("refund.failed", refund.provider_refund_id))
+    record_request.refresh_from_db()
+    assert record_request.fees_paid_at is not None
+    assert Notification.objects.filter(**received).count() == 1
+    [message] = refund_messages(payment, FAILED)
+    assert "documents are on your tracking page" in message.body
