@@ -1,10 +1,11 @@
 """The back office: positions and hiring steps (site administrators), and the internship's
 applications (internship reviewers). Every status or notes change goes through
-services.application_update, from the change form and from the shortlist action alike."""
+services.application_update, from the change form (ServiceChangeMixin: a refused move is
+shown and nothing is kept) and from the shortlist action alike."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,7 +15,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from careers import crypto, services
 from careers.models import HiringStep, InternshipApplication, Position
-from portal.admin import AuditedModelAdmin
+from portal.admin import AuditedModelAdmin, ServiceChangeMixin
 from portal.services.audit import audit_record
 
 
@@ -35,7 +36,7 @@ class HiringStepAdmin(AuditedModelAdmin, TranslationAdmin):
 
 
 @admin.register(InternshipApplication)
-class InternshipApplicationAdmin(AuditedModelAdmin):
+class InternshipApplicationAdmin(ServiceChangeMixin, AuditedModelAdmin):
     audit_views = True
     list_display = ["tracking_code", "name", "school", "semester", "status", "created_at"]
     list_filter = ["status", "semester"]
@@ -119,7 +120,7 @@ class InternshipApplicationAdmin(AuditedModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    def save_model(self, request, obj, form, change):
+    def apply_change(self, request, obj, form):
         # One door for status and notes: the service checks the move, audits, e-mails.
         services.application_update(
             actor=request.user,
@@ -127,14 +128,6 @@ class InternshipApplicationAdmin(AuditedModelAdmin):
             status=form.cleaned_data.get("status"),
             notes=form.cleaned_data.get("notes"),
         )
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            # The service refused the move (TRANSITIONS): nothing was saved; say why, stay here.
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.path)
 
     def _move(self, request, queryset, status: str):
         done = 0

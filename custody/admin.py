@@ -1,6 +1,7 @@
 """The lock-up's back office: bookings (read, import a CSV), booking systems' keys, visiting
 slots and requests, and the settings with the visiting information."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -28,18 +29,52 @@ class CustodySettingsAdmin(AuditedModelAdmin, TranslationAdmin, SingletonModelAd
     pass
 
 
+class BookingSystemForm(forms.ModelForm):
+    """Adding a system: once the name is clean and found unique, the form hands it to
+    `services.booking_system_create`, so a refusal (a name another member of staff added at
+    the same moment) shows beside the name, as typed. The admin's add view is one transaction:
+    the system commits with the page that shows its key. `actor` is set by `get_form`."""
+
+    actor = None
+    created: tuple[BookingSystem, str] | None = None
+
+    class Meta:
+        model = BookingSystem
+        fields = ["name"]
+
+    def validate_unique(self):
+        # The last of the form's checks (after the model's own unique check), so the row the
+        # service adds is not taken for a duplicate of itself.
+        super().validate_unique()
+        if self.errors or self.instance.pk is not None:
+            return  # a rename is the model form's own save
+        try:
+            self.created = services.booking_system_create(
+                name=self.cleaned_data["name"], actor=self.actor
+            )
+        except ValidationError as error:
+            add_domain_errors(self, error)
+
+
 @admin.register(BookingSystem)
 class BookingSystemAdmin(AuditedModelAdmin):
+    form = BookingSystemForm
     list_display = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["issue_key", "revoke"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # a class made for this request (modelform_factory)
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:  # a new name
             super().save_model(request, obj, form, change)
             return
-        # One service call saves the system with its key and writes the audit entry.
-        system, key = services.booking_system_create(name=obj.name, actor=request.user)
+        # Validating the form saved the system with its key and the audit entry, in one
+        # service call (BookingSystemForm.validate_unique).
+        system, key = form.created
         obj.pk = system.pk
         self._message_key(request, system, key)
 

@@ -41,11 +41,12 @@ def index(request: HttpRequest) -> HttpResponse:
         if len(last_name) < selectors.MIN_LAST_NAME:
             form.add_error("last_name", _("Type at least two letters of the last name."))
             status = 400
-        elif not throttle_allowed("custody.search", key, SEARCH_LIMIT, WINDOW):
+        elif throttle_record("custody.search", key, WINDOW) > SEARCH_LIMIT:
+            # Counted before it is compared, in one round trip: two searches at the same
+            # moment cannot both take the last place (as the API's throttles).
             throttled = True
             status = 429
         else:
-            throttle_record("custody.search", key, WINDOW)
             results = selectors.custody_search(
                 last_name=last_name, first_initial=form.cleaned_data["first_initial"]
             )

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -171,7 +171,20 @@ def booking_system_create(*, name: str, actor) -> tuple[BookingSystem, str]:
     system = BookingSystem(name=name.strip())
     key = system.set_new_key()
     system.full_clean()
-    system.save()
+    try:
+        with transaction.atomic():
+            system.save()
+    except IntegrityError:
+        # Another system of this name was added at the same moment: full_clean could not see
+        # it yet, the unique constraint did. Anything else (a key hash collision) stays a 500.
+        if not BookingSystem.objects.filter(name=system.name).exists():
+            raise
+        raise DomainError(
+            _("A booking system with this name already exists."),
+            code="name_taken",
+            field="name",
+            conflict=True,
+        ) from None
     audit_record(actor=actor, action="custody.bookingsystem.created", target=system)
     return system, key
 

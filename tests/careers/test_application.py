@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
@@ -223,10 +224,16 @@ def test_the_change_form_refuses_a_move_the_table_does_not_allow(client, reviewe
     url = f"/admin/careers/internshipapplication/{application.pk}/change/"
     response = client.post(url, {"status": "offered", "notes": "Great"}, follow=True)
     assert response.redirect_chain[-1][0] == url
-    assert "cannot become" in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        "An application that is “Received” cannot become “Offered a place”."
+    ]
     application.refresh_from_db()
     assert application.status == Status.RECEIVED
     assert application.notes == ""  # nothing of the refused submission was saved
+    assert not AuditEntry.objects.filter(
+        action__in=["careers.application.noted", "careers.application.status_changed"]
+    ).exists()
+    assert not LogEntry.objects.filter(object_id=str(application.pk)).exists()
 
 
 def test_reviewer_downloads_the_clean_cv_and_it_is_audited(client, reviewer):

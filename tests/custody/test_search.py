@@ -1,12 +1,17 @@
 """The public search: last name only, nothing for a short query, throttled, never indexed, and
 never a juvenile, a confidential record or a released person, whichever door is tried."""
 
+import threading
+
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from custody import selectors, services
+from custody.models import CustodySettings
 from custody.views import SEARCH_LIMIT
 from tests.custody.factories import booking
 from tests.factories import UserFactory
@@ -117,3 +122,34 @@ def test_the_api_refuses_to_list_even_with_a_key(people):
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/custody/bookings/").status_code == 405
     assert client.get("/api/v1/custody/bookings/EB-2/").status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_searches_at_the_same_moment_cannot_share_the_last_place(monkeypatch):
+    """Counted before compared, in one round trip to Redis (as the API's throttles)."""
+    monkeypatch.setattr("custody.views.SEARCH_LIMIT", 1)
+    CustodySettings.get_solo()  # made once here, not by the racers
+    racers = 12
+    for round_ in range(5):  # a race shows only sometimes: run it often enough to see it
+        statuses = _race(f"198.51.100.{round_ + 10}", racers)
+        assert sorted(statuses) == [200] + [429] * (racers - 1)
+
+
+def _race(address: str, racers: int) -> list[int]:
+    start = threading.Barrier(racers)
+    statuses: list[int] = []
+
+    def search():
+        try:
+            start.wait()
+            response = Client().get("/custody/", {"last_name": "Rivera"}, REMOTE_ADDR=address)
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=search) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return statuses

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from portal import figures
+from portal.localtime import department_zone
 from portal.registry import FigurePeriod, figure_sets
 from service_requests import services
 from service_requests.figures import figure_tables
@@ -66,3 +67,17 @@ def test_the_set_is_registered_and_empty_without_closed_requests(stray):
         service_code="stray-animal", attributes={"kind": "dog"}, lat="41.770000", long="-72.690000"
     )
     assert figure_tables(today_period()) == []
+
+
+def test_the_period_bounds_the_count_in_four_queries(stray, django_assert_num_queries):
+    closed(2, late=False)
+    closed(1, late=True)
+    before = closed(3, late=False)
+    ServiceRequest.objects.filter(pk__in=[r.pk for r in before]).update(
+        closed_at=timezone.now() - dt.timedelta(days=40)
+    )
+    department_zone()  # the department's settings, read (and made) once
+    with django_assert_num_queries(4):
+        by_service, by_place = figure_tables(today_period())
+    assert by_service.rows[0][1:] == [2, 1, 67]
+    assert by_place.rows == [["Westside", 2, 1, 67], ["Total", 2, 1, 67]]
